@@ -1,0 +1,73 @@
+# kmbench: build, test and benchmark.  See README.md.
+#
+#   make            build ./kmbench
+#   make deps       install the Debian packages it needs (apt-get)
+#   make test       deps, then build and run the Criterion tests
+#   make check      the tests built with -Werror, ASan and UBSan
+#   make bench      deps, build, replay the workloads under every strategy
+
+CC	?= cc
+OPT	?= -O2
+CFLAGS	?= $(OPT) -g
+WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+KMCFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS)
+LIBS	 = -lzstd -lz -lm
+TESTLIBS = -lcriterion
+
+B	 = build/$(VARIANT)
+VARIANT	?= release
+
+LIBSRCS	 = $(wildcard kernel/*.c) $(wildcard strategies/*.c) \
+	   $(wildcard workloads/*.c) $(filter-out runner/main.c, \
+	   $(wildcard runner/*.c))
+LIBOBJS	 = $(LIBSRCS:%.c=$(B)/%.o)
+TESTSRCS = $(wildcard tests/test_*.c)
+TESTOBJS = $(TESTSRCS:%.c=$(B)/%.o)
+
+.PHONY: all deps test check bench clean
+
+all: kmbench
+
+kmbench: $(B)/kmbench
+	cp $< $@
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KMCFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/libkm.a: $(LIBOBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/kmbench: $(B)/runner/main.o $(B)/libkm.a
+	$(CC) $(KMCFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/kmtest: $(TESTOBJS) $(B)/libkm.a
+	$(CC) $(KMCFLAGS) -o $@ $^ $(TESTLIBS) $(LIBS)
+
+deps:
+	@sh tools/deps.sh
+
+# The tests find the binary and the profiles through these.
+TESTENV	= KMBENCH=$(CURDIR)/$(B)/kmbench KMBENCH_MACHINES=$(CURDIR)/machines \
+	  KMBENCH_TESTDATA=$(CURDIR)/tests/data
+
+test: deps
+	$(MAKE) VARIANT=release run-tests
+
+run-tests: $(B)/kmtest $(B)/kmbench
+	$(TESTENV) $(B)/kmtest --jobs 2
+
+check: deps
+	$(MAKE) VARIANT=check OPT=-O1 \
+	    CFLAGS="-O1 -g -Werror -fsanitize=address,undefined \
+	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	    run-tests
+
+bench: deps kmbench
+	@sh tools/bench.sh
+
+clean:
+	rm -rf build kmbench
+
+-include $(LIBOBJS:.o=.d) $(TESTOBJS:.o=.d) $(B)/runner/main.d

@@ -1,0 +1,257 @@
+/*
+ * kern_malloc.c: malloc(9) and free(9) as the 4.4BSD bucket allocator of
+ * NetBSD 1.5 does them, over the simulated kmem_map.
+ *
+ * Requests up to MAXALLOCSAVE come from power-of-two buckets; an empty
+ * bucket is refilled with 1 << indx bytes of fresh kmem_map (one page for
+ * buckets up to a page, two for 8 KiB), carved top-down; free() appends
+ * to the tail, so reuse is FIFO; bucket pages are never given back.
+ * Larger requests get whole pages, returned on free.  The free lists and
+ * kmemusage[] live in simulated memory.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kern_malloc.h"
+#include "kern_synch.h"
+#include "machine.h"
+#include "uvm_km.h"
+
+/* A free element holds the address of the next one. */
+static inline vaddr_t *
+freelist_next(struct machine *m, vaddr_t va)
+{
+
+	return (vaddr_t *)kva(m, va);
+}
+
+static inline struct kmemusage *
+btokup(struct machine *m, vaddr_t va)
+{
+	uint32_t pg = (va - m->m_kmem_map.vm_min) >> m->m_pageshift;
+
+	return (struct kmemusage *)kva(m, m->m_kmem.kmemusage) + pg;
+}
+
+int
+malloc_bucketindx(unsigned long size)
+{
+	int indx = MINBUCKET;
+
+	while (indx < MAXBUCKET && (1UL << indx) < size)
+		indx++;
+	return indx;
+}
+
+unsigned long
+malloc_allocsize(const struct machine *m, unsigned long size)
+{
+
+	if (size > m->m_kmem.maxallocsave)
+		return round_page(m, size);
+	return 1UL << malloc_bucketindx(size);
+}
+
+int
+malloc_type(struct machine *m, const char *name)
+{
+	struct kmem *k = &m->m_kmem;
+	int i;
+
+	for (i = 0; i < k->ntypes; i++)
+		if (strcmp(k->kmemstats[i].ks_shortdesc, name) == 0)
+			return i;
+	if (k->ntypes == MALLOC_MAXTYPES)
+		return -1;
+	i = k->ntypes++;
+	memset(&k->kmemstats[i], 0, sizeof(k->kmemstats[i]));
+	snprintf(k->kmemstats[i].ks_shortdesc,
+	    sizeof(k->kmemstats[i].ks_shortdesc), "%s", name);
+	k->kmemstats[i].ks_limit = k->limit;
+	return i;
+}
+
+int
+kmeminit(struct machine *m)
+{
+	struct kmem *k = &m->m_kmem;
+	uint32_t npages = (uint32_t)profile_nkmempages(&m->m_prof);
+	vsize_t usize = round_page(m, (uint64_t)npages * SIZEOF_KMEMUSAGE);
+	vaddr_t base;
+	int indx, error;
+
+	memset(k, 0, sizeof(*k));
+	k->maxallocsave = MAXALLOCSAVE_PAGES * m->m_pagesize;
+	/* kmemusage[] is zeroed wired memory from kernel_map. */
+	error = uvm_km_kmemalloc(m, &m->m_kernel_map, usize, UVM_KMF_NOWAIT,
+	    &k->kmemusage);
+	if (error != 0)
+		return error;
+	memset(kva(m, k->kmemusage), 0, usize);
+	/* kmem_map is a submap: its range is taken from kernel_map. */
+	if (vm_map_findspace(&m->m_kernel_map, npages, &base) != 0)
+		return ENOSPC;
+	if (vm_map_init(&m->m_kmem_map, "kmem_map", base, npages,
+	    m->m_pageshift) != 0)
+		return ENOMEM;
+	for (indx = 0; indx <= MAXBUCKET; indx++) {
+		struct kmembuckets *kbp = &k->kmembuckets[indx];
+
+		if ((1UL << indx) >= m->m_pagesize)
+			kbp->kb_elmpercl = 1;
+		else
+			kbp->kb_elmpercl = m->m_pagesize / (1UL << indx);
+		kbp->kb_highwat = 5 * kbp->kb_elmpercl;
+	}
+	k->limit = (long)((uint64_t)npages * m->m_pagesize *
+	    KMEMSTATS_LIMIT_NUM / KMEMSTATS_LIMIT_DEN);
+	k->kmemstats = calloc(MALLOC_MAXTYPES, sizeof(*k->kmemstats));
+	if (k->kmemstats == NULL)
+		return ENOMEM;
+	return 0;
+}
+
+void
+kmemfini(struct machine *m)
+{
+
+	free(m->m_kmem.kmemstats);
+	m->m_kmem.kmemstats = NULL;
+	vm_map_destroy(&m->m_kmem_map);
+}
+
+int
+kern_malloc(struct machine *m, unsigned long size, int type, int flags,
+    vaddr_t *vap)
+{
+	struct kmem *k = &m->m_kmem;
+	struct kmemstats *ksp = &k->kmemstats[type];
+	struct kmembuckets *kbp;
+	struct kmemusage *kup;
+	unsigned long allocsize, region;
+	vaddr_t va, cp;
+	int indx, error;
+
+	indx = malloc_bucketindx(size);
+	kbp = &k->kmembuckets[indx];
+	/* KMEMSTATS: a type at its limit waits (the check comes first). */
+	if (m->m_prof.pr_kmemstats && ksp->ks_memuse >= ksp->ks_limit) {
+		if (flags & M_NOWAIT) {
+			ksp->ks_fails++;
+			machine_refused(m, "kmem_map", size, "type limit");
+			return ENOMEM;
+		}
+		if (ksp->ks_limblocks < 65535)
+			ksp->ks_limblocks++;
+		machine_refused(m, "kmem_map", size, "type limit");
+		return tsleep(m, ksp->ks_shortdesc);
+	}
+	ksp->ks_size |= 1U << indx;
+	if (kbp->kb_next == 0) {
+		if (size > k->maxallocsave)
+			allocsize = round_page(m, size);
+		else
+			allocsize = 1UL << indx;
+		error = uvm_km_kmemalloc(m, &m->m_kmem_map, allocsize,
+		    (flags & M_NOWAIT) ? UVM_KMF_NOWAIT : 0, &va);
+		if (error == ENOSPC) {
+			/* Out of kmem_map: NULL if the caller can take it. */
+			if (flags & (M_NOWAIT | M_CANFAIL)) {
+				ksp->ks_fails++;
+				return ENOMEM;
+			}
+			return machine_panic(m,
+			    "malloc: out of space in kmem_map");
+		}
+		if (error != 0) {
+			if (error == ENOMEM)
+				ksp->ks_fails++;
+			return error;
+		}
+		kbp->kb_last = 0;
+		kbp->kb_total += kbp->kb_elmpercl;
+		kup = btokup(m, va);
+		kup->ku_indx = (int16_t)indx;
+		if (allocsize > k->maxallocsave) {
+			uint64_t npg = allocsize >> m->m_pageshift;
+
+			if (npg > MALLOC_MAXPAGES)
+				return machine_panic(m,
+				    "malloc: allocation too large");
+			kup->ku_count = (uint16_t)npg;
+			ksp->ks_memuse += (long)allocsize;
+			goto out;
+		}
+		region = round_page(m, allocsize);
+		kbp->kb_pages += (long)(region >> m->m_pageshift);
+		kup->ku_count = (uint16_t)kbp->kb_elmpercl;
+		kbp->kb_totalfree += kbp->kb_elmpercl;
+		/*
+		 * Carve the pages top-down: the list runs from the highest
+		 * element to the lowest, so the highest is handed out first.
+		 */
+		kbp->kb_next = cp = va + region - (1U << indx);
+		while (cp > va) {
+			*freelist_next(m, cp) = cp - (1U << indx);
+			cp -= 1U << indx;
+		}
+		*freelist_next(m, cp) = 0;
+		kbp->kb_last = cp;
+	}
+	va = kbp->kb_next;
+	kbp->kb_next = *freelist_next(m, va);
+	if (kbp->kb_next == 0)
+		kbp->kb_last = 0;
+	kup = btokup(m, va);
+	kup->ku_count--;
+	kbp->kb_totalfree--;
+	ksp->ks_memuse += 1L << indx;
+out:
+	kbp->kb_calls++;
+	ksp->ks_inuse++;
+	ksp->ks_calls++;
+	if (ksp->ks_memuse > ksp->ks_maxused)
+		ksp->ks_maxused = ksp->ks_memuse;
+	if (flags & M_ZERO)
+		memset(kva(m, va), 0, size);
+	*vap = va;
+	return 0;
+}
+
+void
+kern_free(struct machine *m, vaddr_t addr, int type)
+{
+	struct kmem *k = &m->m_kmem;
+	struct kmemstats *ksp = &k->kmemstats[type];
+	struct kmemusage *kup = btokup(m, addr);
+	struct kmembuckets *kbp = &k->kmembuckets[kup->ku_indx];
+	unsigned long size = 1UL << kup->ku_indx;
+
+	m->m_wakeups++;
+	if (size > k->maxallocsave) {
+		size = (unsigned long)kup->ku_count << m->m_pageshift;
+		uvm_km_free(m, &m->m_kmem_map, addr, size);
+		kup->ku_indx = 0;
+		kup->ku_count = 0;
+		ksp->ks_memuse -= (long)size;
+		ksp->ks_inuse--;
+		kbp->kb_total -= 1;
+		return;
+	}
+	kup->ku_count++;
+	if (kup->ku_count >= kbp->kb_elmpercl &&
+	    kbp->kb_totalfree > kbp->kb_highwat)
+		kbp->kb_couldfree++;
+	kbp->kb_totalfree++;
+	ksp->ks_memuse -= (long)size;
+	ksp->ks_inuse--;
+	/* Append to the tail: FIFO reuse. */
+	*freelist_next(m, addr) = 0;
+	if (kbp->kb_next == 0)
+		kbp->kb_next = addr;
+	else
+		*freelist_next(m, kbp->kb_last) = addr;
+	kbp->kb_last = addr;
+}

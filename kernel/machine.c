@@ -1,0 +1,188 @@
+/*
+ * machine.c: booting and tearing down a simulated machine.
+ *
+ * Boot follows the order of NetBSD's: kernel_map over the kernel space
+ * with the kernel image at its start, kmemusage[] and kmem_map
+ * (kmeminit), the other submaps (cpu_startup), the buffer cache's wired
+ * pages, the pools, then the strategy's arenas.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "../strategies/strategy.h"
+#include "machine.h"
+#include "subr_pool.h"
+#include "uvm_km.h"
+
+int
+machine_panic(struct machine *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!m->m_panicked) {
+		va_start(ap, fmt);
+		vsnprintf(m->m_panicstr, sizeof(m->m_panicstr), fmt, ap);
+		va_end(ap);
+		m->m_panicked = 1;
+	}
+	return EPANIC;
+}
+
+void
+machine_refused(struct machine *m, const char *map, unsigned long size,
+    const char *reason)
+{
+
+	if (m->m_hooks.mh_refused != NULL)
+		m->m_hooks.mh_refused(m->m_hooks.mh_arg, map, size, reason);
+}
+
+static const struct {
+	enum machine_pool	id;
+	const char		*name;
+	uint32_t		 size;
+	int			 nointr;
+} machine_pools[] = {
+	{ POOL_PHPOOL, "phpool", SIZEOF_POOL_ITEM_HEADER, 0 },
+	{ POOL_FILE, "filepl", SIZEOF_FILE, 1 },
+	{ POOL_CWDI, "cwdipl", SIZEOF_CWDINFO, 1 },
+	{ POOL_PROC, "procpl", SIZEOF_PROC, 1 },
+	{ POOL_PCRED, "pcredpl", SIZEOF_PCRED, 1 },
+	{ POOL_PLIMIT, "plimitpl", SIZEOF_PLIMIT, 1 },
+	{ POOL_VMSPACE, "vmsppl", SIZEOF_VMSPACE, 1 },
+	{ POOL_MAPENT, "vmmpepl", SIZEOF_VM_MAP_ENTRY, 1 },
+	{ POOL_AMAP, "amappl", SIZEOF_VM_AMAP, 1 },
+};
+
+static int
+machine_layout(struct machine *m, char *err, size_t errlen)
+{
+	const struct profile *pr = &m->m_prof;
+	uint32_t image, bufpages;
+	vaddr_t va;
+
+	/* The kernel image and what lies below it are taken for good. */
+	image = (uint32_t)(round_page(m, pr->pr_kerntext - pr->pr_kernbase +
+	    pr->pr_kernimage) >> m->m_pageshift);
+	if (vm_map_reserve(&m->m_kernel_map, m->m_kernbase, image) != 0 ||
+	    uvm_pagewire(m, (uint32_t)(round_page(m, pr->pr_kernimage) >>
+	    m->m_pageshift)) != 0) {
+		snprintf(err, errlen, "%s: the kernel image does not fit",
+		    pr->pr_name);
+		return -1;
+	}
+	if (kmeminit(m) != 0) {
+		snprintf(err, errlen, "%s: kmem_map of %llu pages does not "
+		    "fit in kernel_map", pr->pr_name,
+		    (unsigned long long)profile_nkmempages(pr));
+		return -1;
+	}
+	/* cpu_startup(): the buffers' space and the other submaps. */
+	if (vm_map_findspace(&m->m_kernel_map, (uint32_t)(round_page(m,
+	    profile_bufkva(pr) + pr->pr_submaps) >> m->m_pageshift),
+	    &va) != 0) {
+		snprintf(err, errlen, "%s: buffers and submaps do not fit "
+		    "in kernel_map", pr->pr_name);
+		return -1;
+	}
+	bufpages = (uint32_t)profile_bufpages(pr);
+	if (uvm_pagewire(m, bufpages) != 0) {
+		snprintf(err, errlen, "%s: no pages left for the buffer "
+		    "cache", pr->pr_name);
+		return -1;
+	}
+	return 0;
+}
+
+struct machine *
+machine_boot(const struct profile *pr, const struct strategy *s,
+    const char *const *params, size_t nparams, char *err, size_t errlen)
+{
+	struct machine *m;
+	size_t i;
+
+	if (profile_check(pr, err, errlen) != 0)
+		return NULL;
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	m->m_prof = *pr;
+	m->m_pagesize = (uint32_t)pr->pr_pagesize;
+	while ((1U << m->m_pageshift) < m->m_pagesize)
+		m->m_pageshift++;
+	m->m_kernbase = (vaddr_t)pr->pr_kernbase;
+	m->m_kvapages = (uint32_t)((pr->pr_kernend - pr->pr_kernbase) >>
+	    m->m_pageshift);
+	m->m_kvalen = (size_t)m->m_kvapages << m->m_pageshift;
+	m->m_kva = mmap(NULL, m->m_kvalen, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (m->m_kva == MAP_FAILED) {
+		m->m_kva = NULL;
+		snprintf(err, errlen, "cannot reserve %zu bytes of kernel "
+		    "space: %s", m->m_kvalen, strerror(errno));
+		goto fail;
+	}
+	m->m_pgowner = calloc(m->m_kvapages, sizeof(*m->m_pgowner));
+	if (m->m_pgowner == NULL ||
+	    vm_map_init(&m->m_kernel_map, "kernel_map", m->m_kernbase,
+	    m->m_kvapages, m->m_pageshift) != 0) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	m->m_physpages = m->m_freepages = (uint32_t)(pr->pr_physmem >>
+	    m->m_pageshift);
+	if (machine_layout(m, err, errlen) != 0)
+		goto fail;
+	for (i = 0; i < sizeof(machine_pools) / sizeof(machine_pools[0]); i++)
+		if ((m->m_pools[machine_pools[i].id] = pool_init(m,
+		    machine_pools[i].name, machine_pools[i].size,
+		    machine_pools[i].nointr)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	m->m_type_filedesc = malloc_type(m, "M_FILEDESC");
+	m->m_type_amap = malloc_type(m, "M_UVMAMAP");
+	/* param.c: NPROC and MAXFILES from MAXUSERS. */
+	m->m_maxproc = 20 + 16 * (long)pr->pr_maxusers;
+	m->m_maxfiles = 3 * (m->m_maxproc + (long)pr->pr_maxusers) + 80;
+	m->m_strategy = s;
+	if (s != NULL && s->s_attach != NULL &&
+	    s->s_attach(m, params, nparams, err, errlen) != 0)
+		goto fail;
+	if (s == NULL && nparams > 0) {
+		snprintf(err, errlen, "unknown setting '%s'", params[0]);
+		goto fail;
+	}
+	m->m_maxfiles = (long)site_limit(m, (uint64_t)m->m_maxfiles);
+	return m;
+fail:
+	m->m_strategy = NULL;
+	machine_free(m);
+	return NULL;
+}
+
+void
+machine_free(struct machine *m)
+{
+	struct pool *pp, *next;
+
+	if (m == NULL)
+		return;
+	if (m->m_strategy != NULL && m->m_strategy->s_detach != NULL)
+		m->m_strategy->s_detach(m);
+	for (pp = m->m_poollist; pp != NULL; pp = next) {
+		next = pp->pr_next;
+		pool_destroy(m, pp);
+	}
+	kmemfini(m);
+	vm_map_destroy(&m->m_kernel_map);
+	free(m->m_pgowner);
+	if (m->m_kva != NULL)
+		munmap(m->m_kva, m->m_kvalen);
+	free(m);
+}

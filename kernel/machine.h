@@ -1,0 +1,138 @@
+/*
+ * machine.h: one simulated NetBSD 1.5 i386 machine.
+ *
+ * Everything a replay touches hangs off this object: the kernel address
+ * space (reserved in this process and backed page by page as the
+ * simulated kernel wires pages), kernel_map and its submap kmem_map,
+ * physical pages, malloc(9) and pool(9) state, the strategy in force and
+ * the panic state.  There is no global mutable state, so several
+ * machines can live in one process.
+ */
+#ifndef KM_MACHINE_H
+#define KM_MACHINE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "param.h"
+#include "profile.h"
+#include "vm_map.h"
+#include "kern_malloc.h"
+
+struct pool;
+struct pool_page;
+struct proc;
+struct strategy;
+
+/* The pools of the code paths that kmbench models (subr_pool.c users). */
+enum machine_pool {
+	POOL_PHPOOL,	/* off-page pool headers: default (kmem_map) */
+	POOL_FILE,	/* filepl: struct file, nointr */
+	POOL_CWDI,	/* cwdipl: struct cwdinfo, nointr */
+	POOL_PROC,	/* procpl: struct proc, nointr */
+	POOL_PCRED,	/* pcredpl, nointr */
+	POOL_PLIMIT,	/* plimitpl, nointr */
+	POOL_VMSPACE,	/* vmsppl: struct vmspace, nointr */
+	POOL_MAPENT,	/* vmmpepl: struct vm_map_entry, nointr */
+	POOL_AMAP,	/* amappl: struct vm_amap, nointr */
+	POOL_NMODEL
+};
+
+/* Optional observer of allocator activity (probes; NULL when off). */
+struct machine_hooks {
+	void	*mh_arg;
+	/* a request was refused: MAP is the arena, REASON a short phrase */
+	void	(*mh_refused)(void *, const char *map, unsigned long size,
+		    const char *reason);
+};
+
+struct machine {
+	struct profile	 m_prof;
+	unsigned	 m_pageshift;
+	uint32_t	 m_pagesize;
+
+	/* Kernel virtual space, [m_kernbase, m_kernbase + m_kvapages). */
+	vaddr_t		 m_kernbase;
+	uint32_t	 m_kvapages;
+	char		*m_kva;		/* host address of m_kernbase */
+	size_t		 m_kvalen;
+	struct pool_page **m_pgowner;	/* per kernel page: its pool page */
+
+	struct vm_map	 m_kernel_map;
+	struct vm_map	 m_kmem_map;
+
+	/* Physical memory, in pages; every kernel page is wired. */
+	uint32_t	 m_physpages;
+	uint32_t	 m_freepages;
+	uint32_t	 m_wired;
+	uint32_t	 m_peakwired;
+
+	struct kmem	 m_kmem;
+	int		 m_type_filedesc;	/* M_FILEDESC */
+	int		 m_type_amap;		/* M_UVMAMAP */
+
+	struct pool	*m_pools[POOL_NMODEL];
+	struct pool	*m_poollist;	/* every pool, for vmstat -m */
+
+	/* The strategy (strategies/strategy.h) and its private state. */
+	const struct strategy *m_strategy;
+	void		*m_sdata;
+
+	/* Global limits and counts (kern.maxfiles, nfiles, maxproc). */
+	long		 m_maxfiles;
+	long		 m_nfiles;
+	long		 m_maxproc;
+	long		 m_nprocs;
+
+	/* The context of the current call. */
+	struct proc	*m_curproc;	/* NULL: interrupt context */
+	uint64_t	 m_now;		/* trace time, ns */
+	uint64_t	 m_wakeups;	/* bumped whenever memory is freed */
+
+	int		 m_panicked;
+	char		 m_panicstr[128];
+
+	struct machine_hooks m_hooks;
+};
+
+/*
+ * Boot a machine from profile PR under strategy S (NULL: malloc(9) for
+ * everything, as panic-only) with the strategy's PARAMS ("KEY=VALUE").
+ * Returns NULL with a one-line message in ERR.
+ */
+struct machine *machine_boot(const struct profile *pr,
+	    const struct strategy *s, const char *const *params,
+	    size_t nparams, char *err, size_t errlen);
+void	machine_free(struct machine *);
+
+/* The host address of simulated kernel address VA. */
+static inline void *
+kva(const struct machine *m, vaddr_t va)
+{
+
+	return m->m_kva + (va - m->m_kernbase);
+}
+
+static inline uint32_t
+kva_page(const struct machine *m, vaddr_t va)
+{
+
+	return (va - m->m_kernbase) >> m->m_pageshift;
+}
+
+static inline size_t
+round_page(const struct machine *m, uint64_t size)
+{
+
+	return (size + m->m_pagesize - 1) & ~(uint64_t)(m->m_pagesize - 1);
+}
+
+/* panic(9): the first message sticks.  Returns EPANIC. */
+int	machine_panic(struct machine *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Report a refused request to the hooks. */
+void	machine_refused(struct machine *, const char *map, unsigned long size,
+	    const char *reason);
+
+#endif /* KM_MACHINE_H */

@@ -1,0 +1,280 @@
+/*
+ * subr_pool.c: pool(9) as in NetBSD 1.5 (subr_pool.c 1.31).
+ *
+ * Items carry no header and are at least a free-list link; a page keeps
+ * its header at its end when items are smaller than a sixteenth of a
+ * page, otherwise in an item of phpool (which takes its own pages from
+ * kmem_map).  Pages come one at a time from the pool's page source and
+ * are kept when they empty, until the pagedaemon drains pages idle for
+ * ten seconds.  Free items are linked through simulated memory.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kern_synch.h"
+#include "machine.h"
+#include "subr_pool.h"
+#include "uvm_km.h"
+
+#define POOL_ALIGN(x)	(((x) + 3u) & ~3u)	/* i386 ALIGNBYTES 3 */
+
+static inline vaddr_t *
+item_next(struct machine *m, vaddr_t va)
+{
+
+	return (vaddr_t *)kva(m, va);
+}
+
+struct pool *
+pool_init(struct machine *m, const char *name, uint32_t size, int nointr)
+{
+	struct pool *pp;
+	uint32_t avail;
+
+	if ((pp = calloc(1, sizeof(*pp))) == NULL)
+		return NULL;
+	pp->pr_wchan = name;
+	pp->pr_map = nointr ? &m->m_kernel_map : &m->m_kmem_map;
+	pp->pr_size = POOL_ALIGN(size < SIZEOF_POOL_ITEM ?
+	    SIZEOF_POOL_ITEM : size);
+	pp->pr_phinpage = pp->pr_size < m->m_pagesize / 16;
+	avail = m->m_pagesize;
+	if (pp->pr_phinpage)
+		avail -= POOL_ALIGN(SIZEOF_POOL_ITEM_HEADER);
+	pp->pr_itemsperpage = avail / pp->pr_size;
+	pp->pr_next = m->m_poollist;
+	m->m_poollist = pp;
+	return pp;
+}
+
+static void
+pool_unlink(struct pool *pp, struct pool_page *ph)
+{
+
+	if (ph->ph_prev != NULL)
+		ph->ph_prev->ph_next = ph->ph_next;
+	else
+		pp->pr_head = ph->ph_next;
+	if (ph->ph_next != NULL)
+		ph->ph_next->ph_prev = ph->ph_prev;
+	else
+		pp->pr_tail = ph->ph_prev;
+	ph->ph_next = ph->ph_prev = NULL;
+}
+
+static void
+pool_insert_head(struct pool *pp, struct pool_page *ph)
+{
+
+	ph->ph_prev = NULL;
+	ph->ph_next = pp->pr_head;
+	if (pp->pr_head != NULL)
+		pp->pr_head->ph_prev = ph;
+	else
+		pp->pr_tail = ph;
+	pp->pr_head = ph;
+}
+
+static void
+pool_insert_tail(struct pool *pp, struct pool_page *ph)
+{
+
+	ph->ph_next = NULL;
+	ph->ph_prev = pp->pr_tail;
+	if (pp->pr_tail != NULL)
+		pp->pr_tail->ph_next = ph;
+	else
+		pp->pr_head = ph;
+	pp->pr_tail = ph;
+}
+
+/* The first page with a free item, as pool_update_curpage() finds it. */
+static void
+pool_update_curpage(struct pool *pp)
+{
+	struct pool_page *ph;
+
+	for (ph = pp->pr_head; ph != NULL; ph = ph->ph_next)
+		if (ph->ph_items != 0)
+			break;
+	pp->pr_curpage = ph;
+}
+
+/* Release an idle page to its page source (pr_rmpage). */
+static void
+pool_rmpage(struct machine *m, struct pool *pp, struct pool_page *ph)
+{
+
+	pool_unlink(pp, ph);
+	if (pp->pr_curpage == ph)
+		pool_update_curpage(pp);
+	m->m_pgowner[kva_page(m, ph->ph_page)] = NULL;
+	uvm_km_free(m, pp->pr_map, ph->ph_page, m->m_pagesize);
+	if (ph->ph_hdr != 0)
+		pool_put(m, m->m_pools[POOL_PHPOOL], ph->ph_hdr);
+	pp->pr_nitems -= pp->pr_itemsperpage;
+	pp->pr_npages--;
+	pp->pr_npagefree++;
+	pp->pr_nidle--;
+	free(ph);
+}
+
+/* Get a page from the source and carve it (pool_prime_page). */
+static int
+pool_addpage(struct machine *m, struct pool *pp, int flags)
+{
+	struct pool_page *ph;
+	vaddr_t page, hdr = 0, item;
+	uint32_t i;
+	int error;
+
+	error = uvm_km_kmemalloc(m, pp->pr_map, m->m_pagesize,
+	    (flags & PR_WAITOK) ? 0 : UVM_KMF_NOWAIT, &page);
+	if (error == ENOSPC) {
+		/* No address space: wait for an item to come back. */
+		if (flags & PR_WAITOK)
+			return tsleep(m, pp->pr_wchan);
+		return ENOMEM;
+	}
+	if (error != 0)
+		return error;
+	if (!pp->pr_phinpage) {
+		error = pool_get(m, m->m_pools[POOL_PHPOOL], flags, &hdr);
+		if (error != 0) {
+			uvm_km_free(m, pp->pr_map, page, m->m_pagesize);
+			return error;
+		}
+	}
+	if ((ph = calloc(1, sizeof(*ph))) == NULL)
+		abort();	/* host out of memory */
+	ph->ph_pool = pp;
+	ph->ph_page = page;
+	ph->ph_hdr = hdr;
+	/* Items in address order: the lowest is handed out first. */
+	for (i = 0; i < pp->pr_itemsperpage; i++) {
+		item = page + i * pp->pr_size;
+		*item_next(m, item) = i + 1 < pp->pr_itemsperpage ?
+		    item + pp->pr_size : 0;
+	}
+	ph->ph_items = page;
+	m->m_pgowner[kva_page(m, page)] = ph;
+	pool_insert_head(pp, ph);
+	pp->pr_curpage = ph;
+	pp->pr_nitems += pp->pr_itemsperpage;
+	pp->pr_npages++;
+	pp->pr_npagealloc++;
+	pp->pr_nidle++;
+	if (pp->pr_npages > pp->pr_hiwat)
+		pp->pr_hiwat = pp->pr_npages;
+	return 0;
+}
+
+int
+pool_get(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
+{
+	struct pool_page *ph;
+	vaddr_t v;
+	int error;
+
+	if (pp->pr_curpage == NULL) {
+		if ((error = pool_addpage(m, pp, flags)) != 0) {
+			if (error != ESLEEP && error != EPANIC)
+				pp->pr_nfail++;
+			return error;
+		}
+	}
+	ph = pp->pr_curpage;
+	v = ph->ph_items;
+	ph->ph_items = *item_next(m, v);
+	if (ph->ph_nmissing == 0)
+		pp->pr_nidle--;
+	ph->ph_nmissing++;
+	pp->pr_nitems--;
+	pp->pr_nout++;
+	pp->pr_nget++;
+	if (ph->ph_items == 0) {
+		/* Now full: to the end of the list. */
+		pool_unlink(pp, ph);
+		pool_insert_tail(pp, ph);
+		pool_update_curpage(pp);
+	}
+	*vap = v;
+	return 0;
+}
+
+void
+pool_put(struct machine *m, struct pool *pp, vaddr_t v)
+{
+	struct pool_page *ph = m->m_pgowner[kva_page(m, v)];
+
+	*item_next(m, v) = ph->ph_items;
+	ph->ph_items = v;
+	ph->ph_nmissing--;
+	pp->pr_nitems++;
+	pp->pr_nout--;
+	pp->pr_nput++;
+	m->m_wakeups++;
+	if (ph->ph_nmissing == 0) {
+		/* Idle: kept (maxpages is unlimited), stamped for drain. */
+		pp->pr_nidle++;
+		pool_unlink(pp, ph);
+		pool_insert_tail(pp, ph);
+		ph->ph_time = m->m_now;
+		if (pp->pr_curpage == NULL)
+			pp->pr_curpage = ph;
+	} else if (ph->ph_nmissing == pp->pr_itemsperpage - 1) {
+		/* Was full: allocate from it next. */
+		pool_unlink(pp, ph);
+		pool_insert_head(pp, ph);
+		pp->pr_curpage = ph;
+	}
+}
+
+static void
+pool_reclaim(struct machine *m, struct pool *pp)
+{
+	struct pool_page *ph, *next;
+
+	for (ph = pp->pr_head; ph != NULL; ph = next) {
+		next = ph->ph_next;
+		if (ph->ph_nmissing == 0 &&
+		    m->m_now - ph->ph_time >= POOL_INACTIVE_NS)
+			pool_rmpage(m, pp, ph);
+	}
+}
+
+void
+pool_drain_all(struct machine *m)
+{
+	struct pool *pp;
+
+	for (pp = m->m_poollist; pp != NULL; pp = pp->pr_next)
+		if (pp != m->m_pools[POOL_PHPOOL])
+			pool_reclaim(m, pp);
+	pool_reclaim(m, m->m_pools[POOL_PHPOOL]);
+}
+
+void
+pool_destroy(struct machine *m, struct pool *pp)
+{
+	struct pool_page *ph, *next;
+
+	(void)m;
+	for (ph = pp->pr_head; ph != NULL; ph = next) {
+		next = ph->ph_next;
+		free(ph);
+	}
+	free(pp);
+}
+
+struct pool *
+pool_of(const struct machine *m, vaddr_t va)
+{
+	struct pool_page *ph;
+
+	if (va < m->m_kernbase || kva_page(m, va) >= m->m_kvapages)
+		return NULL;
+	ph = m->m_pgowner[kva_page(m, va)];
+	return ph != NULL ? ph->ph_pool : NULL;
+}

@@ -1,0 +1,77 @@
+/*
+ * uvm_km.c: kernel memory as uvm_km_kmemalloc() gives it: address space
+ * first fit from a map, then one wired physical page per page.
+ *
+ * The simulated kernel space is one reservation in this process; a page
+ * gets host memory when the simulated kernel first writes to it and
+ * gives it back (madvise) when it is unwired, so the host holds about as
+ * much as the simulated kernel has wired.
+ */
+#include <errno.h>
+#include <sys/mman.h>
+
+#include "machine.h"
+#include "kern_synch.h"
+#include "subr_pool.h"
+#include "uvm_km.h"
+
+int
+uvm_pagewire(struct machine *m, uint32_t npages)
+{
+
+	if (m->m_freepages < npages)
+		return ENOMEM;
+	m->m_freepages -= npages;
+	m->m_wired += npages;
+	if (m->m_wired > m->m_peakwired)
+		m->m_peakwired = m->m_wired;
+	return 0;
+}
+
+void
+uvm_pageunwire(struct machine *m, uint32_t npages)
+{
+
+	m->m_freepages += npages;
+	m->m_wired -= npages;
+	m->m_wakeups++;
+}
+
+int
+uvm_km_kmemalloc(struct machine *m, struct vm_map *map, vsize_t size,
+    int flags, vaddr_t *vap)
+{
+	uint32_t npages = (uint32_t)(round_page(m, size) >> m->m_pageshift);
+	vaddr_t va;
+
+	if (vm_map_findspace(map, npages, &va) != 0) {
+		machine_refused(m, map->vm_name, size, "no address space");
+		return ENOSPC;
+	}
+	if (uvm_pagewire(m, npages) != 0) {
+		/* The pagedaemon frees what it can: idle pool pages. */
+		pool_drain_all(m);
+		if (uvm_pagewire(m, npages) != 0) {
+			vm_map_release(map, va, npages);
+			machine_refused(m, map->vm_name, size,
+			    "no free physical pages");
+			if (flags & UVM_KMF_NOWAIT)
+				return ENOMEM;
+			return tsleep(m, "km_getwait2");
+		}
+	}
+	*vap = va;
+	return 0;
+}
+
+void
+uvm_km_free(struct machine *m, struct vm_map *map, vaddr_t va, vsize_t size)
+{
+	uint32_t npages = (uint32_t)(round_page(m, size) >> m->m_pageshift);
+
+	/* Give the host pages back; the next use finds them zeroed. */
+	(void)madvise(kva(m, va), (size_t)npages << m->m_pageshift,
+	    MADV_DONTNEED);
+	vm_map_release(map, va, npages);
+	uvm_pageunwire(m, npages);
+}

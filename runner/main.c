@@ -1,0 +1,310 @@
+/*
+ * main.c: the kmbench command.
+ *
+ * Exit status: 0 when the command did its work (a simulated panic is a
+ * result, not an error), 2 for bad input (trace, profile, options), 1 for
+ * an internal failure.  Errors are one line on stderr.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../kernel/machine.h"
+#include "../kernel/profile.h"
+#include "../strategies/strategy.h"
+#include "replay.h"
+#include "report.h"
+
+#ifndef KMBENCH_VERSION
+#define KMBENCH_VERSION "0.1"
+#endif
+
+#define MAXSETS	64
+
+static const char usage_text[] =
+"usage: kmbench COMMAND [ARGS]\n"
+"\n"
+"Replays recorded descriptor-table and amap workloads (kmtrace files)\n"
+"through a simulation of the NetBSD 1.5 i386 memory system, under the\n"
+"policies argued over in PR kern/14721.\n"
+"\n"
+"commands:\n"
+"  run --strategy NAME --machine NAME [--set KEY=VALUE]... [--json] TRACE\n"
+"        Replay TRACE (plain, .gz or .zst) on machine profile NAME under\n"
+"        strategy NAME and print what happened: the outcome (survived, or\n"
+"        the panic and the event that caused it), kmem_map and kernel_map\n"
+"        use, physical pages, malloc(9) statistics per type as vmstat -m\n"
+"        prints them, pool(9) statistics, and each process's state,\n"
+"        most descriptors and refused calls.  --json prints one JSON\n"
+"        object instead.  --set overrides a machine setting (kmbench\n"
+"        machines --settings lists them) or, as STRATEGY.KEY=VALUE, a\n"
+"        setting of the strategy.\n"
+"  strategies\n"
+"        List the strategies, one line each; -v explains each.\n"
+"  machines [--settings]\n"
+"        List the machine profiles, one line each; --settings lists the\n"
+"        settings a profile holds.\n"
+"  help [COMMAND]\n"
+"        This text.\n"
+"\n"
+"exit status: 0 when the command did its work (a simulated panic is a\n"
+"result), 2 for bad input, 1 for an internal failure.\n"
+"\n"
+"environment: KMBENCH_MACHINES names the directory of machine profiles\n"
+"(default: machines/ beside the kmbench binary).\n"
+"\n"
+"See kmbench(1) (man ./docs/kmbench.1) and the trace format in\n"
+"docs/kmtrace.5.\n";
+
+static void
+usage(FILE *f)
+{
+
+	fputs(usage_text, f);
+}
+
+/* The directory of machine profiles. */
+static const char *
+machines_dir(void)
+{
+	static char dir[PATH_MAX];
+	const char *env = getenv("KMBENCH_MACHINES");
+	ssize_t n;
+	char *slash;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 16);
+	if (n > 0) {
+		dir[n] = '\0';
+		if ((slash = strrchr(dir, '/')) != NULL) {
+			strcpy(slash + 1, "machines");
+			if (access(dir, R_OK) == 0)
+				return dir;
+		}
+	}
+	return "machines";
+}
+
+static int
+namecmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t lx = strlen(x), ly = strlen(y);
+
+	/* i386-16M before i386-128M: shorter numbers first. */
+	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
+}
+
+static int
+cmd_machines(int argc, char **argv)
+{
+	const char *dir = machines_dir();
+	char *names[256], err[512], buf[64];
+	struct profile pr;
+	struct dirent *de;
+	size_t n = 0, i;
+	DIR *d;
+
+	if (argc > 1 && strcmp(argv[1], "--settings") == 0) {
+		profile_defaults(&pr);
+		for (i = 0; i < nprofile_keys; i++) {
+			profile_format(&pr, &profile_keys[i], buf, sizeof(buf));
+			printf("%-15s %-11s %s\n", profile_keys[i].pk_name, buf,
+			    profile_keys[i].pk_doc);
+		}
+		return 0;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "kmbench machines: unknown option '%s'\n",
+		    argv[1]);
+		return 2;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "kmbench: %s: %s\n", dir, strerror(errno));
+		return 2;
+	}
+	while ((de = readdir(d)) != NULL && n < 256)
+		if (de->d_name[0] != '.' && (names[n] = strdup(de->d_name)))
+			n++;
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), namecmp);
+	for (i = 0; i < n; i++) {
+		if (profile_load(&pr, dir, names[i], err, sizeof(err)) != 0) {
+			printf("%-12s (unreadable: %s)\n", names[i], err);
+		} else {
+			printf("%-12s %4llu MiB RAM, kmem_map %llu pages "
+			    "(%llu MiB), kmemstats %s, maxusers %llu\n",
+			    names[i],
+			    (unsigned long long)(pr.pr_physmem >> 20),
+			    (unsigned long long)profile_nkmempages(&pr),
+			    (unsigned long long)(profile_nkmempages(&pr) *
+			    pr.pr_pagesize >> 20),
+			    pr.pr_kmemstats ? "on" : "off",
+			    (unsigned long long)pr.pr_maxusers);
+		}
+		free(names[i]);
+	}
+	return 0;
+}
+
+static int
+cmd_strategies(int argc, char **argv)
+{
+	int verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+	size_t i;
+
+	if (argc > 1 && !verbose) {
+		fprintf(stderr, "kmbench strategies: unknown option '%s'\n",
+		    argv[1]);
+		return 2;
+	}
+	for (i = 0; strategies[i] != NULL; i++) {
+		printf("%-11s %s\n", strategies[i]->s_name,
+		    strategies[i]->s_summary);
+		if (verbose) {
+			printf("            %s\n", strategies[i]->s_doc);
+			if (strategies[i]->s_params != NULL)
+				printf("            settings: %s\n",
+				    strategies[i]->s_params);
+			printf("\n");
+		}
+	}
+	return 0;
+}
+
+static int
+cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "strategy", required_argument, NULL, 's' },
+		{ "machine", required_argument, NULL, 'm' },
+		{ "set", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *sname = NULL, *mname = NULL, *sets[MAXSETS];
+	const char *params[MAXSETS];
+	const struct strategy *s;
+	struct profile pr;
+	struct machine *m;
+	struct replay r;
+	char err[1024];
+	size_t nsets = 0, nparams = 0, i;
+	int c, json = 0, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "s:m:S:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': sname = optarg; break;
+		case 'm': mname = optarg; break;
+		case 'S':
+			if (nsets == MAXSETS) {
+				fprintf(stderr, "kmbench run: more than %d "
+				    "--set\n", MAXSETS);
+				return 2;
+			}
+			sets[nsets++] = optarg;
+			break;
+		case 'j': json = 1; break;
+		case 'h': usage(stdout); return 0;
+		default:
+			fprintf(stderr, "kmbench run: unknown or incomplete "
+			    "option '%s' (kmbench help)\n", argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (sname == NULL || mname == NULL || optind != argc - 1) {
+		fprintf(stderr, "kmbench run: needs --strategy NAME --machine "
+		    "NAME and one TRACE (kmbench help)\n");
+		return 2;
+	}
+	if ((s = strategy_lookup(sname)) == NULL) {
+		fprintf(stderr, "kmbench run: unknown strategy '%s' (kmbench "
+		    "strategies lists them)\n", sname);
+		return 2;
+	}
+	if (profile_load(&pr, machines_dir(), mname, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kmbench run: %s\n", err);
+		return 2;
+	}
+	for (i = 0; i < nsets; i++) {
+		const char *dot = strchr(sets[i], '.');
+		const char *eq = strchr(sets[i], '=');
+
+		if (dot != NULL && (eq == NULL || dot < eq)) {
+			size_t len = (size_t)(dot - sets[i]);
+
+			if (strlen(s->s_name) != len ||
+			    strncmp(sets[i], s->s_name, len) != 0) {
+				fprintf(stderr, "kmbench run: --set %s: not a "
+				    "setting of strategy %s\n", sets[i],
+				    s->s_name);
+				return 2;
+			}
+			params[nparams++] = dot + 1;
+			continue;
+		}
+		if (profile_set(&pr, sets[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "kmbench run: %s\n", err);
+			return 2;
+		}
+	}
+	if ((m = machine_boot(&pr, s, params, nparams, err, sizeof(err))) ==
+	    NULL) {
+		fprintf(stderr, "kmbench run: %s\n", err);
+		return 2;
+	}
+	rc = replay_run(&r, m, argv[optind], err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "kmbench: %s\n", err);
+	} else if (json) {
+		report_json(stdout, &r, m, s->s_name);
+	} else {
+		report_text(stdout, &r, m, s->s_name);
+	}
+	replay_free(&r);
+	machine_free(m);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "kmbench: writing the report: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("kmbench %s\n", KMBENCH_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "strategies") == 0)
+		return cmd_strategies(argc - 1, argv + 1);
+	if (strcmp(cmd, "machines") == 0)
+		return cmd_machines(argc - 1, argv + 1);
+	fprintf(stderr, "kmbench: unknown command '%s' (kmbench help)\n", cmd);
+	return 2;
+}

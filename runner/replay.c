@@ -1,0 +1,694 @@
+/*
+ * replay.c: drive the simulated kernel with a kmtrace (see replay.h).
+ *
+ * Each event is first checked against the trace's own view of the
+ * process (a malformed trace stops the replay), then the trace's view is
+ * updated once, and then the kernel path runs.  A kernel path that must
+ * sleep leaves its process asleep with the event pending; whenever
+ * memory has been freed the sleepers' events run again, as a restarted
+ * system call would.  A panic ends the replay.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../kernel/kern_descrip.h"
+#include "../kernel/kern_malloc.h"
+#include "../kernel/machine.h"
+#include "../kernel/uvm_map.h"
+#include "replay.h"
+
+const char *const kerr_names[KE_NERR] = {
+	"EMFILE", "ENFILE", "ENOMEM", "EBADF", "EAGAIN"
+};
+
+/* How the kernel's answer to one event is taken. */
+enum outcome {
+	OK,		/* go on (to the kernel part) */
+	DONE,		/* nothing more to do for this event */
+	REFUSED,	/* the kernel said no; counted */
+	SLEPT,
+	PANICKED
+};
+
+static inline size_t
+pidhash(uint32_t pid, size_t cap)
+{
+
+	return (size_t)(pid * 2654435761U) & (cap - 1);
+}
+
+struct rproc *
+replay_proc(const struct replay *r, uint32_t pid)
+{
+	size_t i;
+
+	if (pid == 0)
+		return r->r_kernel;
+	if (r->r_cap == 0)
+		return NULL;
+	for (i = pidhash(pid, r->r_cap); r->r_procs[i] != NULL;
+	    i = (i + 1) & (r->r_cap - 1))
+		if (r->r_procs[i]->rp_pid == pid)
+			return r->r_procs[i];
+	return NULL;
+}
+
+static struct rproc *
+replay_newproc(struct replay *r, uint32_t pid)
+{
+	struct rproc *rp;
+	size_t i;
+
+	if ((r->r_nprocs + 1) * 2 >= r->r_cap) {
+		size_t ncap = r->r_cap ? 2 * r->r_cap : 64, j;
+		struct rproc **n = calloc(ncap, sizeof(*n));
+
+		if (n == NULL)
+			return NULL;
+		for (j = 0; j < r->r_cap; j++) {
+			if (r->r_procs[j] == NULL)
+				continue;
+			for (i = pidhash(r->r_procs[j]->rp_pid, ncap);
+			    n[i] != NULL; i = (i + 1) & (ncap - 1))
+				continue;
+			n[i] = r->r_procs[j];
+		}
+		free(r->r_procs);
+		r->r_procs = n;
+		r->r_cap = ncap;
+	}
+	if ((rp = calloc(1, sizeof(*rp))) == NULL)
+		return NULL;
+	rp->rp_pid = pid;
+	rp->rp_kp.p_pid = pid;
+	for (i = pidhash(pid, r->r_cap); r->r_procs[i] != NULL;
+	    i = (i + 1) & (r->r_cap - 1))
+		continue;
+	r->r_procs[i] = rp;
+	r->r_nprocs++;
+	return rp;
+}
+
+static void
+rproc_clear_view(struct rproc *rp)
+{
+
+	fdtab_free(&rp->rp_fds);
+	idtab_free(&rp->rp_maps);
+	idtab_free(&rp->rp_kmallocs);
+}
+
+static void
+sleepers_remove(struct replay *r, struct rproc *rp)
+{
+	size_t i;
+
+	for (i = 0; i < r->r_nsleepers; i++)
+		if (r->r_sleepers[i] == rp) {
+			r->r_sleepers[i] = r->r_sleepers[--r->r_nsleepers];
+			return;
+		}
+}
+
+static int
+sleepers_add(struct replay *r, struct rproc *rp)
+{
+
+	if (r->r_nsleepers == r->r_sleepcap) {
+		size_t n = r->r_sleepcap ? 2 * r->r_sleepcap : 16;
+		struct rproc **s = realloc(r->r_sleepers, n * sizeof(*s));
+
+		if (s == NULL)
+			return -1;
+		r->r_sleepers = s;
+		r->r_sleepcap = n;
+	}
+	r->r_sleepers[r->r_nsleepers++] = rp;
+	return 0;
+}
+
+static void
+count_error(struct replay *r, struct rproc *rp, int error)
+{
+	enum kerr k;
+
+	switch (error) {
+	case EMFILE: k = KE_EMFILE; break;
+	case ENFILE: k = KE_ENFILE; break;
+	case EBADF: k = KE_EBADF; break;
+	case EAGAIN: k = KE_EAGAIN; break;
+	default: k = KE_ENOMEM; break;
+	}
+	rp->rp_errors[k]++;
+	r->r_errors[k]++;
+}
+
+static void
+skip(struct replay *r, struct rproc *rp)
+{
+
+	r->r_skipped++;
+	if (rp != NULL)
+		rp->rp_skipped++;
+}
+
+/* Take the kernel's answer ERROR to EV of RP. */
+static enum outcome
+answer(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
+    int error)
+{
+
+	switch (error) {
+	case 0:
+		return OK;
+	case EPANIC:
+		r->r_panicked = 1;
+		r->r_panic_event = ev->ke_no;
+		r->r_panic_pid = ev->ke_pid;
+		r->r_panic_time = ev->ke_time;
+		return PANICKED;
+	case ESLEEP:
+		rp->rp_state = RS_ASLEEP;
+		rp->rp_pending = *ev;
+		rp->rp_sleeps++;
+		if (sleepers_add(r, rp) != 0)
+			return PANICKED;
+		return SLEPT;
+	default:
+		count_error(r, rp, error);
+		return REFUSED;
+	}
+}
+
+static void
+note_fds(struct rproc *rp)
+{
+
+	if (rp->rp_kp.p_fd.fd_nopen > rp->rp_max_fds)
+		rp->rp_max_fds = rp->rp_kp.p_fd.fd_nopen;
+}
+
+/*
+ * The kernel's part of an event, which can run again after a sleep.
+ * The trace's view has already been updated.
+ */
+static enum outcome
+kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev)
+{
+	struct machine *m = r->r_m;
+	struct rproc *child;
+	struct idval *iv;
+	enum outcome o;
+	uint64_t start;
+	vaddr_t va;
+	uint8_t f;
+	int fd;
+
+	m->m_curproc = ev->ke_pid == 0 ? NULL : &rp->rp_kp;
+	switch (ev->ke_op) {
+	case KMT_SPAWN:
+		if (!rp->rp_kalive) {
+			if ((o = answer(r, rp, ev,
+			    proc_spawn(m, &rp->rp_kp))) != OK) {
+				if (o == REFUSED)
+					rp->rp_state = RS_NEVER;
+				return o;
+			}
+			rp->rp_kalive = 1;
+			rp->rp_state = RS_RUNNING;
+		}
+		/* Descriptors 0, 1 and 2: three files. */
+		for (fd = 0; fd < 3; fd++) {
+			if (fd_isopen(m, &rp->rp_kp, fd))
+				continue;
+			o = answer(r, rp, ev, fd_open(m, &rp->rp_kp, fd, 0));
+			if (o == OK)
+				(void)fdtab_set(&rp->rp_fds, (uint32_t)fd,
+				    FD_OPEN);
+			else if (o != REFUSED)
+				return o;
+		}
+		note_fds(rp);
+		return OK;
+	case KMT_FORK:
+		child = replay_proc(r, ev->ke_child);
+		o = answer(r, rp, ev, proc_fork(m, &rp->rp_kp,
+		    &child->rp_kp));
+		if (o == OK) {
+			child->rp_kalive = 1;
+			child->rp_state = RS_RUNNING;
+			note_fds(child);
+		}
+		return o;
+	case KMT_SYSCTL:
+		sysctl_maxfiles(m, ev->ke_n);
+		return OK;
+	case KMT_LIMIT:
+		return answer(r, rp, ev, proc_setnofile(m, &rp->rp_kp,
+		    ev->ke_n));
+	case KMT_OPEN:
+		o = answer(r, rp, ev, fd_open(m, &rp->rp_kp, (int)ev->ke_fd,
+		    ev->ke_cloexec));
+		if (o == OK) {
+			f = fdtab_get(&rp->rp_fds, ev->ke_fd);
+			(void)fdtab_set(&rp->rp_fds, ev->ke_fd,
+			    f & ~FD_GHOST);
+			note_fds(rp);
+		}
+		return o;
+	case KMT_DUP:
+		o = answer(r, rp, ev, fd_dup(m, &rp->rp_kp, (int)ev->ke_oldfd,
+		    (int)ev->ke_fd, ev->ke_cloexec));
+		if (o == OK) {
+			f = fdtab_get(&rp->rp_fds, ev->ke_fd);
+			(void)fdtab_set(&rp->rp_fds, ev->ke_fd,
+			    f & ~FD_GHOST);
+			note_fds(rp);
+		}
+		return o;
+	case KMT_MAP:
+		o = answer(r, rp, ev, uvm_map_anon(m, rp->rp_kp.p_vmspace,
+		    ev->ke_n, &start));
+		if (o == OK && (iv = idtab_get(&rp->rp_maps, ev->ke_id)) !=
+		    NULL) {
+			iv->iv_ghost = 0;
+			iv->iv_start = start;
+			iv->iv_simpages = ev->ke_n;
+		}
+		return o;
+	/* TOUCH, GROW and UNMAP come resolved: ke_off is the first page. */
+	case KMT_TOUCH:
+		return answer(r, rp, ev, uvm_fault_write(m,
+		    rp->rp_kp.p_vmspace, ev->ke_off, ev->ke_npages));
+	case KMT_GROW:
+		o = answer(r, rp, ev, uvm_map_grow(m, rp->rp_kp.p_vmspace,
+		    ev->ke_off, ev->ke_npages, ev->ke_n));
+		if (o == OK && (iv = idtab_get(&rp->rp_maps, ev->ke_id)) !=
+		    NULL)
+			iv->iv_simpages = ev->ke_n;
+		return o;
+	case KMT_UNMAP:
+		return answer(r, rp, ev, uvm_unmap(m, rp->rp_kp.p_vmspace,
+		    ev->ke_off, ev->ke_npages));
+	case KMT_KMALLOC:
+		o = answer(r, rp, ev, kern_malloc(m, (unsigned long)ev->ke_n,
+		    malloc_type(m, ev->ke_type), ev->ke_mflags, &va));
+		if (o == OK && (iv = idtab_get(&rp->rp_kmallocs, ev->ke_id)) !=
+		    NULL) {
+			iv->iv_ghost = 0;
+			iv->iv_va = va;
+		}
+		return o;
+	default:
+		return OK;
+	}
+}
+
+/* A one-line message about event EV; returns 2. */
+static int
+malformed(char *err, size_t errlen, const char *path,
+    const struct kmt_event *ev, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "%s:%" PRIu64 ": event %" PRIu64 ": %s", path,
+	    ev->ke_line, ev->ke_no, msg);
+	return 2;
+}
+
+/* Close every descriptor of the trace's view whose flags match MASK. */
+static void
+view_close(struct rproc *rp, uint8_t mask)
+{
+	uint32_t *gone;
+	size_t i, n = 0;
+
+	if (rp->rp_fds.ft_n == 0)
+		return;
+	if ((gone = malloc(rp->rp_fds.ft_n * sizeof(*gone))) == NULL)
+		return;
+	FDTAB_FOREACH(&rp->rp_fds, i)
+		if ((rp->rp_fds.ft_vals[i] & mask) == mask)
+			gone[n++] = rp->rp_fds.ft_keys[i];
+	for (i = 0; i < n; i++)
+		fdtab_del(&rp->rp_fds, gone[i]);
+	free(gone);
+}
+
+/*
+ * One event: check it, update the trace's view, run the kernel part.
+ * Returns 0, or 2 (malformed) / 1 (internal) with ERR.
+ */
+static int
+replay_event(struct replay *r, const struct kmt_event *ev, char *err,
+    size_t errlen)
+{
+	struct machine *m = r->r_m;
+	struct rproc *rp, *child = NULL;
+	struct kmt_event kev;
+	struct idval *iv;
+	uint8_t f;
+	enum outcome o = OK;
+
+	rp = replay_proc(r, ev->ke_pid);
+	if (ev->ke_op == KMT_SPAWN) {
+		if (rp != NULL && rp->rp_alive)
+			return malformed(err, errlen, r->r_trace, ev,
+			    "spawn of PID %" PRIu32 ", which is alive",
+			    ev->ke_pid);
+		if (rp == NULL && (rp = replay_newproc(r, ev->ke_pid)) == NULL)
+			goto nomem;
+		/* A new process; an old one still asleep stays hung. */
+		if (rp->rp_state == RS_ASLEEP)
+			sleepers_remove(r, rp);
+		rproc_clear_view(rp);
+		memset(&rp->rp_kp, 0, sizeof(rp->rp_kp));
+		rp->rp_kp.p_pid = ev->ke_pid;
+		rp->rp_kalive = 0;
+		rp->rp_alive = 1;
+		rp->rp_state = RS_NEVER;
+		o = kernel_part(r, rp, ev);
+		goto done;
+	}
+	if (rp == NULL)
+		return malformed(err, errlen, r->r_trace, ev,
+		    "PID %" PRIu32 " does not exist (no spawn or fork named "
+		    "it)", ev->ke_pid);
+	if (!rp->rp_alive)
+		return malformed(err, errlen, r->r_trace, ev,
+		    "PID %" PRIu32 " does not exist (it exited)", ev->ke_pid);
+	if (ev->ke_op == KMT_FORK) {
+		child = replay_proc(r, ev->ke_child);
+		if (child != NULL && child->rp_alive)
+			return malformed(err, errlen, r->r_trace, ev,
+			    "fork of PID %" PRIu32 ", which is alive",
+			    ev->ke_child);
+	}
+	if (rp->rp_state == RS_ASLEEP || rp->rp_state == RS_NEVER) {
+		/*
+		 * Asleep in the kernel, or never made: the event is lost
+		 * for the kernel, but the trace's view goes on.
+		 */
+		skip(r, rp);
+		o = DONE;
+	}
+	kev = *ev;
+	switch (ev->ke_op) {
+	case KMT_FORK:
+		if (child == NULL &&
+		    (child = replay_newproc(r, ev->ke_child)) == NULL)
+			goto nomem;
+		if (child->rp_state == RS_ASLEEP)
+			sleepers_remove(r, child);
+		rproc_clear_view(child);
+		memset(&child->rp_kp, 0, sizeof(child->rp_kp));
+		child->rp_kp.p_pid = ev->ke_child;
+		child->rp_kalive = 0;
+		child->rp_alive = 1;
+		child->rp_state = RS_NEVER;
+		if (fdtab_copy(&child->rp_fds, &rp->rp_fds) != 0 ||
+		    idtab_copy(&child->rp_maps, &rp->rp_maps) != 0)
+			goto nomem;
+		break;
+	case KMT_EXEC:
+		view_close(rp, FD_OPEN | FD_CLOEXEC);
+		idtab_clear(&rp->rp_maps);
+		if (o == OK)
+			proc_exec(m, &rp->rp_kp);
+		o = DONE;
+		break;
+	case KMT_EXIT:
+		rp->rp_alive = 0;
+		rproc_clear_view(rp);
+		if (o == OK) {
+			m->m_curproc = &rp->rp_kp;
+			proc_exit(m, &rp->rp_kp);
+			rp->rp_kalive = 0;
+			rp->rp_state = RS_EXITED;
+		} else if (rp->rp_state == RS_ASLEEP)
+			sleepers_remove(r, rp);	/* hung for good */
+		o = DONE;
+		break;
+	case KMT_OPEN:
+		if (fdtab_get(&rp->rp_fds, ev->ke_fd) != 0)
+			return malformed(err, errlen, r->r_trace, ev,
+			    "open of descriptor %" PRIu32 ", which is already "
+			    "open", ev->ke_fd);
+		if (fdtab_set(&rp->rp_fds, ev->ke_fd, FD_OPEN | FD_GHOST |
+		    (ev->ke_cloexec ? FD_CLOEXEC : 0)) != 0)
+			goto nomem;
+		break;
+	case KMT_DUP:
+		f = fdtab_get(&rp->rp_fds, ev->ke_oldfd);
+		if (f == 0) {
+			if (o == OK) {
+				count_error(r, rp, EBADF);
+				skip(r, rp);
+			}
+			o = DONE;
+			break;
+		}
+		if (ev->ke_oldfd == ev->ke_fd) {
+			o = DONE;	/* dup2(fd, fd) */
+			break;
+		}
+		if ((f & FD_GHOST) && o == OK) {
+			/* A dup of a descriptor the kernel never gave. */
+			if (fd_isopen(m, &rp->rp_kp, (int)ev->ke_fd))
+				fd_close(m, &rp->rp_kp, (int)ev->ke_fd);
+			skip(r, rp);
+			o = DONE;
+		}
+		if (fdtab_set(&rp->rp_fds, ev->ke_fd, FD_OPEN | FD_GHOST |
+		    (ev->ke_cloexec ? FD_CLOEXEC : 0)) != 0)
+			goto nomem;
+		break;
+	case KMT_CLOSE:
+		f = fdtab_get(&rp->rp_fds, ev->ke_fd);
+		if (f == 0) {
+			if (o == OK) {
+				count_error(r, rp, EBADF);
+				skip(r, rp);
+			}
+		} else {
+			fdtab_del(&rp->rp_fds, ev->ke_fd);
+			if (o == OK && (f & FD_GHOST))
+				skip(r, rp);
+			else if (o == OK)
+				fd_close(m, &rp->rp_kp, (int)ev->ke_fd);
+		}
+		o = DONE;
+		break;
+	case KMT_MAP:
+		if (idtab_get(&rp->rp_maps, ev->ke_id) != NULL)
+			return malformed(err, errlen, r->r_trace, ev,
+			    "map of '%s', which is already mapped", ev->ke_id);
+		if ((iv = idtab_add(&rp->rp_maps, ev->ke_id)) == NULL)
+			goto nomem;
+		iv->iv_npages = ev->ke_n;
+		iv->iv_ghost = 1;
+		break;
+	case KMT_TOUCH:
+	case KMT_GROW:
+	case KMT_UNMAP:
+		if ((iv = idtab_get(&rp->rp_maps, ev->ke_id)) == NULL) {
+			/* Names a mapping that does not exist. */
+			if (o == OK)
+				skip(r, rp);
+			o = DONE;
+			break;
+		}
+		if (ev->ke_ranged && ev->ke_off + ev->ke_npages >
+		    iv->iv_npages)
+			return malformed(err, errlen, r->r_trace, ev,
+			    "pages %" PRIu64 " to %" PRIu64 " are outside "
+			    "'%s' of %" PRIu64 " pages", ev->ke_off,
+			    ev->ke_off + ev->ke_npages - 1, ev->ke_id,
+			    iv->iv_npages);
+		if (iv->iv_ghost && o == OK) {
+			skip(r, rp);
+			o = DONE;
+		}
+		/* Resolve to pages of the address space, for a restart. */
+		if (ev->ke_op == KMT_GROW) {
+			kev.ke_off = iv->iv_start;
+			kev.ke_npages = iv->iv_simpages;
+			iv->iv_npages = ev->ke_n;
+		} else {
+			kev.ke_off = iv->iv_start +
+			    (ev->ke_ranged ? ev->ke_off : 0);
+			kev.ke_npages = ev->ke_ranged ? ev->ke_npages :
+			    (ev->ke_op == KMT_UNMAP ? iv->iv_simpages :
+			    iv->iv_npages);
+		}
+		if (ev->ke_op == KMT_UNMAP && !ev->ke_ranged)
+			idtab_del(&rp->rp_maps, ev->ke_id);
+		break;
+	case KMT_KMALLOC:
+		if (idtab_get(&rp->rp_kmallocs, ev->ke_id) != NULL)
+			return malformed(err, errlen, r->r_trace, ev,
+			    "kmalloc of '%s', which is not yet freed",
+			    ev->ke_id);
+		if (malloc_type(m, ev->ke_type) < 0)
+			return malformed(err, errlen, r->r_trace, ev,
+			    "more than %d malloc types", MALLOC_MAXTYPES);
+		if ((iv = idtab_add(&rp->rp_kmallocs, ev->ke_id)) == NULL)
+			goto nomem;
+		iv->iv_ghost = 1;
+		iv->iv_type = malloc_type(m, ev->ke_type);
+		break;
+	case KMT_KFREE:
+		if ((iv = idtab_get(&rp->rp_kmallocs, ev->ke_id)) == NULL) {
+			if (o == OK)
+				skip(r, rp);
+			o = DONE;
+			break;
+		}
+		if (o == OK && iv->iv_ghost)
+			skip(r, rp);
+		else if (o == OK) {
+			m->m_curproc = ev->ke_pid ? &rp->rp_kp : NULL;
+			kern_free(m, iv->iv_va, iv->iv_type);
+		}
+		idtab_del(&rp->rp_kmallocs, ev->ke_id);
+		o = DONE;
+		break;
+	default:
+		break;
+	}
+	if (o == OK)
+		o = kernel_part(r, rp, &kev);
+done:
+	if (o == PANICKED && !r->r_panicked) {
+		snprintf(err, errlen, "%s: out of memory at event %" PRIu64,
+		    r->r_trace, ev->ke_no);
+		return 1;
+	}
+	return 0;
+nomem:
+	snprintf(err, errlen, "%s: out of memory at event %" PRIu64,
+	    r->r_trace, ev->ke_no);
+	return 1;
+}
+
+/*
+ * Memory was freed: run the sleepers' calls again, as restarted system
+ * calls, until a pass frees nothing more.  A panic on the way is the
+ * current event's (NOW).
+ */
+static int
+replay_wake(struct replay *r, const struct kmt_event *now)
+{
+	struct rproc **batch;
+	uint64_t seen;
+	size_t i, n, woke;
+
+	do {
+		woke = 0;
+		seen = r->r_m->m_wakeups;
+		n = r->r_nsleepers;
+		if ((batch = malloc(n * sizeof(*batch))) == NULL)
+			return -1;
+		memcpy(batch, r->r_sleepers, n * sizeof(*batch));
+		r->r_nsleepers = 0;
+		for (i = 0; i < n && !r->r_panicked; i++) {
+			struct rproc *rp = batch[i];
+			struct kmt_event ev = rp->rp_pending;
+
+			rp->rp_state = RS_RUNNING;
+			rp->rp_kp.p_wmesg = NULL;
+			if (kernel_part(r, rp, &ev) == SLEPT)
+				rp->rp_sleeps--;	/* the same sleep */
+			else
+				woke++;
+		}
+		/* Those not reached before a panic stay asleep. */
+		for (; i < n; i++)
+			if (sleepers_add(r, batch[i]) != 0)
+				break;
+		free(batch);
+		if (r->r_panicked) {
+			r->r_panic_event = now->ke_no;
+			r->r_panic_time = now->ke_time;
+		}
+	} while (woke > 0 && r->r_m->m_wakeups != seen &&
+	    r->r_nsleepers > 0 && !r->r_panicked);
+	return 0;
+}
+
+int
+replay_run(struct replay *r, struct machine *m, const char *path, char *err,
+    size_t errlen)
+{
+	struct kmt_reader *rd;
+	struct kmt_event ev;
+	uint64_t woken;
+	int rc = 0, n;
+
+	memset(r, 0, sizeof(*r));
+	r->r_m = m;
+	r->r_trace = path;
+	r->r_progress = isatty(STDERR_FILENO);
+	if ((r->r_kernel = calloc(1, sizeof(*r->r_kernel))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	r->r_kernel->rp_alive = 1;
+	if ((rd = kmt_open(path, err, errlen)) == NULL)
+		return 2;
+	woken = m->m_wakeups;
+	while ((n = kmt_read(rd, &ev, err, errlen)) == 1) {
+		r->r_events++;
+		m->m_now = ev.ke_time;
+		if ((rc = replay_event(r, &ev, err, errlen)) != 0)
+			break;
+		if (r->r_panicked)
+			break;
+		if (m->m_wakeups != woken && r->r_nsleepers > 0 &&
+		    replay_wake(r, &ev) != 0) {
+			snprintf(err, errlen, "out of memory");
+			rc = 1;
+			break;
+		}
+		woken = m->m_wakeups;
+		if (r->r_panicked)
+			break;
+		if (r->r_progress && (r->r_events & 0xfffff) == 0)
+			fprintf(stderr, "\r%s: %" PRIu64 " events", path,
+			    r->r_events);
+	}
+	if (r->r_progress && r->r_events > 0xfffff)
+		fprintf(stderr, "\r%*s\r", 60, "");
+	if (n < 0)
+		rc = 2;
+	kmt_close(rd);
+	return rc;
+}
+
+void
+replay_free(struct replay *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->r_cap; i++) {
+		if (r->r_procs[i] == NULL)
+			continue;
+		rproc_clear_view(r->r_procs[i]);
+		free(r->r_procs[i]);
+	}
+	if (r->r_kernel != NULL)
+		rproc_clear_view(r->r_kernel);
+	free(r->r_kernel);
+	free(r->r_procs);
+	free(r->r_sleepers);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,78 @@
+/*
+ * replay.h: replaying one kmtrace on one machine under one strategy.
+ *
+ * The replayer keeps the trace's view of every process (which
+ * descriptors, mappings and kmallocs the recorded program had) beside
+ * the simulated kernel's, so that it can tell a malformed trace from an
+ * event the kernel refused, and it drives the kernel paths event by
+ * event.  See docs/kmtrace.5 for the rules it applies.
+ */
+#ifndef KM_REPLAY_H
+#define KM_REPLAY_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../kernel/kern_proc.h"
+#include "../workloads/kmtrace.h"
+#include "table.h"
+
+struct machine;
+
+enum kerr { KE_EMFILE, KE_ENFILE, KE_ENOMEM, KE_EBADF, KE_EAGAIN, KE_NERR };
+extern const char *const kerr_names[KE_NERR];
+
+enum rstate {
+	RS_RUNNING,	/* alive in the kernel */
+	RS_ASLEEP,	/* sleeping; hung if nothing ever wakes it */
+	RS_EXITED,
+	RS_NEVER	/* its fork (or spawn) was refused */
+};
+
+struct rproc {
+	uint32_t	 rp_pid;
+	int		 rp_alive;	/* alive in the trace */
+	enum rstate	 rp_state;
+	int		 rp_kalive;	/* rp_kp holds kernel resources */
+	struct proc	 rp_kp;
+	struct fdtab	 rp_fds;	/* the trace's descriptors */
+	struct idtab	 rp_maps;	/* the trace's mappings */
+	struct idtab	 rp_kmallocs;	/* the trace's kmallocs */
+	struct kmt_event rp_pending;	/* the call it sleeps in */
+	long		 rp_max_fds;
+	long		 rp_errors[KE_NERR];
+	long		 rp_skipped;
+	long		 rp_sleeps;
+};
+
+struct replay {
+	struct machine	*r_m;
+	const char	*r_trace;
+	struct rproc	**r_procs;	/* hash by PID */
+	size_t		 r_nprocs, r_cap;
+	struct rproc	*r_kernel;	/* PID 0 */
+	struct rproc	**r_sleepers;
+	size_t		 r_nsleepers, r_sleepcap;
+	uint64_t	 r_events;	/* events read (to the panic) */
+	uint64_t	 r_skipped;
+	long		 r_errors[KE_NERR];
+	int		 r_panicked;
+	uint64_t	 r_panic_event;
+	uint32_t	 r_panic_pid;
+	uint64_t	 r_panic_time;
+	int		 r_progress;	/* show progress on stderr */
+};
+
+/*
+ * Replay the trace at PATH on machine M.  Returns 0 when the replay ran
+ * (whatever the outcome), 2 for a malformed trace, 1 for an internal
+ * failure; ERR holds the one-line message.
+ */
+int	replay_run(struct replay *, struct machine *, const char *path,
+	    char *err, size_t errlen);
+void	replay_free(struct replay *);
+
+/* The process record for PID, or NULL. */
+struct rproc *replay_proc(const struct replay *, uint32_t pid);
+
+#endif /* KM_REPLAY_H */

@@ -1,0 +1,27 @@
+#!/bin/sh
+# deps.sh: install the Debian packages kmbench needs, if any is missing.
+# Runs apt-get directly as root, else through sudo.
+set -e
+PKGS="build-essential pkg-config libsqlite3-dev libbenchmark-dev gnuplot-nox
+libcriterion-dev zlib1g-dev libzstd-dev strace"
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+	    grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO="sudo"
+else
+	echo "deps: missing$missing, and neither root nor sudo" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q $missing >/dev/null

@@ -1,0 +1,119 @@
+/*
+ * kmtrace.h: the kmtrace version 1 reader (see trace-format in docs/).
+ *
+ * The reader streams a trace one event at a time from a plain, gzip or
+ * zstd file (the compression is recognised by its magic bytes), checks
+ * everything that can be checked without the simulated kernel (syntax,
+ * field counts, ranges, time order) and hands back decoded events.
+ * Memory use does not depend on the trace length.  Checks that need the
+ * replay's view of processes and descriptors are the replayer's.
+ */
+#ifndef KMTRACE_H
+#define KMTRACE_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+enum kmt_op {
+	KMT_SPAWN,
+	KMT_FORK,
+	KMT_EXEC,
+	KMT_EXIT,
+	KMT_SYSCTL,
+	KMT_LIMIT,
+	KMT_OPEN,
+	KMT_DUP,
+	KMT_CLOSE,
+	KMT_MAP,
+	KMT_TOUCH,
+	KMT_GROW,
+	KMT_UNMAP,
+	KMT_KMALLOC,
+	KMT_KFREE,
+	KMT_NOPS
+};
+
+/* Flags of a kmalloc event, with the values of malloc.h 1.77. */
+#define KMT_M_WAITOK	0x0000
+#define KMT_M_NOWAIT	0x0001
+#define KMT_M_ZERO	0x0002
+#define KMT_M_CANFAIL	0x0004
+
+/* Longest token (mapping or kmalloc ID, malloc type) the reader accepts. */
+#define KMT_TOKEN_MAX	63
+/* Longest line the reader accepts, without its newline. */
+#define KMT_LINE_MAX	4096
+/* Largest descriptor number, PID and sysctl/limit value: an int. */
+#define KMT_INT_MAX	2147483647ULL
+/* Largest mapping in pages: 4 GiB of 4 KiB pages. */
+#define KMT_NPAGES_MAX	(1ULL << 20)
+/* Largest kmalloc size: an i386 unsigned long. */
+#define KMT_SIZE_MAX	4294967295ULL
+
+struct kmt_event {
+	uint64_t	ke_time;	/* ns since the start of the trace */
+	uint64_t	ke_no;		/* 1-based event number */
+	uint64_t	ke_line;	/* 1-based line number in the file */
+	uint32_t	ke_pid;		/* 0 is the kernel (interrupt context) */
+	enum kmt_op	ke_op;
+
+	/*
+	 * Arguments, by op:
+	 *  fork:    ke_child
+	 *  sysctl:  ke_n (kern.maxfiles)
+	 *  limit:   ke_n (RLIMIT_NOFILE)
+	 *  open:    ke_fd, ke_cloexec
+	 *  dup:     ke_oldfd, ke_fd, ke_cloexec
+	 *  close:   ke_fd
+	 *  map:     ke_id, ke_n (pages)
+	 *  touch:   ke_id, and ke_ranged with ke_off, ke_npages
+	 *  grow:    ke_id, ke_n (pages)
+	 *  unmap:   ke_id, and ke_ranged with ke_off, ke_npages
+	 *  kmalloc: ke_id, ke_n (size), ke_type, ke_mflags (KMT_M_*)
+	 *  kfree:   ke_id
+	 */
+	uint32_t	ke_child;
+	uint32_t	ke_fd;
+	uint32_t	ke_oldfd;
+	int		ke_cloexec;
+	uint64_t	ke_n;
+	int		ke_ranged;
+	uint64_t	ke_off;
+	uint64_t	ke_npages;
+	int		ke_mflags;
+	char		ke_id[KMT_TOKEN_MAX + 1];
+	char		ke_type[KMT_TOKEN_MAX + 1];
+};
+
+struct kmt_reader;
+
+/*
+ * Open PATH for reading.  On failure returns NULL and writes a one-line
+ * message (naming PATH) into ERR.  The first line must be "kmtrace 1";
+ * header lines ("@ KEY VALUE") before the first event are collected and
+ * can be read with kmt_header().
+ */
+struct kmt_reader *kmt_open(const char *path, char *err, size_t errlen);
+
+/*
+ * Read the next event into EV.  Returns 1 for an event, 0 at the end of
+ * the trace, -1 on error, with a message in the form
+ * "FILE:LINE: event N: what is wrong" (or "FILE:LINE: what is wrong" for
+ * lines that are not events, and "FILE: what is wrong" for I/O and
+ * decompression errors) in ERR.
+ */
+int kmt_read(struct kmt_reader *r, struct kmt_event *ev, char *err,
+    size_t errlen);
+
+/* The value of header KEY ("source", "command", ...), or NULL. */
+const char *kmt_header(const struct kmt_reader *r, const char *key);
+
+/* The path the reader was opened with. */
+const char *kmt_path(const struct kmt_reader *r);
+
+void kmt_close(struct kmt_reader *r);
+
+/* "spawn", "fork", ... */
+const char *kmt_opname(enum kmt_op op);
+
+#endif /* KMTRACE_H */
