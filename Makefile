@@ -21,7 +21,7 @@ LIBSRCS	 = $(wildcard kernel/*.c) $(wildcard strategies/*.c) \
 	   $(wildcard workloads/*.c) $(filter-out runner/main.c, \
 	   $(wildcard runner/*.c))
 LIBOBJS	 = $(LIBSRCS:%.c=$(B)/%.o)
-TESTSRCS = $(wildcard tests/test_*.c)
+TESTSRCS = tests/kmtest.c $(wildcard tests/test_*.c)
 TESTOBJS = $(TESTSRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps test check bench clean

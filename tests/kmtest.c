@@ -1,0 +1,184 @@
+/*
+ * kmtest.c: helpers shared by the tests (see kmtest.h).
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../kernel/profile.h"
+#include "../kernel/subr_pool.h"
+#include "../strategies/strategy.h"
+#include "kmtest.h"
+
+static const char *
+env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : dflt;
+}
+
+const char *
+kmtest_data(void)
+{
+
+	return env_or("KMBENCH_TESTDATA", "tests/data");
+}
+
+void
+kmtest_write(char *path, size_t pathlen, const char *suffix,
+    const char *text)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, pathlen, "/tmp/kmtest-XXXXXX%s", suffix);
+	fd = mkstemps(path, (int)strlen(suffix));
+	cr_assert(fd >= 0, "mkstemps %s", path);
+	f = fdopen(fd, "w");
+	cr_assert(f != NULL);
+	fputs(text, f);
+	cr_assert(fclose(f) == 0);
+}
+
+struct machine *
+kmtest_boot(const char *strategy, const char *machine,
+    const char *const *sets)
+{
+	const char *params[64];
+	const struct strategy *s = NULL;
+	struct profile pr;
+	struct machine *m;
+	char err[1024];
+	size_t np = 0;
+
+	if (strategy != NULL) {
+		s = strategy_lookup(strategy);
+		cr_assert(s != NULL, "strategy %s", strategy);
+	}
+	cr_assert(profile_load(&pr, env_or("KMBENCH_MACHINES", "machines"),
+	    machine, err, sizeof(err)) == 0, "%s", err);
+	for (; sets != NULL && *sets != NULL; sets++) {
+		const char *dot = strchr(*sets, '.'), *eq = strchr(*sets, '=');
+
+		if (dot != NULL && eq != NULL && dot < eq)
+			params[np++] = dot + 1;
+		else
+			cr_assert(profile_set(&pr, *sets, err,
+			    sizeof(err)) == 0, "%s", err);
+	}
+	m = machine_boot(&pr, s, params, np, err, sizeof(err));
+	cr_assert(m != NULL, "boot %s: %s", machine, err);
+	return m;
+}
+
+void
+kmcase_run(struct kmcase *c, const char *strategy, const char *machine,
+    const char *const *sets, const char *trace)
+{
+
+	memset(c, 0, sizeof(*c));
+	kmtest_write(c->path, sizeof(c->path), ".kmt", trace);
+	c->m = kmtest_boot(strategy, machine, sets);
+	c->rc = replay_run(&c->r, c->m, c->path, c->err, sizeof(c->err));
+}
+
+void
+kmcase_runfile(struct kmcase *c, const char *strategy, const char *machine,
+    const char *const *sets, const char *path)
+{
+
+	memset(c, 0, sizeof(*c));
+	c->m = kmtest_boot(strategy, machine, sets);
+	c->rc = replay_run(&c->r, c->m, path, c->err, sizeof(c->err));
+}
+
+void
+kmcase_free(struct kmcase *c)
+{
+
+	replay_free(&c->r);
+	machine_free(c->m);
+	if (c->path[0] != '\0')
+		unlink(c->path);
+}
+
+struct rproc *
+kmcase_proc(struct kmcase *c, uint32_t pid)
+{
+	struct rproc *rp = replay_proc(&c->r, pid);
+
+	cr_assert(rp != NULL, "no process %u", pid);
+	return rp;
+}
+
+struct kmemstats *
+kmcase_type(struct kmcase *c, const char *name)
+{
+	int t;
+
+	for (t = 0; t < c->m->m_kmem.ntypes; t++)
+		if (strcmp(c->m->m_kmem.kmemstats[t].ks_shortdesc, name) == 0)
+			return &c->m->m_kmem.kmemstats[t];
+	cr_assert_fail("no malloc type %s", name);
+	return NULL;
+}
+
+struct pool *
+kmcase_pool(struct kmcase *c, const char *name)
+{
+	struct pool *pp;
+
+	for (pp = c->m->m_poollist; pp != NULL; pp = pp->pr_next)
+		if (strcmp(pp->pr_wchan, name) == 0)
+			return pp;
+	cr_assert_fail("no pool %s", name);
+	return NULL;
+}
+
+static char *
+slurp(FILE *f)
+{
+	size_t len = 0, cap = 4096, n;
+	char *buf = malloc(cap);
+
+	cr_assert(buf != NULL);
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len < 2) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			cr_assert(buf != NULL);
+		}
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+int
+kmtest_cmd(const char *args, char **out, char **err)
+{
+	char cmd[8192], errpath[64];
+	FILE *p, *e;
+	int status, fd;
+
+	snprintf(errpath, sizeof(errpath), "/tmp/kmtest-err-XXXXXX");
+	fd = mkstemp(errpath);
+	cr_assert(fd >= 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "%s %s 2>%s",
+	    env_or("KMBENCH", "./kmbench"), args, errpath);
+	p = popen(cmd, "r");
+	cr_assert(p != NULL);
+	*out = slurp(p);
+	status = pclose(p);
+	e = fopen(errpath, "r");
+	cr_assert(e != NULL);
+	*err = slurp(e);
+	fclose(e);
+	unlink(errpath);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}

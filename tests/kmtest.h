@@ -1,0 +1,59 @@
+/*
+ * kmtest.h: what the tests share: replaying a trace written in the test
+ * on a booted machine, and running the kmbench command.
+ */
+#ifndef KM_KMTEST_H
+#define KM_KMTEST_H
+
+#include <stddef.h>
+
+#include "../kernel/machine.h"
+#include "../runner/replay.h"
+
+struct kmcase {
+	struct machine	*m;
+	struct replay	 r;
+	int		 rc;		/* replay_run's result */
+	char		 err[1024];
+	char		 path[256];	/* the trace file */
+};
+
+/* Write TEXT to a new temporary file named *SUFFIX; returns its path
+ * (static storage of the caller's PATH buffer of PATHLEN). */
+void	kmtest_write(char *path, size_t pathlen, const char *suffix,
+	    const char *text);
+
+/*
+ * Boot MACHINE (a profile in machines/) with the NULL-terminated SETS
+ * ("KEY=VALUE", or "STRATEGY.KEY=VALUE") under STRATEGY, and replay
+ * TRACE (the text of a kmtrace file).  Criterion-asserts that the
+ * machine boots; the replay's result is in C->rc.
+ */
+void	kmcase_run(struct kmcase *c, const char *strategy, const char *machine,
+	    const char *const *sets, const char *trace);
+/* The same, for a trace already in file PATH (which is not removed). */
+void	kmcase_runfile(struct kmcase *c, const char *strategy,
+	    const char *machine, const char *const *sets, const char *path);
+void	kmcase_free(struct kmcase *c);
+
+/* The process record of PID in a replayed case (asserted to exist). */
+struct rproc *kmcase_proc(struct kmcase *c, uint32_t pid);
+/* The statistics of malloc type NAME (asserted to exist). */
+struct kmemstats *kmcase_type(struct kmcase *c, const char *name);
+/* The pool named NAME (asserted to exist). */
+struct pool *kmcase_pool(struct kmcase *c, const char *name);
+
+/* A booted machine without a replay, for tests of the mechanisms. */
+struct machine *kmtest_boot(const char *strategy, const char *machine,
+	    const char *const *sets);
+
+/*
+ * Run "$KMBENCH ARGS" through the shell; the exit status is returned,
+ * stdout and stderr are in *OUT and *ERR (malloc'ed, NUL-terminated).
+ */
+int	kmtest_cmd(const char *args, char **out, char **err);
+
+/* The directory of the test data (tests/data). */
+const char *kmtest_data(void);
+
+#endif /* KM_KMTEST_H */

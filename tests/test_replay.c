@@ -1,0 +1,143 @@
+/*
+ * test_replay.c: how the replayer treats refusals, sleeps and panics
+ * (trace-format.md, "When the kernel says no").
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "../kernel/machine.h"
+#include "kmtest.h"
+
+/*
+ * With KMEMSTATS on, i386-64M's per-type limit is 60% of 16 MiB =
+ * 10066329 bytes.  Two 6000000-byte mallocs are page-rounded to 1465
+ * pages = 6000640 bytes each; the second is allowed at 6000640 < limit
+ * and overshoots to 12001280.  Then any M_TEMP M_WAITOK malloc sleeps:
+ * nothing frees M_TEMP, so process 1 is hung and its next event is
+ * skipped.  limblocks counts the one block.
+ */
+#define LIMIT_TRACE "kmtrace 1\n0 1 spawn\n" \
+	"1 1 kmalloc a 6000000 M_TEMP WAITOK\n2 2 spawn\n" \
+	"3 2 kmalloc b 6000000 M_TEMP WAITOK\n" \
+	"4 1 kmalloc c 100 M_TEMP WAITOK\n5 1 close 0\n"
+
+Test(replay, type_limit_hangs)
+{
+	struct kmcase c;
+	const char *on[] = { "kmemstats=on", NULL };
+
+	kmcase_run(&c, "panic-only", "i386-64M", on, LIMIT_TRACE);
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_not(c.r.r_panicked);
+	cr_expect_eq(kmcase_proc(&c, 1)->rp_state, RS_ASLEEP);
+	cr_expect_str_eq(kmcase_proc(&c, 1)->rp_kp.p_wmesg, "M_TEMP");
+	cr_expect_eq(kmcase_proc(&c, 1)->rp_skipped, 1);
+	cr_expect_eq(kmcase_type(&c, "M_TEMP")->ks_limblocks, 1);
+	cr_expect_eq(kmcase_type(&c, "M_TEMP")->ks_memuse, 12001280);
+	kmcase_free(&c);
+}
+
+/*
+ * The same without KMEMSTATS: nothing sleeps (2930 pages fit in 4096).
+ */
+Test(replay, no_limit_without_kmemstats)
+{
+	struct kmcase c;
+
+	kmcase_run(&c, "panic-only", "i386-64M", NULL, LIMIT_TRACE);
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_eq(kmcase_proc(&c, 1)->rp_state, RS_RUNNING);
+	cr_expect_eq(kmcase_type(&c, "M_TEMP")->ks_limblocks, 0);
+	kmcase_free(&c);
+}
+
+/*
+ * When process 2 frees b, M_TEMP drops to 6000640 < limit and the
+ * sleeper's malloc runs again and succeeds (100 bytes, bucket 128): it
+ * is running again, its "close 0" (event 6) was lost while it slept,
+ * and its next close (event 8) is replayed.
+ */
+Test(replay, free_wakes_sleeper)
+{
+	struct kmcase c;
+	const char *on[] = { "kmemstats=on", NULL };
+
+	kmcase_run(&c, "panic-only", "i386-64M", on, LIMIT_TRACE
+	    "6 2 kfree b\n7 1 close 1\n");
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_eq(kmcase_proc(&c, 1)->rp_state, RS_RUNNING);
+	cr_expect_eq(kmcase_proc(&c, 1)->rp_sleeps, 1);
+	cr_expect_eq(kmcase_type(&c, "M_TEMP")->ks_calls, 3);
+	cr_expect_eq(kmcase_type(&c, "M_TEMP")->ks_memuse, 6000640 + 128);
+	cr_expect_eq(kmcase_proc(&c, 1)->rp_kp.p_fd.fd_nopen, 2);
+	kmcase_free(&c);
+}
+
+/* Interrupt context cannot sleep: the limit there is a panic. */
+Test(replay, interrupt_sleep_panics)
+{
+	struct kmcase c;
+	const char *on[] = { "kmemstats=on", NULL };
+
+	kmcase_run(&c, "panic-only", "i386-64M", on,
+	    "kmtrace 1\n0 0 kmalloc a 11000000 M_MBUF NOWAIT\n"
+	    "1 0 kmalloc b 100 M_MBUF NOWAIT\n"
+	    "2 0 kmalloc c 100 M_MBUF WAITOK\n");
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	/* 11000000 bytes: 2686 pages, allowed (memuse 0 < limit). */
+	cr_expect_eq(kmcase_type(&c, "M_MBUF")->ks_fails, 1);
+	cr_expect(c.r.r_panicked);
+	cr_expect_eq(c.r.r_panic_event, 3);
+	cr_expect(strstr(c.m->m_panicstr, "interrupt") != NULL, "%s",
+	    c.m->m_panicstr);
+	kmcase_free(&c);
+}
+
+/*
+ * maxusers 1 gives maxproc 20 + 16 = 36.  Process 1 and 35 children
+ * make 36; the 36th fork is EAGAIN, its child never exists, and the
+ * child's event is skipped (not malformed).
+ */
+Test(replay, refused_fork_child_skipped)
+{
+	struct kmcase c;
+	const char *one[] = { "maxusers=1", NULL };
+	char t[4096];
+	size_t len;
+	int pid;
+
+	len = (size_t)snprintf(t, sizeof(t), "kmtrace 1\n0 1 spawn\n");
+	for (pid = 2; pid <= 37; pid++)
+		len += (size_t)snprintf(t + len, sizeof(t) - len,
+		    "%d 1 fork %d\n", pid, pid);
+	snprintf(t + len, sizeof(t) - len, "100 37 open 3\n101 37 exit\n");
+	kmcase_run(&c, "panic-only", "i386-64M", one, t);
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_eq(c.m->m_maxproc, 36);
+	cr_expect_eq(kmcase_proc(&c, 1)->rp_errors[KE_EAGAIN], 1);
+	cr_expect_eq(kmcase_proc(&c, 37)->rp_state, RS_NEVER);
+	cr_expect_eq(kmcase_proc(&c, 37)->rp_skipped, 2);
+	kmcase_free(&c);
+}
+
+/*
+ * A refused M_NOWAIT kmalloc (20000000 bytes = 4883 pages > 4096)
+ * counts ENOMEM; its kfree names something that never existed and is
+ * skipped.  A panic ends the replay: the events after it are not read.
+ */
+Test(replay, refusals_and_panic_end)
+{
+	struct kmcase c;
+
+	kmcase_run(&c, "panic-only", "i386-64M", NULL,
+	    "kmtrace 1\n0 0 kmalloc a 20000000 M_TEMP NOWAIT\n"
+	    "1 0 kfree a\n2 0 kmalloc b 20000000 M_TEMP WAITOK\n"
+	    "3 0 kmalloc c 16 M_TEMP NOWAIT\n");
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_eq(c.r.r_errors[KE_ENOMEM], 1);
+	cr_expect_eq(c.r.r_skipped, 1);
+	cr_expect(c.r.r_panicked);
+	cr_expect_eq(c.r.r_panic_event, 3);
+	cr_expect_eq(c.r.r_events, 3);
+	kmcase_free(&c);
+}
