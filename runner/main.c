@@ -34,14 +34,15 @@ static const char usage_text[] =
 "policies argued over in PR kern/14721.\n"
 "\n"
 "commands:\n"
-"  run --strategy NAME --machine NAME [--set KEY=VALUE]... [--json] TRACE\n"
+"  run --strategy NAME --machine NAME [--set KEY=VALUE]... [--json|--brief]\n"
+"      TRACE\n"
 "        Replay TRACE (plain, .gz or .zst) on machine profile NAME under\n"
 "        strategy NAME and print what happened: the outcome (survived, or\n"
 "        the panic and the event that caused it), kmem_map and kernel_map\n"
 "        use, physical pages, malloc(9) statistics per type as vmstat -m\n"
 "        prints them, pool(9) statistics, and each process's state,\n"
 "        most descriptors and refused calls.  --json prints one JSON\n"
-"        object instead.  --set overrides a machine setting (kmbench\n"
+"        object instead, --brief one line.  --set overrides a machine setting (kmbench\n"
 "        machines --settings lists them) or, as STRATEGY.KEY=VALUE, a\n"
 "        setting of the strategy.\n"
 "  strategies\n"
@@ -186,6 +187,7 @@ cmd_run(int argc, char **argv)
 		{ "machine", required_argument, NULL, 'm' },
 		{ "set", required_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "brief", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -197,7 +199,7 @@ cmd_run(int argc, char **argv)
 	struct replay r;
 	char err[1024];
 	size_t nsets = 0, nparams = 0, i;
-	int c, json = 0, rc;
+	int c, json = 0, brief = 0, rc;
 
 	optind = 1;
 	opterr = 0;
@@ -214,6 +216,7 @@ cmd_run(int argc, char **argv)
 			sets[nsets++] = optarg;
 			break;
 		case 'j': json = 1; break;
+		case 'b': brief = 1; break;
 		case 'h': usage(stdout); return 0;
 		default:
 			fprintf(stderr, "kmbench run: unknown or incomplete "
@@ -264,9 +267,12 @@ cmd_run(int argc, char **argv)
 	}
 	rc = replay_run(&r, m, argv[optind], err, sizeof(err));
 	if (rc != 0) {
-		fprintf(stderr, "kmbench: %s\n", err);
+		/* Trace errors read FILE:LINE: event N: what is wrong. */
+		fprintf(stderr, "%s\n", err);
 	} else if (json) {
 		report_json(stdout, &r, m, s->s_name);
+	} else if (brief) {
+		report_brief(stdout, &r, m, s->s_name);
 	} else {
 		report_text(stdout, &r, m, s->s_name);
 	}

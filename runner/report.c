@@ -183,6 +183,32 @@ report_json(FILE *f, const struct replay *r, const struct machine *m,
 	json_end(&j);
 }
 
+void
+report_brief(FILE *f, const struct replay *r, const struct machine *m,
+    const char *strategy)
+{
+	char outcome[64];
+	long maxfds = 0, refused = 0;
+	size_t i;
+	int e;
+
+	for (i = 0; i < r->r_cap; i++)
+		if (r->r_procs[i] != NULL && r->r_procs[i]->rp_max_fds > maxfds)
+			maxfds = r->r_procs[i]->rp_max_fds;
+	for (e = 0; e < KE_NERR; e++)
+		refused += r->r_errors[e];
+	if (r->r_panicked)
+		snprintf(outcome, sizeof(outcome), "panic at event %" PRIu64,
+		    r->r_panic_event);
+	else
+		snprintf(outcome, sizeof(outcome), "survived");
+	fprintf(f, "%-11s %-10s %-28s %9ld %9ld %9ld %5" PRIu32 "/%-5" PRIu32
+	    " %5" PRIu32 "/%-6" PRIu32 "\n", strategy, m->m_prof.pr_name,
+	    outcome, maxfds, refused, report_nhung(r), m->m_kmem_map.vm_peak,
+	    m->m_kmem_map.vm_npages, m->m_kernel_map.vm_peak,
+	    m->m_kernel_map.vm_npages);
+}
+
 static void
 text_map(FILE *f, const char *name, const struct vm_map *map,
     unsigned pageshift)

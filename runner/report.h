@@ -15,6 +15,10 @@ void	report_text(FILE *, const struct replay *, const struct machine *,
 void	report_json(FILE *, const struct replay *, const struct machine *,
 	    const char *strategy);
 
+/* One line: strategy, machine, outcome, descriptors, errors, peaks. */
+void	report_brief(FILE *, const struct replay *, const struct machine *,
+	    const char *strategy);
+
 /* "survived" or "panic". */
 const char *report_outcome(const struct replay *);
 /* Processes left asleep (hung) at the end. */

@@ -14,7 +14,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "kmtrace.h"
+#include "../workloads/kmtrace.h"
 
 #define MAXTMP		256
 #define ERRSZ		1024
