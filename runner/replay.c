@@ -682,6 +682,11 @@ replay_free(struct replay *r)
 	for (i = 0; i < r->r_cap; i++) {
 		if (r->r_procs[i] == NULL)
 			continue;
+		/* Processes still in the kernel give back what they hold. */
+		if (r->r_procs[i]->rp_kalive && r->r_m != NULL) {
+			r->r_m->m_curproc = &r->r_procs[i]->rp_kp;
+			proc_exit(r->r_m, &r->r_procs[i]->rp_kp);
+		}
 		rproc_clear_view(r->r_procs[i]);
 		free(r->r_procs[i]);
 	}

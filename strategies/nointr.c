@@ -23,7 +23,7 @@
 
 struct nointr {
 	struct pool	*pools[NOINTR_NPOOLS];	/* 16 B .. PAGE_SIZE */
-	char		 names[NOINTR_NPOOLS][16];
+	char		 names[NOINTR_NPOOLS][24];
 	int		 npools;
 	uint32_t	*npages;	/* per kernel page: large block size */
 };
