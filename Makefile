@@ -53,13 +53,13 @@ TESTENV	= KMBENCH=$(CURDIR)/$(B)/kmbench KMBENCH_MACHINES=$(CURDIR)/machines \
 	  KMBENCH_TESTDATA=$(CURDIR)/tests/data
 
 test: deps
-	$(MAKE) VARIANT=release run-tests
+	$(MAKE) --no-print-directory VARIANT=release run-tests
 
 run-tests: $(B)/kmtest $(B)/kmbench
 	$(TESTENV) $(B)/kmtest --jobs 2
 
 check: deps
-	$(MAKE) VARIANT=check OPT=-O1 \
+	$(MAKE) --no-print-directory VARIANT=check OPT=-O1 \
 	    CFLAGS="-O1 -g -Werror -fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	    run-tests

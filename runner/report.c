@@ -19,7 +19,7 @@ state_name(enum rstate s)
 	case RS_RUNNING: return "running";
 	case RS_ASLEEP: return "hung";
 	case RS_EXITED: return "exited";
-	default: return "never";
+	default: return "never";	/* its spawn or fork was refused */
 	}
 }
 
@@ -166,6 +166,9 @@ report_json(FILE *f, const struct replay *r, const struct machine *m,
 	json_object(&j, "procs");
 	procs = sorted_procs(r, &n);
 	for (i = 0; i < n; i++) {
+		/* A process whose spawn or fork was refused never existed. */
+		if (procs[i]->rp_state == RS_NEVER)
+			continue;
 		snprintf(buf, sizeof(buf), "%" PRIu32, procs[i]->rp_pid);
 		json_object(&j, buf);
 		json_string(&j, "state", state_name(procs[i]->rp_state));
@@ -177,8 +180,13 @@ report_json(FILE *f, const struct replay *r, const struct machine *m,
 			    procs[i]->rp_kp.p_wmesg : "");
 		json_end(&j);
 	}
-	free(procs);
 	json_end(&j);
+	json_array(&j, "never_existed");
+	for (i = 0; i < n; i++)
+		if (procs[i]->rp_state == RS_NEVER)
+			json_uint(&j, NULL, procs[i]->rp_pid);
+	json_end(&j);
+	free(procs);
 	json_errors(&j, r->r_errors);
 	json_end(&j);
 }
