@@ -33,12 +33,29 @@ machine_panic(struct machine *m, const char *fmt, ...)
 }
 
 void
-machine_refused(struct machine *m, const char *map, unsigned long size,
-    const char *reason)
+machine_refused(struct machine *m, const struct vm_map *map,
+    unsigned long size, const char *reason)
 {
 
-	if (m->m_hooks.mh_refused != NULL)
-		m->m_hooks.mh_refused(m->m_hooks.mh_arg, map, size, reason);
+	if (m->m_kprobe != NULL)
+		m->m_kprobe->kp_refused(m->m_kprobe_arg, kp_arena(m, map), size,
+		    reason);
+}
+
+const char *const kp_opnames[KP_NOPS] = {
+	"malloc", "free", "pool_get", "pool_put", "km_alloc", "km_free",
+	"fdexpand", "fdcopy", "amap_alloc", "amap_extend", "amap_copy"
+};
+
+const char *const kp_arenanames[KA_NARENAS] = {
+	"kmem_map", "kernel_map", "path"
+};
+
+enum kp_arena
+kp_arena(const struct machine *m, const struct vm_map *map)
+{
+
+	return map == &m->m_kmem_map ? KA_KMEM : KA_KERNEL;
 }
 
 static const struct {
@@ -47,7 +64,7 @@ static const struct {
 	uint32_t		 size;
 	int			 nointr;
 } machine_pools[] = {
-	{ POOL_PHPOOL, "phpool", SIZEOF_POOL_ITEM_HEADER, 0 },
+	{ POOL_PHPOOL, "phpool", SIZEOF_POOL_ITEM_HEADER, 0 },	/* internal */
 	{ POOL_FILE, "filepl", SIZEOF_FILE, 1 },
 	{ POOL_CWDI, "cwdipl", SIZEOF_CWDINFO, 1 },
 	{ POOL_PROC, "procpl", SIZEOF_PROC, 1 },
@@ -145,6 +162,8 @@ machine_boot(const struct profile *pr, const struct strategy *s,
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
+	/* Page headers are the allocator's own, not objects. */
+	m->m_pools[POOL_PHPOOL]->pr_internal = 1;
 	m->m_type_filedesc = malloc_type(m, "M_FILEDESC");
 	m->m_type_amap = malloc_type(m, "M_UVMAMAP");
 	/* param.c: NPROC and MAXFILES from MAXUSERS. */
@@ -154,8 +173,10 @@ machine_boot(const struct profile *pr, const struct strategy *s,
 	if (s != NULL && s->s_attach != NULL &&
 	    s->s_attach(m, params, nparams, err, errlen) != 0)
 		goto fail;
-	if (s == NULL && nparams > 0) {
-		snprintf(err, errlen, "unknown setting '%s'", params[0]);
+	if ((s == NULL || s->s_attach == NULL) && nparams > 0) {
+		snprintf(err, errlen, "unknown setting '%s.%s' (%s has no "
+		    "settings)", s != NULL ? s->s_name : "strategy", params[0],
+		    s != NULL ? s->s_name : "this strategy");
 		goto fail;
 	}
 	m->m_maxfiles = (long)site_limit(m, (uint64_t)m->m_maxfiles);
