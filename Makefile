@@ -10,21 +10,22 @@ CC	?= cc
 OPT	?= -O2
 CFLAGS	?= $(OPT) -g
 WARN	 = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-KMCFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS)
-LIBS	 = -lzstd -lz -lm
+KMCFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I$(B)
+LIBS	 = -lsqlite3 -lzstd -lz -lm
 TESTLIBS = -lcriterion
 
 B	 = build/$(VARIANT)
 VARIANT	?= release
 
 LIBSRCS	 = $(wildcard kernel/*.c) $(wildcard strategies/*.c) \
-	   $(wildcard workloads/*.c) $(filter-out runner/main.c, \
-	   $(wildcard runner/*.c))
+	   $(wildcard workloads/*.c) $(wildcard db/*.c) \
+	   $(filter-out runner/main.c, $(wildcard runner/*.c))
+MIGRATIONS = $(sort $(wildcard db/migrate/*.sql))
 LIBOBJS	 = $(LIBSRCS:%.c=$(B)/%.o)
 TESTSRCS = tests/kmtest.c $(wildcard tests/test_*.c)
 TESTOBJS = $(TESTSRCS:%.c=$(B)/%.o)
 
-.PHONY: all deps test check bench clean
+.PHONY: all deps test check bench clean FORCE
 
 all: kmbench
 
@@ -34,6 +35,21 @@ kmbench: $(B)/kmbench
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KMCFLAGS) -MMD -MP -c $< -o $@
+
+# The schema and migrations travel inside the binary.
+$(B)/sql.h: tools/embed.sh db/schema.sql $(MIGRATIONS)
+	@mkdir -p $(B)
+	sh tools/embed.sh db/schema.sql $(MIGRATIONS) >$@
+
+# The commit and flags the store records; rewritten only when they change.
+$(B)/version.h: FORCE
+	@mkdir -p $(B)
+	@sh tools/version.sh "$(KMCFLAGS)" >$@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@
+	@rm -f $@.tmp
+
+$(B)/db/store.o: $(B)/sql.h
+$(B)/db/buildinfo.o: $(B)/version.h
 
 $(B)/libkm.a: $(LIBOBJS)
 	rm -f $@

@@ -116,7 +116,7 @@ fd_embedded(const struct machine *m, const struct filedesc *fdp)
 
 /* fdexpand(): grow the table once. */
 static int
-fdexpand(struct machine *m, struct proc *p)
+fdexpand1(struct machine *m, struct proc *p)
 {
 	struct filedesc *fdp = &p->p_fd, old = *fdp;
 	vaddr_t nt;
@@ -141,6 +141,17 @@ fdexpand(struct machine *m, struct proc *p)
 	if (old.fd_nfiles > NDFILE)
 		site_free(m, SITE_FDEXPAND, old.fd_ofiles, m->m_type_filedesc);
 	return 0;
+}
+
+static int
+fdexpand(struct machine *m, struct proc *p)
+{
+	uint64_t t = KP_START(m);
+	int error;
+
+	error = fdexpand1(m, p);
+	KP_END(m, KP_FDEXPAND, KA_PATH, t);
+	return error;
 }
 
 /*
@@ -302,8 +313,8 @@ fdinit(struct machine *m, struct proc *p)
 	return 0;
 }
 
-int
-fdcopy(struct machine *m, struct proc *parent, struct proc *child)
+static int
+fdcopy1(struct machine *m, struct proc *parent, struct proc *child)
 {
 	struct filedesc *fdp = &parent->p_fd, *newfdp = &child->p_fd;
 	vaddr_t table;
@@ -346,6 +357,17 @@ fdcopy(struct machine *m, struct proc *parent, struct proc *child)
 		}
 	}
 	return 0;
+}
+
+int
+fdcopy(struct machine *m, struct proc *parent, struct proc *child)
+{
+	uint64_t t = KP_START(m);
+	int error;
+
+	error = fdcopy1(m, parent, child);
+	KP_END(m, KP_FDCOPY, KA_PATH, t);
+	return error;
 }
 
 void

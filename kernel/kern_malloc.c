@@ -122,8 +122,8 @@ kmemfini(struct machine *m)
 	vm_map_destroy(&m->m_kmem_map);
 }
 
-int
-kern_malloc(struct machine *m, unsigned long size, int type, int flags,
+static int
+malloc1(struct machine *m, unsigned long size, int type, int flags,
     vaddr_t *vap)
 {
 	struct kmem *k = &m->m_kmem;
@@ -140,12 +140,12 @@ kern_malloc(struct machine *m, unsigned long size, int type, int flags,
 	if (m->m_prof.pr_kmemstats && ksp->ks_memuse >= ksp->ks_limit) {
 		if (flags & M_NOWAIT) {
 			ksp->ks_fails++;
-			machine_refused(m, "kmem_map", size, "type limit");
+			machine_refused(m, &m->m_kmem_map, size, "type limit");
 			return ENOMEM;
 		}
 		if (ksp->ks_limblocks < 65535)
 			ksp->ks_limblocks++;
-		machine_refused(m, "kmem_map", size, "type limit");
+		machine_refused(m, &m->m_kmem_map, size, "type limit");
 		return tsleep(m, ksp->ks_shortdesc);
 	}
 	ksp->ks_size |= 1U << indx;
@@ -220,8 +220,22 @@ out:
 	return 0;
 }
 
-void
-kern_free(struct machine *m, vaddr_t addr, int type)
+int
+kern_malloc(struct machine *m, unsigned long size, int type, int flags,
+    vaddr_t *vap)
+{
+	uint64_t t = KP_START(m);
+	int error;
+
+	error = malloc1(m, size, type, flags, vap);
+	KP_END(m, KP_MALLOC, KA_KMEM, t);
+	if (error == 0)
+		KP_ALLOC(m, KA_KMEM, *vap, size, malloc_allocsize(m, size));
+	return error;
+}
+
+static void
+free1(struct machine *m, vaddr_t addr, int type)
 {
 	struct kmem *k = &m->m_kmem;
 	struct kmemstats *ksp = &k->kmemstats[type];
@@ -254,4 +268,16 @@ kern_free(struct machine *m, vaddr_t addr, int type)
 	else
 		*freelist_next(m, kbp->kb_last) = addr;
 	kbp->kb_last = addr;
+}
+
+void
+kern_free(struct machine *m, vaddr_t addr, int type)
+{
+	uint64_t t = KP_START(m);
+	const struct kmemusage *kup = btokup(m, addr);
+
+	KP_FREE(m, KA_KMEM, addr, (1UL << kup->ku_indx) > m->m_kmem.maxallocsave ?
+	    (uint64_t)kup->ku_count << m->m_pageshift : 1UL << kup->ku_indx);
+	free1(m, addr, type);
+	KP_END(m, KP_FREE, KA_KMEM, t);
 }

@@ -36,9 +36,12 @@ proc_release(struct machine *m, struct proc *p)
 	}
 	if (p->p_va != 0)
 		pool_put(m, m->m_pools[POOL_PROC], p->p_va);
-	if (p->p_uarea != 0)
+	if (p->p_uarea != 0) {
+		KP_FREE(m, KA_KERNEL, p->p_uarea,
+		    (uint64_t)UPAGES << m->m_pageshift);
 		uvm_km_free(m, &m->m_kernel_map, p->p_uarea,
 		    (vsize_t)UPAGES << m->m_pageshift);
+	}
 	p->p_vmspace = NULL;
 	p->p_cwdi = p->p_va = p->p_uarea = 0;
 	p->p_limit = NULL;
@@ -68,6 +71,8 @@ proc_create(struct machine *m, struct proc *parent, struct proc *p)
 		p->p_uarea = 0;
 		return error == ENOSPC ? ENOMEM : error;
 	}
+	KP_ALLOC(m, KA_KERNEL, p->p_uarea, (uint64_t)UPAGES << m->m_pageshift,
+	    (uint64_t)UPAGES << m->m_pageshift);
 	if ((error = pool_get(m, m->m_pools[POOL_PROC], PR_WAITOK,
 	    &p->p_va)) != 0)
 		goto fail;

@@ -18,6 +18,7 @@
 #include "profile.h"
 #include "vm_map.h"
 #include "kern_malloc.h"
+#include "kprobe.h"
 
 struct pool;
 struct pool_page;
@@ -36,14 +37,6 @@ enum machine_pool {
 	POOL_MAPENT,	/* vmmpepl: struct vm_map_entry, nointr */
 	POOL_AMAP,	/* amappl: struct vm_amap, nointr */
 	POOL_NMODEL
-};
-
-/* Optional observer of allocator activity (probes; NULL when off). */
-struct machine_hooks {
-	void	*mh_arg;
-	/* a request was refused: MAP is the arena, REASON a short phrase */
-	void	(*mh_refused)(void *, const char *map, unsigned long size,
-		    const char *reason);
 };
 
 struct machine {
@@ -92,7 +85,10 @@ struct machine {
 	int		 m_panicked;
 	char		 m_panicstr[128];
 
-	struct machine_hooks m_hooks;
+	/* Probes (kprobe.h): NULL when off; m_probe_lat times calls. */
+	const struct kprobe_ops *m_kprobe;
+	void		*m_kprobe_arg;
+	int		 m_probe_lat;
 };
 
 /*
@@ -131,8 +127,8 @@ round_page(const struct machine *m, uint64_t size)
 int	machine_panic(struct machine *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* Report a refused request to the hooks. */
-void	machine_refused(struct machine *, const char *map, unsigned long size,
-	    const char *reason);
+/* Report a refused request in MAP to the probes. */
+void	machine_refused(struct machine *, const struct vm_map *map,
+	    unsigned long size, const char *reason);
 
 #endif /* KM_MACHINE_H */

@@ -170,8 +170,8 @@ pool_addpage(struct machine *m, struct pool *pp, int flags)
 	return 0;
 }
 
-int
-pool_get(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
+static int
+pool_get1(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 {
 	struct pool_page *ph;
 	vaddr_t v;
@@ -203,8 +203,22 @@ pool_get(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 	return 0;
 }
 
-void
-pool_put(struct machine *m, struct pool *pp, vaddr_t v)
+int
+pool_get(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
+{
+	uint64_t t = KP_START(m);
+	int error;
+
+	error = pool_get1(m, pp, flags, vap);
+	KP_END(m, KP_POOL_GET, kp_arena(m, pp->pr_map), t);
+	if (error == 0 && !pp->pr_internal)
+		KP_ALLOC(m, kp_arena(m, pp->pr_map), *vap, pp->pr_size,
+		    pp->pr_size);
+	return error;
+}
+
+static void
+pool_put1(struct machine *m, struct pool *pp, vaddr_t v)
 {
 	struct pool_page *ph = m->m_pgowner[kva_page(m, v)];
 
@@ -229,6 +243,17 @@ pool_put(struct machine *m, struct pool *pp, vaddr_t v)
 		pool_insert_head(pp, ph);
 		pp->pr_curpage = ph;
 	}
+}
+
+void
+pool_put(struct machine *m, struct pool *pp, vaddr_t v)
+{
+	uint64_t t = KP_START(m);
+
+	if (!pp->pr_internal)
+		KP_FREE(m, kp_arena(m, pp->pr_map), v, pp->pr_size);
+	pool_put1(m, pp, v);
+	KP_END(m, KP_POOL_PUT, kp_arena(m, pp->pr_map), t);
 }
 
 static void

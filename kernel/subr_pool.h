@@ -34,6 +34,7 @@ struct pool {
 	uint32_t	 pr_size;	/* item size, aligned */
 	uint32_t	 pr_itemsperpage;
 	int		 pr_phinpage;	/* header on the page */
+	int		 pr_internal;	/* an allocator's own: not probed */
 	struct pool_page *pr_head, *pr_tail, *pr_curpage;
 	/* Statistics, as vmstat -m prints them. */
 	long		 pr_nget, pr_nput, pr_nfail;

@@ -59,8 +59,8 @@ amap_alloc_arrays(struct machine *m, uint32_t n, int flags, vaddr_t *slots,
 	return 0;
 }
 
-int
-amap_alloc(struct machine *m, uint32_t slots, int flags,
+static int
+amap_alloc1(struct machine *m, uint32_t slots, int flags,
     struct vm_amap **ampp)
 {
 	struct vm_amap *am;
@@ -89,6 +89,18 @@ amap_alloc(struct machine *m, uint32_t slots, int flags,
 	return 0;
 }
 
+int
+amap_alloc(struct machine *m, uint32_t slots, int flags,
+    struct vm_amap **ampp)
+{
+	uint64_t t = KP_START(m);
+	int error;
+
+	error = amap_alloc1(m, slots, flags, ampp);
+	KP_END(m, KP_AMAP_ALLOC, KA_PATH, t);
+	return error;
+}
+
 void
 amap_pp_establish(struct machine *m, struct vm_amap *am)
 {
@@ -102,8 +114,8 @@ amap_pp_establish(struct machine *m, struct vm_amap *am)
 	}
 }
 
-int
-amap_extend(struct machine *m, struct vm_amap *am, uint32_t slots)
+static int
+amap_extend1(struct machine *m, struct vm_amap *am, uint32_t slots)
 {
 	vaddr_t ns, nb, na, np = 0;
 	uint32_t old = am->am_nslot;
@@ -139,6 +151,17 @@ amap_extend(struct machine *m, struct vm_amap *am, uint32_t slots)
 	am->am_ppref = np;
 	am->am_nslot = am->am_maxslot = slots;
 	return 0;
+}
+
+int
+amap_extend(struct machine *m, struct vm_amap *am, uint32_t slots)
+{
+	uint64_t t = KP_START(m);
+	int error;
+
+	error = amap_extend1(m, am, slots);
+	KP_END(m, KP_AMAP_EXTEND, KA_PATH, t);
+	return error;
 }
 
 void

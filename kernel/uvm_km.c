@@ -42,10 +42,12 @@ uvm_km_kmemalloc(struct machine *m, struct vm_map *map, vsize_t size,
     int flags, vaddr_t *vap)
 {
 	uint32_t npages = (uint32_t)(round_page(m, size) >> m->m_pageshift);
+	uint64_t t = KP_START(m);
 	vaddr_t va;
 
 	if (vm_map_findspace(map, npages, &va) != 0) {
-		machine_refused(m, map->vm_name, size, "no address space");
+		machine_refused(m, map, size, "no address space");
+		KP_END(m, KP_KM_ALLOC, kp_arena(m, map), t);
 		return ENOSPC;
 	}
 	if (uvm_pagewire(m, npages) != 0) {
@@ -53,14 +55,15 @@ uvm_km_kmemalloc(struct machine *m, struct vm_map *map, vsize_t size,
 		pool_drain_all(m);
 		if (uvm_pagewire(m, npages) != 0) {
 			vm_map_release(map, va, npages);
-			machine_refused(m, map->vm_name, size,
-			    "no free physical pages");
+			machine_refused(m, map, size, "no free physical pages");
+			KP_END(m, KP_KM_ALLOC, kp_arena(m, map), t);
 			if (flags & UVM_KMF_NOWAIT)
 				return ENOMEM;
 			return tsleep(m, "km_getwait2");
 		}
 	}
 	*vap = va;
+	KP_END(m, KP_KM_ALLOC, kp_arena(m, map), t);
 	return 0;
 }
 
@@ -68,10 +71,12 @@ void
 uvm_km_free(struct machine *m, struct vm_map *map, vaddr_t va, vsize_t size)
 {
 	uint32_t npages = (uint32_t)(round_page(m, size) >> m->m_pageshift);
+	uint64_t t = KP_START(m);
 
 	/* Give the host pages back; the next use finds them zeroed. */
 	(void)madvise(kva(m, va), (size_t)npages << m->m_pageshift,
 	    MADV_DONTNEED);
 	vm_map_release(map, va, npages);
 	uvm_pageunwire(m, npages);
+	KP_END(m, KP_KM_FREE, kp_arena(m, map), t);
 }

@@ -389,7 +389,10 @@ uvm_fault_write(struct machine *m, struct vmspace *vm, uint64_t start,
 		if (e->start > page)
 			page = e->start;	/* an unmapped hole */
 		if (e->amap == NULL || (e->etype & UVM_ET_NEEDSCOPY)) {
+			uint64_t t = KP_START(m);
+
 			error = amap_copy(m, vm, &idx, page);
+			KP_END(m, KP_AMAP_COPY, KA_PATH, t);
 			if (error == ENOMEM)	/* uvm_fault waits and refaults */
 				return tsleep(m, "fltamapcopy");
 			if (error != 0)

@@ -20,6 +20,7 @@
 #include "../kernel/kern_malloc.h"
 #include "../kernel/machine.h"
 #include "../kernel/uvm_map.h"
+#include "probe.h"
 #include "replay.h"
 
 const char *const kerr_names[KE_NERR] = {
@@ -98,7 +99,7 @@ static void
 rproc_clear_view(struct rproc *rp)
 {
 
-	fdtab_free(&rp->rp_fds);
+	u32tab_free(&rp->rp_fds);
 	idtab_free(&rp->rp_maps);
 	idtab_free(&rp->rp_kmallocs);
 }
@@ -176,6 +177,8 @@ answer(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 		rp->rp_state = RS_ASLEEP;
 		rp->rp_pending = *ev;
 		rp->rp_sleeps++;
+		rp->rp_sleep_event = r->r_probe != NULL ? r->r_probe->p_event :
+		    ev->ke_no;
 		if (sleepers_add(r, rp) != 0)
 			return PANICKED;
 		return SLEPT;
@@ -228,8 +231,8 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev)
 				continue;
 			o = answer(r, rp, ev, fd_open(m, &rp->rp_kp, fd, 0));
 			if (o == OK)
-				(void)fdtab_set(&rp->rp_fds, (uint32_t)fd,
-				    FD_OPEN);
+				(void)u32tab_set(&rp->rp_fds, (uint32_t)fd,
+				    VFD_OPEN);
 			else if (o != REFUSED)
 				return o;
 		}
@@ -256,8 +259,8 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev)
 		    ev->ke_cloexec));
 		if (o == OK) {
 			f = fdtab_get(&rp->rp_fds, ev->ke_fd);
-			(void)fdtab_set(&rp->rp_fds, ev->ke_fd,
-			    f & ~FD_GHOST);
+			(void)u32tab_set(&rp->rp_fds, ev->ke_fd,
+			    f & ~VFD_GHOST);
 			note_fds(rp);
 		}
 		return o;
@@ -266,8 +269,8 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev)
 		    (int)ev->ke_fd, ev->ke_cloexec));
 		if (o == OK) {
 			f = fdtab_get(&rp->rp_fds, ev->ke_fd);
-			(void)fdtab_set(&rp->rp_fds, ev->ke_fd,
-			    f & ~FD_GHOST);
+			(void)u32tab_set(&rp->rp_fds, ev->ke_fd,
+			    f & ~VFD_GHOST);
 			note_fds(rp);
 		}
 		return o;
@@ -332,15 +335,15 @@ view_close(struct rproc *rp, uint8_t mask)
 	uint32_t *gone;
 	size_t i, n = 0;
 
-	if (rp->rp_fds.ft_n == 0)
+	if (rp->rp_fds.ut_n == 0)
 		return;
-	if ((gone = malloc(rp->rp_fds.ft_n * sizeof(*gone))) == NULL)
+	if ((gone = malloc(rp->rp_fds.ut_n * sizeof(*gone))) == NULL)
 		return;
-	FDTAB_FOREACH(&rp->rp_fds, i)
-		if ((rp->rp_fds.ft_vals[i] & mask) == mask)
-			gone[n++] = rp->rp_fds.ft_keys[i];
+	U32TAB_FOREACH(&rp->rp_fds, i)
+		if ((rp->rp_fds.ut_vals[i] & mask) == mask)
+			gone[n++] = rp->rp_fds.ut_keys[i];
 	for (i = 0; i < n; i++)
-		fdtab_del(&rp->rp_fds, gone[i]);
+		u32tab_del(&rp->rp_fds, gone[i]);
 	free(gone);
 }
 
@@ -415,12 +418,12 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 		child->rp_kalive = 0;
 		child->rp_alive = 1;
 		child->rp_state = RS_NEVER;
-		if (fdtab_copy(&child->rp_fds, &rp->rp_fds) != 0 ||
+		if (u32tab_copy(&child->rp_fds, &rp->rp_fds) != 0 ||
 		    idtab_copy(&child->rp_maps, &rp->rp_maps) != 0)
 			goto nomem;
 		break;
 	case KMT_EXEC:
-		view_close(rp, FD_OPEN | FD_CLOEXEC);
+		view_close(rp, VFD_OPEN | VFD_CLOEXEC);
 		idtab_clear(&rp->rp_maps);
 		if (o == OK)
 			proc_exec(m, &rp->rp_kp);
@@ -443,8 +446,8 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 			return malformed(err, errlen, r->r_trace, ev,
 			    "open of descriptor %" PRIu32 ", which is already "
 			    "open", ev->ke_fd);
-		if (fdtab_set(&rp->rp_fds, ev->ke_fd, FD_OPEN | FD_GHOST |
-		    (ev->ke_cloexec ? FD_CLOEXEC : 0)) != 0)
+		if (u32tab_set(&rp->rp_fds, ev->ke_fd, VFD_OPEN | VFD_GHOST |
+		    (ev->ke_cloexec ? VFD_CLOEXEC : 0)) != 0)
 			goto nomem;
 		break;
 	case KMT_DUP:
@@ -461,15 +464,15 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 			o = DONE;	/* dup2(fd, fd) */
 			break;
 		}
-		if ((f & FD_GHOST) && o == OK) {
+		if ((f & VFD_GHOST) && o == OK) {
 			/* A dup of a descriptor the kernel never gave. */
 			if (fd_isopen(m, &rp->rp_kp, (int)ev->ke_fd))
 				fd_close(m, &rp->rp_kp, (int)ev->ke_fd);
 			skip(r, rp);
 			o = DONE;
 		}
-		if (fdtab_set(&rp->rp_fds, ev->ke_fd, FD_OPEN | FD_GHOST |
-		    (ev->ke_cloexec ? FD_CLOEXEC : 0)) != 0)
+		if (u32tab_set(&rp->rp_fds, ev->ke_fd, VFD_OPEN | VFD_GHOST |
+		    (ev->ke_cloexec ? VFD_CLOEXEC : 0)) != 0)
 			goto nomem;
 		break;
 	case KMT_CLOSE:
@@ -480,8 +483,8 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 				skip(r, rp);
 			}
 		} else {
-			fdtab_del(&rp->rp_fds, ev->ke_fd);
-			if (o == OK && (f & FD_GHOST))
+			u32tab_del(&rp->rp_fds, ev->ke_fd);
+			if (o == OK && (f & VFD_GHOST))
 				skip(r, rp);
 			else if (o == OK)
 				fd_close(m, &rp->rp_kp, (int)ev->ke_fd);
@@ -626,16 +629,18 @@ replay_wake(struct replay *r, const struct kmt_event *now)
 }
 
 int
-replay_run(struct replay *r, struct machine *m, const char *path, char *err,
-    size_t errlen)
+replay_run(struct replay *r, struct machine *m, struct probe *p,
+    const char *path, char *err, size_t errlen)
 {
 	struct kmt_reader *rd;
 	struct kmt_event ev;
 	uint64_t woken;
-	int rc = 0, n;
+	size_t sleepers;
+	int rc = 0, n, refused;
 
 	memset(r, 0, sizeof(*r));
 	r->r_m = m;
+	r->r_probe = p;
 	r->r_trace = path;
 	r->r_progress = isatty(STDERR_FILENO);
 	if ((r->r_kernel = calloc(1, sizeof(*r->r_kernel))) == NULL) {
@@ -649,8 +654,17 @@ replay_run(struct replay *r, struct machine *m, const char *path, char *err,
 	while ((n = kmt_read(rd, &ev, err, errlen)) == 1) {
 		r->r_events++;
 		m->m_now = ev.ke_time;
+		if (p != NULL)
+			probe_event(p, ev.ke_no, ev.ke_time, ev.ke_pid);
+		sleepers = r->r_nsleepers;
+		refused = p != NULL && p->p_refused;
 		if ((rc = replay_event(r, &ev, err, errlen)) != 0)
 			break;
+		if (p != NULL)
+			probe_after(p, r->r_panicked ||
+			    r->r_nsleepers > sleepers ||
+			    p->p_refused != refused, r->r_panicked ? "panic" :
+			    r->r_nsleepers > sleepers ? "sleep" : "refused");
 		if (r->r_panicked)
 			break;
 		if (m->m_wakeups != woken && r->r_nsleepers > 0 &&
@@ -671,6 +685,8 @@ replay_run(struct replay *r, struct machine *m, const char *path, char *err,
 	if (n < 0)
 		rc = 2;
 	kmt_close(rd);
+	if (rc == 0 && p != NULL)
+		probe_finish(p, r);
 	return rc;
 }
 

@@ -18,6 +18,7 @@
 #include "table.h"
 
 struct machine;
+struct probe;
 
 enum kerr { KE_EMFILE, KE_ENFILE, KE_ENOMEM, KE_EBADF, KE_EAGAIN, KE_NERR };
 extern const char *const kerr_names[KE_NERR];
@@ -35,7 +36,7 @@ struct rproc {
 	enum rstate	 rp_state;
 	int		 rp_kalive;	/* rp_kp holds kernel resources */
 	struct proc	 rp_kp;
-	struct fdtab	 rp_fds;	/* the trace's descriptors */
+	struct u32tab	 rp_fds;	/* the trace's descriptors */
 	struct idtab	 rp_maps;	/* the trace's mappings */
 	struct idtab	 rp_kmallocs;	/* the trace's kmallocs */
 	struct kmt_event rp_pending;	/* the call it sleeps in */
@@ -43,6 +44,7 @@ struct rproc {
 	long		 rp_errors[KE_NERR];
 	long		 rp_skipped;
 	long		 rp_sleeps;
+	uint64_t	 rp_sleep_event;	/* the event it last slept in */
 };
 
 struct replay {
@@ -61,15 +63,17 @@ struct replay {
 	uint32_t	 r_panic_pid;
 	uint64_t	 r_panic_time;
 	int		 r_progress;	/* show progress on stderr */
+	struct probe	*r_probe;	/* NULL: no probes */
 };
 
 /*
- * Replay the trace at PATH on machine M.  Returns 0 when the replay ran
- * (whatever the outcome), 2 for a malformed trace, 1 for an internal
- * failure; ERR holds the one-line message.
+ * Replay the trace at PATH on machine M, with probes P attached to M
+ * (or NULL).  Returns 0 when the replay ran (whatever the outcome), 2
+ * for a malformed trace, 1 for an internal failure; ERR holds the
+ * one-line message.
  */
-int	replay_run(struct replay *, struct machine *, const char *path,
-	    char *err, size_t errlen);
+int	replay_run(struct replay *, struct machine *, struct probe *p,
+	    const char *path, char *err, size_t errlen);
 void	replay_free(struct replay *);
 
 /* The process record for PID, or NULL. */

@@ -8,6 +8,7 @@
 #include "../kernel/machine.h"
 #include "../kernel/subr_pool.h"
 #include "json.h"
+#include "probe.h"
 #include "replay.h"
 #include "report.h"
 
@@ -175,9 +176,11 @@ report_json(FILE *f, const struct replay *r, const struct machine *m,
 		json_int(&j, "max_fds", procs[i]->rp_max_fds);
 		json_errors(&j, procs[i]->rp_errors);
 		json_int(&j, "skipped", procs[i]->rp_skipped);
-		if (procs[i]->rp_state == RS_ASLEEP)
+		if (procs[i]->rp_state == RS_ASLEEP) {
 			json_string(&j, "wchan", procs[i]->rp_kp.p_wmesg ?
 			    procs[i]->rp_kp.p_wmesg : "");
+			json_uint(&j, "slept_at", procs[i]->rp_sleep_event);
+		}
 		json_end(&j);
 	}
 	json_end(&j);
@@ -188,6 +191,8 @@ report_json(FILE *f, const struct replay *r, const struct machine *m,
 	json_end(&j);
 	free(procs);
 	json_errors(&j, r->r_errors);
+	if (r->r_probe != NULL)
+		probe_json(&j, r->r_probe);
 	json_end(&j);
 }
 
@@ -299,11 +304,15 @@ report_text(FILE *f, const struct replay *r, const struct machine *m,
 		fprintf(f, " %8ld", procs[i]->rp_skipped);
 		if (procs[i]->rp_state == RS_ASLEEP &&
 		    procs[i]->rp_kp.p_wmesg != NULL)
-			fprintf(f, "  (asleep on %s)", procs[i]->rp_kp.p_wmesg);
+			fprintf(f, "  (asleep on %s since event %" PRIu64 ")",
+			    procs[i]->rp_kp.p_wmesg,
+			    procs[i]->rp_sleep_event);
 		fprintf(f, "\n");
 	}
 	if (n > 40)
 		fprintf(f, "  ... and %zu more (--json lists them all)\n",
 		    n - 40);
 	free(procs);
+	if (r->r_probe != NULL)
+		probe_text(f, r->r_probe);
 }

@@ -29,115 +29,121 @@ hashstr(const char *s)
 }
 
 static size_t
-fdtab_find(const struct fdtab *t, uint32_t fd)
+u32tab_find(const struct u32tab *t, uint32_t key)
 {
-	size_t i = hash32(fd) & (t->ft_cap - 1);
+	size_t i = hash32(key) & (t->ut_cap - 1);
 
-	while (t->ft_vals[i] != 0 && t->ft_keys[i] != fd)
-		i = (i + 1) & (t->ft_cap - 1);
+	while (t->ut_keys[i] != U32TAB_EMPTY && t->ut_keys[i] != key)
+		i = (i + 1) & (t->ut_cap - 1);
 	return i;
 }
 
-uint8_t
-fdtab_get(const struct fdtab *t, uint32_t fd)
+int
+u32tab_get(const struct u32tab *t, uint32_t key, uint64_t *val)
 {
+	size_t i;
 
-	if (t->ft_cap == 0)
+	if (t->ut_cap == 0)
 		return 0;
-	return t->ft_vals[fdtab_find(t, fd)];
+	i = u32tab_find(t, key);
+	if (t->ut_keys[i] == U32TAB_EMPTY)
+		return 0;
+	*val = t->ut_vals[i];
+	return 1;
 }
 
 static int
-fdtab_resize(struct fdtab *t, size_t cap)
+u32tab_resize(struct u32tab *t, size_t cap)
 {
-	struct fdtab n = { 0 };
+	struct u32tab n = { 0 };
 	size_t i;
 
-	n.ft_cap = cap;
-	n.ft_keys = malloc(cap * sizeof(*n.ft_keys));
-	n.ft_vals = calloc(cap, sizeof(*n.ft_vals));
-	if (n.ft_keys == NULL || n.ft_vals == NULL) {
-		free(n.ft_keys);
-		free(n.ft_vals);
+	n.ut_cap = cap;
+	n.ut_keys = malloc(cap * sizeof(*n.ut_keys));
+	n.ut_vals = malloc(cap * sizeof(*n.ut_vals));
+	if (n.ut_keys == NULL || n.ut_vals == NULL) {
+		free(n.ut_keys);
+		free(n.ut_vals);
 		return -1;
 	}
-	for (i = 0; i < t->ft_cap; i++) {
-		if (t->ft_vals[i] != 0) {
-			size_t j = fdtab_find(&n, t->ft_keys[i]);
+	memset(n.ut_keys, 0xff, cap * sizeof(*n.ut_keys));
+	U32TAB_FOREACH(t, i) {
+		size_t j = u32tab_find(&n, t->ut_keys[i]);
 
-			n.ft_keys[j] = t->ft_keys[i];
-			n.ft_vals[j] = t->ft_vals[i];
-			n.ft_n++;
-		}
+		n.ut_keys[j] = t->ut_keys[i];
+		n.ut_vals[j] = t->ut_vals[i];
+		n.ut_n++;
 	}
-	free(t->ft_keys);
-	free(t->ft_vals);
+	free(t->ut_keys);
+	free(t->ut_vals);
 	*t = n;
 	return 0;
 }
 
 int
-fdtab_set(struct fdtab *t, uint32_t fd, uint8_t flags)
+u32tab_set(struct u32tab *t, uint32_t key, uint64_t val)
 {
 	size_t i;
 
-	if ((t->ft_n + 1) * 4 >= t->ft_cap * 3 &&
-	    fdtab_resize(t, t->ft_cap ? 2 * t->ft_cap : 16) != 0)
+	if ((t->ut_n + 1) * 4 >= t->ut_cap * 3 &&
+	    u32tab_resize(t, t->ut_cap ? 2 * t->ut_cap : 16) != 0)
 		return -1;
-	i = fdtab_find(t, fd);
-	if (t->ft_vals[i] == 0)
-		t->ft_n++;
-	t->ft_keys[i] = fd;
-	t->ft_vals[i] = flags;
+	i = u32tab_find(t, key);
+	if (t->ut_keys[i] == U32TAB_EMPTY)
+		t->ut_n++;
+	t->ut_keys[i] = key;
+	t->ut_vals[i] = val;
 	return 0;
 }
 
 void
-fdtab_del(struct fdtab *t, uint32_t fd)
+u32tab_del(struct u32tab *t, uint32_t key)
 {
-	size_t i, j, home, mask = t->ft_cap - 1;
+	size_t i, j, home, mask = t->ut_cap - 1;
 
-	if (t->ft_cap == 0 || t->ft_vals[i = fdtab_find(t, fd)] == 0)
+	if (t->ut_cap == 0 ||
+	    t->ut_keys[i = u32tab_find(t, key)] == U32TAB_EMPTY)
 		return;
 	/* Backward shift: pull later members of the run into the gap. */
-	for (j = (i + 1) & mask; t->ft_vals[j] != 0; j = (j + 1) & mask) {
-		home = hash32(t->ft_keys[j]) & mask;
+	for (j = (i + 1) & mask; t->ut_keys[j] != U32TAB_EMPTY;
+	    j = (j + 1) & mask) {
+		home = hash32(t->ut_keys[j]) & mask;
 		if (((j - home) & mask) >= ((j - i) & mask)) {
-			t->ft_keys[i] = t->ft_keys[j];
-			t->ft_vals[i] = t->ft_vals[j];
+			t->ut_keys[i] = t->ut_keys[j];
+			t->ut_vals[i] = t->ut_vals[j];
 			i = j;
 		}
 	}
-	t->ft_vals[i] = 0;
-	t->ft_n--;
+	t->ut_keys[i] = U32TAB_EMPTY;
+	t->ut_n--;
 }
 
 int
-fdtab_copy(struct fdtab *dst, const struct fdtab *src)
+u32tab_copy(struct u32tab *dst, const struct u32tab *src)
 {
 
 	memset(dst, 0, sizeof(*dst));
-	if (src->ft_cap == 0)
+	if (src->ut_cap == 0)
 		return 0;
-	dst->ft_keys = malloc(src->ft_cap * sizeof(*dst->ft_keys));
-	dst->ft_vals = malloc(src->ft_cap * sizeof(*dst->ft_vals));
-	if (dst->ft_keys == NULL || dst->ft_vals == NULL) {
-		fdtab_free(dst);
+	dst->ut_keys = malloc(src->ut_cap * sizeof(*dst->ut_keys));
+	dst->ut_vals = malloc(src->ut_cap * sizeof(*dst->ut_vals));
+	if (dst->ut_keys == NULL || dst->ut_vals == NULL) {
+		u32tab_free(dst);
 		return -1;
 	}
-	memcpy(dst->ft_keys, src->ft_keys, src->ft_cap * sizeof(*dst->ft_keys));
-	memcpy(dst->ft_vals, src->ft_vals, src->ft_cap * sizeof(*dst->ft_vals));
-	dst->ft_cap = src->ft_cap;
-	dst->ft_n = src->ft_n;
+	memcpy(dst->ut_keys, src->ut_keys, src->ut_cap * sizeof(*dst->ut_keys));
+	memcpy(dst->ut_vals, src->ut_vals, src->ut_cap * sizeof(*dst->ut_vals));
+	dst->ut_cap = src->ut_cap;
+	dst->ut_n = src->ut_n;
 	return 0;
 }
 
 void
-fdtab_free(struct fdtab *t)
+u32tab_free(struct u32tab *t)
 {
 
-	free(t->ft_keys);
-	free(t->ft_vals);
+	free(t->ut_keys);
+	free(t->ut_vals);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -10,28 +10,41 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Descriptor flags in the trace's view. */
-#define FD_OPEN		0x01
-#define FD_CLOEXEC	0x02
-#define FD_GHOST	0x04	/* open in the trace, refused in the kernel */
+/* A table of 32-bit keys (never U32TAB_EMPTY) to 64-bit values. */
+#define U32TAB_EMPTY	0xffffffffU
 
-struct fdtab {
-	uint32_t	*ft_keys;
-	uint8_t		*ft_vals;	/* 0: empty slot */
-	size_t		 ft_cap;
-	size_t		 ft_n;
+struct u32tab {
+	uint32_t	*ut_keys;	/* U32TAB_EMPTY: an empty slot */
+	uint64_t	*ut_vals;
+	size_t		 ut_cap;
+	size_t		 ut_n;
 };
 
-/* 0 when FD is not in the table. */
-uint8_t	fdtab_get(const struct fdtab *, uint32_t fd);
-/* Set FD's flags (nonzero).  0, or -1 when the host is out of memory. */
-int	fdtab_set(struct fdtab *, uint32_t fd, uint8_t flags);
-void	fdtab_del(struct fdtab *, uint32_t fd);
-int	fdtab_copy(struct fdtab *dst, const struct fdtab *src);
-void	fdtab_free(struct fdtab *);
+/* 1 and *VAL when KEY is in the table, else 0. */
+int	u32tab_get(const struct u32tab *, uint32_t key, uint64_t *val);
+/* 0, or -1 when the host is out of memory. */
+int	u32tab_set(struct u32tab *, uint32_t key, uint64_t val);
+void	u32tab_del(struct u32tab *, uint32_t key);
+int	u32tab_copy(struct u32tab *dst, const struct u32tab *src);
+void	u32tab_free(struct u32tab *);
 /* Visit every entry; delete nothing while visiting. */
-#define FDTAB_FOREACH(t, i) \
-	for ((i) = 0; (i) < (t)->ft_cap; (i)++) if ((t)->ft_vals[i] != 0)
+#define U32TAB_FOREACH(t, i) \
+	for ((i) = 0; (i) < (t)->ut_cap; (i)++) \
+		if ((t)->ut_keys[i] != U32TAB_EMPTY)
+
+/* Descriptor flags in the trace's view, kept in a u32tab by number. */
+#define VFD_OPEN		0x01
+#define VFD_CLOEXEC	0x02
+#define VFD_GHOST	0x04	/* open in the trace, refused in the kernel */
+
+/* A descriptor's flags, 0 when it is not open in the trace. */
+static inline uint8_t
+fdtab_get(const struct u32tab *t, uint32_t fd)
+{
+	uint64_t v;
+
+	return u32tab_get(t, fd, &v) ? (uint8_t)v : 0;
+}
 
 /* One mapping or kmalloc named by the trace. */
 struct idval {

@@ -68,6 +68,8 @@ nointr_attach(struct machine *m, const char *const *params, size_t nparams,
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
+		/* Their items are malloc blocks, probed as such. */
+		ni->pools[i]->pr_internal = 1;
 	}
 	ni->npools = i;
 	m->m_sdata = ni;
@@ -93,6 +95,7 @@ nointr_malloc(struct machine *m, enum alloc_site site, unsigned long size,
 	struct nointr *ni = m->m_sdata;
 	struct kmemstats *ksp = &m->m_kmem.kmemstats[type];
 	unsigned long allocsize;
+	uint64_t t = KP_START(m);
 	int i, error;
 
 	(void)site;
@@ -116,10 +119,12 @@ nointr_malloc(struct machine *m, enum alloc_site site, unsigned long size,
 			ni->npages[kva_page(m, *vap)] =
 			    (uint32_t)(allocsize >> m->m_pageshift);
 	}
+	KP_END(m, KP_MALLOC, KA_KERNEL, t);
 	if (error == ENOMEM)
 		ksp->ks_fails++;
 	if (error != 0)
 		return error;
+	KP_ALLOC(m, KA_KERNEL, *vap, size, allocsize);
 	/* The type's statistics count it; kmem_map's limit does not. */
 	ksp->ks_calls++;
 	ksp->ks_inuse++;
@@ -133,6 +138,7 @@ nointr_free(struct machine *m, enum alloc_site site, vaddr_t va, int type)
 	struct nointr *ni = m->m_sdata;
 	struct kmemstats *ksp = &m->m_kmem.kmemstats[type];
 	struct pool *pp;
+	uint64_t t;
 	uint32_t npg;
 
 	(void)site;
@@ -140,16 +146,21 @@ nointr_free(struct machine *m, enum alloc_site site, vaddr_t va, int type)
 		kern_free(m, va, type);
 		return;
 	}
+	t = KP_START(m);
 	ksp->ks_inuse--;
 	if ((pp = pool_of(m, va)) != NULL) {
+		KP_FREE(m, KA_KERNEL, va, pp->pr_size);
 		ksp->ks_nointruse -= (long)pp->pr_size;
 		pool_put(m, pp, va);
-		return;
+	} else {
+		npg = ni->npages[kva_page(m, va)];
+		ni->npages[kva_page(m, va)] = 0;
+		KP_FREE(m, KA_KERNEL, va, (uint64_t)npg << m->m_pageshift);
+		ksp->ks_nointruse -= (long)npg << m->m_pageshift;
+		uvm_km_free(m, &m->m_kernel_map, va,
+		    (vsize_t)npg << m->m_pageshift);
 	}
-	npg = ni->npages[kva_page(m, va)];
-	ni->npages[kva_page(m, va)] = 0;
-	ksp->ks_nointruse -= (long)npg << m->m_pageshift;
-	uvm_km_free(m, &m->m_kernel_map, va, (vsize_t)npg << m->m_pageshift);
+	KP_END(m, KP_FREE, KA_KERNEL, t);
 }
 
 const struct strategy strategy_nointr = {

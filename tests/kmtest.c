@@ -83,7 +83,7 @@ kmcase_run(struct kmcase *c, const char *strategy, const char *machine,
 	memset(c, 0, sizeof(*c));
 	kmtest_write(c->path, sizeof(c->path), ".kmt", trace);
 	c->m = kmtest_boot(strategy, machine, sets);
-	c->rc = replay_run(&c->r, c->m, c->path, c->err, sizeof(c->err));
+	c->rc = replay_run(&c->r, c->m, NULL, c->path, c->err, sizeof(c->err));
 }
 
 void
@@ -93,7 +93,7 @@ kmcase_runfile(struct kmcase *c, const char *strategy, const char *machine,
 
 	memset(c, 0, sizeof(*c));
 	c->m = kmtest_boot(strategy, machine, sets);
-	c->rc = replay_run(&c->r, c->m, path, c->err, sizeof(c->err));
+	c->rc = replay_run(&c->r, c->m, NULL, path, c->err, sizeof(c->err));
 }
 
 void

@@ -1,0 +1,88 @@
+/*
+ * kprobe.h: the hook points through which the simulated kernel reports
+ * to the probes (runner/probe.c): the latency of allocator entries and
+ * allocating paths, objects allocated and freed in each map, and
+ * refused requests.  With no probe attached each hook is one test of a
+ * pointer; the kernel never depends on what the probes do.
+ */
+#ifndef KM_KPROBE_H
+#define KM_KPROBE_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "param.h"
+
+struct machine;
+struct vm_map;
+
+/* What is timed. */
+enum kp_op {
+	KP_MALLOC,	/* malloc(9) */
+	KP_FREE,	/* free(9) */
+	KP_POOL_GET,
+	KP_POOL_PUT,
+	KP_KM_ALLOC,	/* a page range of a map, wired */
+	KP_KM_FREE,
+	KP_FDEXPAND,
+	KP_FDCOPY,
+	KP_AMAP_ALLOC,
+	KP_AMAP_EXTEND,
+	KP_AMAP_COPY,
+	KP_NOPS
+};
+
+/* Where: the map that served it, or none for a code path. */
+enum kp_arena { KA_KMEM, KA_KERNEL, KA_PATH, KA_NARENAS };
+
+struct kprobe_ops {
+	void	(*kp_latency)(void *, enum kp_op, enum kp_arena, uint64_t ns);
+	/* An object of ASKED bytes took GIVEN bytes at VA in ARENA. */
+	void	(*kp_alloc)(void *, enum kp_arena, vaddr_t va, uint64_t asked,
+		    uint64_t given);
+	void	(*kp_free)(void *, enum kp_arena, vaddr_t va, uint64_t given);
+	/* A request of SIZE was refused in ARENA for REASON. */
+	void	(*kp_refused)(void *, enum kp_arena, uint64_t size,
+		    const char *reason);
+};
+
+extern const char *const kp_opnames[KP_NOPS];
+extern const char *const kp_arenanames[KA_NARENAS];
+
+static inline uint64_t
+kp_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* The arena of MAP on machine M. */
+enum kp_arena kp_arena(const struct machine *, const struct vm_map *);
+
+/*
+ * Timing: t = KP_START(m); ... KP_END(m, op, arena, t).  Nothing is read
+ * from the clock unless latency probes are on.
+ */
+#define KP_START(m)	((m)->m_probe_lat ? kp_clock() : 0)
+#define KP_END(m, op, arena, t)						\
+	do {								\
+		if ((m)->m_probe_lat)					\
+			(m)->m_kprobe->kp_latency((m)->m_kprobe_arg,	\
+			    (op), (arena), kp_clock() - (t));		\
+	} while (0)
+#define KP_ALLOC(m, arena, va, asked, given)				\
+	do {								\
+		if ((m)->m_kprobe != NULL)				\
+			(m)->m_kprobe->kp_alloc((m)->m_kprobe_arg,	\
+			    (arena), (va), (asked), (given));		\
+	} while (0)
+#define KP_FREE(m, arena, va, given)					\
+	do {								\
+		if ((m)->m_kprobe != NULL)				\
+			(m)->m_kprobe->kp_free((m)->m_kprobe_arg,	\
+			    (arena), (va), (given));			\
+	} while (0)
+
+#endif /* KM_KPROBE_H */

@@ -1,0 +1,458 @@
+/*
+ * probe.c: the probes of a replay (see probe.h and docs/metrics.md).
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernel/machine.h"
+#include "../kernel/subr_pool.h"
+#include "json.h"
+#include "probe.h"
+#include "replay.h"
+
+/* A live object: bytes asked (32 bits), owner PID (31), arena (1). */
+#define OBJ(asked, pid, arena) \
+	((uint64_t)(asked) | (uint64_t)(pid) << 32 | (uint64_t)(arena) << 63)
+#define OBJ_ASKED(v)	((v) & 0xffffffffULL)
+#define OBJ_PID(v)	((uint32_t)(((v) >> 32) & 0x7fffffffU))
+#define OBJ_ARENA(v)	((int)((v) >> 63))
+
+static const struct vm_map *
+probe_vmmap(const struct probe *p, int i)
+{
+
+	return i == KA_KMEM ? &p->p_m->m_kmem_map : &p->p_m->m_kernel_map;
+}
+
+static uint32_t
+footprint(const struct probe *p, int i)
+{
+
+	return probe_vmmap(p, i)->vm_used - p->p_map[i].pm_base;
+}
+
+static void
+held_add(struct probe *p, int arena, uint32_t pid, int64_t bytes)
+{
+	uint64_t v = 0;
+
+	(void)u32tab_get(&p->p_held[arena], pid, &v);
+	if (u32tab_set(&p->p_held[arena], pid, v + (uint64_t)bytes) != 0)
+		p->p_oom = 1;
+}
+
+static void
+probe_latency(void *arg, enum kp_op op, enum kp_arena arena, uint64_t ns)
+{
+	struct probe *p = arg;
+
+	hist_add(&p->p_lat[op][arena], ns);
+	p->p_ncalls++;
+}
+
+static void
+probe_alloc(void *arg, enum kp_arena arena, vaddr_t va, uint64_t asked,
+    uint64_t given)
+{
+	struct probe *p = arg;
+	struct probe_map *pm = &p->p_map[arena];
+
+	if (u32tab_set(&p->p_objs, va, OBJ(asked, p->p_pid, arena)) != 0) {
+		p->p_oom = 1;
+		return;
+	}
+	pm->pm_live += asked;
+	pm->pm_given += given;
+	held_add(p, arena, p->p_pid, (int64_t)given);
+	if (pm->pm_live > pm->pm_peak_live) {
+		pm->pm_peak_live = pm->pm_live;
+		pm->pm_fp_at_peak_live = footprint(p, arena);
+	}
+}
+
+static void
+probe_free(void *arg, enum kp_arena arena, vaddr_t va, uint64_t given)
+{
+	struct probe *p = arg;
+	uint64_t v;
+
+	if (!u32tab_get(&p->p_objs, va, &v))
+		return;
+	u32tab_del(&p->p_objs, va);
+	p->p_map[arena].pm_live -= OBJ_ASKED(v);
+	p->p_map[arena].pm_given -= given;
+	held_add(p, OBJ_ARENA(v), OBJ_PID(v), -(int64_t)given);
+}
+
+/* The process holding the most of ARENA (0 if none holds any). */
+static uint32_t
+biggest_holder(const struct probe *p, int arena)
+{
+	const struct u32tab *t = &p->p_held[arena];
+	uint64_t best = 0;
+	uint32_t pid = 0;
+	size_t i;
+
+	U32TAB_FOREACH(t, i)
+		if (t->ut_vals[i] > best ||
+		    (t->ut_vals[i] == best && best > 0 && t->ut_keys[i] < pid)) {
+			best = t->ut_vals[i];
+			pid = t->ut_keys[i];
+		}
+	return pid;
+}
+
+static void
+probe_refused(void *arg, enum kp_arena arena, uint64_t size,
+    const char *reason)
+{
+	struct probe *p = arg;
+
+	p->p_map[arena].pm_refused++;
+	if (!p->p_refused) {
+		p->p_refused = 1;
+		p->p_ref_event = p->p_event;
+		p->p_ref_size = size;
+		p->p_ref_pid = p->p_pid;
+		p->p_ref_arena = arena;
+		p->p_ref_reason = reason;
+	}
+	p->p_culprit = biggest_holder(p, arena);
+	if (p->p_culprit != 0 && p->p_culprit != p->p_pid)
+		p->p_collateral++;
+}
+
+static const struct kprobe_ops probe_ops = {
+	.kp_latency = probe_latency,
+	.kp_alloc = probe_alloc,
+	.kp_free = probe_free,
+	.kp_refused = probe_refused,
+};
+
+/* What one timed call costs the probes: two clock reads. */
+static double
+probe_calibrate(void)
+{
+	uint64_t t0, sink = 0;
+	int i, n = 200000;
+
+	t0 = kp_clock();
+	for (i = 0; i < n; i++) {
+		uint64_t a = kp_clock();
+
+		sink += kp_clock() - a;
+	}
+	(void)sink;
+	return (double)(kp_clock() - t0) / n;
+}
+
+void
+probe_attach(struct probe *p, struct machine *m, int latency, uint64_t every)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->p_m = m;
+	p->p_latency = latency;
+	p->p_every = every ? every : 1;
+	for (i = 0; i < KP_NOPS * KA_NARENAS; i++)
+		hist_init(&p->p_lat[i / KA_NARENAS][i % KA_NARENAS]);
+	for (i = 0; i < PROBE_NMAPS; i++) {
+		p->p_map[i].pm_base = probe_vmmap(p, i)->vm_used;
+		p->p_map[i].pm_seen_peak = probe_vmmap(p, i)->vm_peak;
+		p->p_map[i].pm_min_headroom = probe_vmmap(p, i)->vm_npages -
+		    probe_vmmap(p, i)->vm_peak;
+	}
+	if (latency)
+		p->p_overhead_ns = probe_calibrate();
+	m->m_kprobe = &probe_ops;
+	m->m_kprobe_arg = p;
+	m->m_probe_lat = latency;
+}
+
+void
+probe_detach(struct probe *p)
+{
+	int i;
+
+	if (p->p_m != NULL) {
+		p->p_m->m_kprobe = NULL;
+		p->p_m->m_probe_lat = 0;
+	}
+	u32tab_free(&p->p_objs);
+	for (i = 0; i < PROBE_NMAPS; i++)
+		u32tab_free(&p->p_held[i]);
+	free(p->p_samples);
+	p->p_samples = NULL;
+}
+
+void
+probe_event(struct probe *p, uint64_t event, uint64_t time, uint32_t pid)
+{
+
+	p->p_event = event;
+	p->p_time = time;
+	p->p_pid = pid;
+}
+
+/* Bucket pages of kmem_map whose every element is free. */
+static uint32_t
+bucket_pages_free(const struct machine *m)
+{
+	const struct kmemusage *ku = kva(m, m->m_kmem.kmemusage);
+	uint32_t i, n = 0;
+
+	for (i = 0; i < m->m_kmem_map.vm_npages; i++) {
+		int indx = ku[i].ku_indx;
+
+		if (indx >= MINBUCKET && (1UL << indx) <= m->m_kmem.maxallocsave &&
+		    ku[i].ku_count == m->m_kmem.kmembuckets[indx].kb_elmpercl)
+			n += (uint32_t)(((1UL << indx) + m->m_pagesize - 1) /
+			    m->m_pagesize);
+	}
+	return n;
+}
+
+static void
+probe_sample(struct probe *p, const char *why)
+{
+	const struct machine *m = p->p_m;
+	struct probe_sample *s;
+	const struct pool *pp;
+	int i;
+
+	if (p->p_nsamples == p->p_samplecap) {
+		size_t n = p->p_samplecap ? 2 * p->p_samplecap : 256;
+		struct probe_sample *ns = realloc(p->p_samples,
+		    n * sizeof(*ns));
+
+		if (ns == NULL) {
+			p->p_oom = 1;
+			return;
+		}
+		p->p_samples = ns;
+		p->p_samplecap = n;
+	}
+	s = &p->p_samples[p->p_nsamples++];
+	memset(s, 0, sizeof(*s));
+	s->ps_event = p->p_event;
+	s->ps_time = p->p_time;
+	s->ps_why = why;
+	for (i = 0; i < PROBE_NMAPS; i++) {
+		const struct vm_map *map = probe_vmmap(p, i);
+
+		s->ps_map[i].footprint = footprint(p, i);
+		s->ps_map[i].live = p->p_map[i].pm_live;
+		s->ps_map[i].waste = p->p_map[i].pm_given - p->p_map[i].pm_live;
+		s->ps_map[i].largest = vm_map_largest_free(map);
+		s->ps_map[i].freepages = map->vm_npages - map->vm_used;
+	}
+	s->ps_map[KA_KMEM].freeheld = bucket_pages_free(m);
+	for (pp = m->m_poollist; pp != NULL; pp = pp->pr_next)
+		s->ps_map[kp_arena(m, pp->pr_map)].freeheld +=
+		    (uint32_t)pp->pr_nidle;
+	s->ps_wired = m->m_wired;
+}
+
+void
+probe_after(struct probe *p, int outcome_changed, const char *why)
+{
+	int i;
+
+	for (i = 0; i < PROBE_NMAPS; i++) {
+		const struct vm_map *map = probe_vmmap(p, i);
+		struct probe_map *pm = &p->p_map[i];
+
+		if (map->vm_peak != pm->pm_seen_peak) {
+			pm->pm_seen_peak = map->vm_peak;
+			pm->pm_min_headroom = map->vm_npages - map->vm_peak;
+			pm->pm_min_headroom_event = p->p_event;
+		}
+		if (map->vm_peak - pm->pm_base > pm->pm_peak_fp)
+			pm->pm_peak_fp = map->vm_peak - pm->pm_base;
+	}
+	if (outcome_changed)
+		probe_sample(p, why);
+	else if (p->p_event % p->p_every == 0)
+		probe_sample(p, "every");
+}
+
+void
+probe_finish(struct probe *p, const struct replay *r)
+{
+	uint32_t culprit = 0;
+	uint64_t best = 0, v;
+	size_t i;
+
+	probe_after(p, 1, "end");
+	if (!r->r_panicked)
+		return;
+	/* Whoever holds the most of both maps brought the machine down. */
+	U32TAB_FOREACH(&p->p_held[KA_KMEM], i) {
+		uint32_t pid = p->p_held[KA_KMEM].ut_keys[i];
+		uint64_t k = 0;
+
+		v = p->p_held[KA_KMEM].ut_vals[i];
+		if (u32tab_get(&p->p_held[KA_KERNEL], pid, &k))
+			v += k;
+		if (v > best || (v == best && pid < culprit)) {
+			best = v;
+			culprit = pid;
+		}
+	}
+	p->p_culprit = culprit;
+	p->p_collateral_panic = culprit != 0 && culprit != r->r_panic_pid;
+}
+
+double
+probe_jw3(const struct probe *p, int i)
+{
+	const struct probe_map *pm = &p->p_map[i];
+
+	if (pm->pm_peak_live == 0)
+		return 0;
+	return (double)pm->pm_fp_at_peak_live * p->p_m->m_pagesize /
+	    (double)pm->pm_peak_live;
+}
+
+double
+probe_jw4(const struct probe *p, int i)
+{
+	const struct probe_map *pm = &p->p_map[i];
+
+	if (pm->pm_peak_live == 0)
+		return 0;
+	return (double)pm->pm_peak_fp * p->p_m->m_pagesize /
+	    (double)pm->pm_peak_live;
+}
+
+/* External fragmentation of map I now: 1 - largest free / free. */
+static double
+extfrag(const struct probe *p, int i)
+{
+	const struct vm_map *map = probe_vmmap(p, i);
+	uint32_t freepages = map->vm_npages - map->vm_used;
+
+	if (freepages == 0)
+		return 0;
+	return 1.0 - (double)vm_map_largest_free(map) / freepages;
+}
+
+void
+probe_json(struct json *j, const struct probe *p)
+{
+	int op, a, i;
+
+	json_array(j, "latency");
+	for (op = 0; op < KP_NOPS; op++)
+		for (a = 0; a < KA_NARENAS; a++) {
+			const struct hist *h = &p->p_lat[op][a];
+
+			if (h->h_count == 0)
+				continue;
+			json_object(j, NULL);
+			json_string(j, "op", kp_opnames[op]);
+			json_string(j, "arena", kp_arenanames[a]);
+			json_uint(j, "count", h->h_count);
+			json_uint(j, "p50", hist_quantile(h, 0.50));
+			json_uint(j, "p90", hist_quantile(h, 0.90));
+			json_uint(j, "p99", hist_quantile(h, 0.99));
+			json_uint(j, "p999", hist_quantile(h, 0.999));
+			json_uint(j, "max", h->h_max);
+			json_end(j);
+		}
+	json_end(j);
+	json_object(j, "probe_overhead");
+	json_double(j, "ns_per_call", p->p_overhead_ns);
+	json_uint(j, "calls", p->p_ncalls);
+	json_end(j);
+	json_object(j, "fragmentation");
+	for (i = 0; i < PROBE_NMAPS; i++) {
+		const struct probe_map *pm = &p->p_map[i];
+
+		json_object(j, kp_arenanames[i]);
+		json_uint(j, "peak_footprint_pages", pm->pm_peak_fp);
+		json_uint(j, "peak_live_bytes", pm->pm_peak_live);
+		json_uint(j, "footprint_at_peak_live_pages",
+		    pm->pm_fp_at_peak_live);
+		json_double(j, "jw3", probe_jw3(p, i));
+		json_double(j, "jw4", probe_jw4(p, i));
+		json_uint(j, "live_bytes_end", pm->pm_live);
+		json_uint(j, "waste_bytes_end", pm->pm_given - pm->pm_live);
+		json_double(j, "external_end", extfrag(p, i));
+		json_end(j);
+	}
+	json_uint(j, "samples", p->p_nsamples);
+	json_end(j);
+	json_object(j, "exhaustion");
+	if (p->p_refused) {
+		json_object(j, "first_refused");
+		json_uint(j, "event", p->p_ref_event);
+		json_uint(j, "size", p->p_ref_size);
+		json_string(j, "map", kp_arenanames[p->p_ref_arena]);
+		json_string(j, "reason", p->p_ref_reason);
+		json_uint(j, "pid", p->p_ref_pid);
+		json_end(j);
+	} else
+		json_null(j, "first_refused");
+	for (i = 0; i < PROBE_NMAPS; i++) {
+		json_object(j, kp_arenanames[i]);
+		json_uint(j, "min_headroom_pages", p->p_map[i].pm_min_headroom);
+		json_uint(j, "min_headroom_event",
+		    p->p_map[i].pm_min_headroom_event);
+		json_uint(j, "refused", p->p_map[i].pm_refused);
+		json_end(j);
+	}
+	json_uint(j, "collateral_refusals", p->p_collateral);
+	json_bool(j, "collateral_panic", p->p_collateral_panic);
+	json_end(j);
+}
+
+void
+probe_text(FILE *f, const struct probe *p)
+{
+	int op, a, i;
+
+	if (p->p_latency) {
+		fprintf(f, "\n  %-12s %-10s %9s %8s %8s %8s %8s %9s\n",
+		    "latency (ns)", "arena", "calls", "p50", "p90", "p99",
+		    "p99.9", "max");
+		for (op = 0; op < KP_NOPS; op++)
+			for (a = 0; a < KA_NARENAS; a++) {
+				const struct hist *h = &p->p_lat[op][a];
+
+				if (h->h_count == 0)
+					continue;
+				fprintf(f, "  %-12s %-10s %9" PRIu64 " %8" PRIu64
+				    " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+				    " %9" PRIu64 "\n", kp_opnames[op],
+				    kp_arenanames[a], h->h_count,
+				    hist_quantile(h, 0.5), hist_quantile(h, 0.9),
+				    hist_quantile(h, 0.99),
+				    hist_quantile(h, 0.999), h->h_max);
+			}
+		fprintf(f, "  probes: %" PRIu64 " timed calls, about %.0f ns "
+		    "each of overhead\n", p->p_ncalls, p->p_overhead_ns);
+	}
+	fprintf(f, "\n  %-11s %9s %12s %6s %6s %8s %10s\n", "fragment.",
+	    "peak pages", "peak live", "J&W3", "J&W4", "ext.end",
+	    "headroom");
+	for (i = 0; i < PROBE_NMAPS; i++)
+		fprintf(f, "  %-11s %9" PRIu32 " %12" PRIu64 " %6.2f %6.2f "
+		    "%8.3f %10" PRIu32 "\n", kp_arenanames[i],
+		    p->p_map[i].pm_peak_fp, p->p_map[i].pm_peak_live,
+		    probe_jw3(p, i), probe_jw4(p, i), extfrag(p, i),
+		    p->p_map[i].pm_min_headroom);
+	if (p->p_refused)
+		fprintf(f, "  first refused: event %" PRIu64 ", pid %" PRIu32
+		    ", %" PRIu64 " bytes in %s: %s\n", p->p_ref_event,
+		    p->p_ref_pid, p->p_ref_size,
+		    kp_arenanames[p->p_ref_arena], p->p_ref_reason);
+	fprintf(f, "  collateral: %" PRIu64 " refusals of bystanders%s\n",
+	    p->p_collateral, p->p_collateral_panic ?
+	    "; the panic struck a bystander" : "");
+	if (p->p_oom)
+		fprintf(f, "  (host memory ran short: some figures are "
+		    "partial)\n");
+}

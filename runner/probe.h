@@ -1,0 +1,106 @@
+/*
+ * probe.h: what a replay measures (docs/metrics.md defines each figure).
+ *
+ * Latency: every allocator entry and allocating path, into a histogram
+ * per operation and arena.  Fragmentation: per map, a time series of
+ * footprint, live bytes, internal waste, free pages held and external
+ * fragmentation, and Johnstone and Wilson's measures 3 and 4.
+ * Exhaustion: the first refused request, the smallest headroom of each
+ * map, and collateral damage.  Everything but latency is deterministic.
+ */
+#ifndef KM_PROBE_H
+#define KM_PROBE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../kernel/kprobe.h"
+#include "hist.h"
+#include "table.h"
+
+struct machine;
+struct replay;
+struct json;
+
+#define PROBE_NMAPS	2	/* KA_KMEM, KA_KERNEL */
+
+struct probe_sample {
+	uint64_t	ps_event;
+	uint64_t	ps_time;
+	const char	*ps_why;	/* "every", "refused", "panic", ... */
+	struct {
+		uint32_t footprint;	/* pages held by the allocators */
+		uint64_t live;		/* bytes asked, live */
+		uint64_t waste;		/* bytes given minus bytes asked */
+		uint32_t freeheld;	/* bucket and pool pages all free */
+		uint32_t largest;	/* largest free extent, pages */
+		uint32_t freepages;	/* free pages of the map */
+	} ps_map[PROBE_NMAPS];
+	uint32_t	ps_wired;
+};
+
+struct probe_map {
+	uint32_t	pm_base;	/* pages used at boot, not counted */
+	uint64_t	pm_live;
+	uint64_t	pm_given;
+	uint64_t	pm_peak_live;
+	uint64_t	pm_fp_at_peak_live;	/* footprint pages then */
+	uint32_t	pm_peak_fp;
+	uint32_t	pm_min_headroom;	/* pages */
+	uint64_t	pm_min_headroom_event;
+	uint32_t	pm_seen_peak;
+	uint64_t	pm_refused;
+};
+
+
+struct probe {
+	struct machine	*p_m;
+	int		 p_latency;	/* latency probes on */
+	uint64_t	 p_every;	/* sample every this many events */
+	uint64_t	 p_event;	/* the current event */
+	uint64_t	 p_time;
+	uint32_t	 p_pid;		/* the current process, 0: kernel */
+	struct hist	 p_lat[KP_NOPS][KA_NARENAS];
+	struct probe_map p_map[PROBE_NMAPS];
+	/* The first refused request. */
+	int		 p_refused;
+	uint64_t	 p_ref_event;
+	uint64_t	 p_ref_size;
+	uint32_t	 p_ref_pid;
+	enum kp_arena	 p_ref_arena;
+	const char	*p_ref_reason;
+	/* Collateral damage: refusals of anyone but the biggest holder. */
+	uint64_t	 p_collateral;
+	int		 p_collateral_panic;
+	uint32_t	 p_culprit;	/* biggest holder at the last refusal */
+	/* Live objects by address, and bytes each process holds. */
+	struct u32tab	 p_objs;
+	struct u32tab	 p_held[PROBE_NMAPS];
+	/* The time series. */
+	struct probe_sample *p_samples;
+	size_t		 p_nsamples, p_samplecap;
+	/* Probe cost: ns per timed call, measured at attach. */
+	double		 p_overhead_ns;
+	uint64_t	 p_ncalls;
+	int		 p_oom;		/* host memory ran out: figures partial */
+};
+
+/* Attach probes to M (after boot).  EVERY: sample period in events. */
+void	probe_attach(struct probe *, struct machine *, int latency,
+	    uint64_t every);
+void	probe_detach(struct probe *);
+
+/* The replayer's calls: before each event, after it, at the end. */
+void	probe_event(struct probe *, uint64_t event, uint64_t time,
+	    uint32_t pid);
+void	probe_after(struct probe *, int outcome_changed, const char *why);
+void	probe_finish(struct probe *, const struct replay *);
+
+/* Johnstone and Wilson's measures 3 and 4 for map I (0 when no data). */
+double	probe_jw3(const struct probe *, int i);
+double	probe_jw4(const struct probe *, int i);
+
+void	probe_json(struct json *, const struct probe *);
+void	probe_text(FILE *, const struct probe *);
+
+#endif /* KM_PROBE_H */
