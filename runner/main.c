@@ -17,14 +17,12 @@
 #include "../kernel/machine.h"
 #include "../kernel/profile.h"
 #include "../strategies/strategy.h"
-#include "replay.h"
-#include "report.h"
+#include "case.h"
+#include "commands.h"
 
 #ifndef KMBENCH_VERSION
 #define KMBENCH_VERSION "0.1"
 #endif
-
-#define MAXSETS	64
 
 static const char usage_text[] =
 "usage: kmbench COMMAND [ARGS]\n"
@@ -67,29 +65,6 @@ usage(FILE *f)
 {
 
 	fputs(usage_text, f);
-}
-
-/* The directory of machine profiles. */
-static const char *
-machines_dir(void)
-{
-	static char dir[PATH_MAX];
-	const char *env = getenv("KMBENCH_MACHINES");
-	ssize_t n;
-	char *slash;
-
-	if (env != NULL && *env != '\0')
-		return env;
-	n = readlink("/proc/self/exe", dir, sizeof(dir) - 16);
-	if (n > 0) {
-		dir[n] = '\0';
-		if ((slash = strrchr(dir, '/')) != NULL) {
-			strcpy(slash + 1, "machines");
-			if (access(dir, R_OK) == 0)
-				return dir;
-		}
-	}
-	return "machines";
 }
 
 static int
@@ -179,113 +154,6 @@ cmd_strategies(int argc, char **argv)
 	return 0;
 }
 
-static int
-cmd_run(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "strategy", required_argument, NULL, 's' },
-		{ "machine", required_argument, NULL, 'm' },
-		{ "set", required_argument, NULL, 'S' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "brief", no_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *sname = NULL, *mname = NULL, *sets[MAXSETS];
-	const char *params[MAXSETS];
-	const struct strategy *s;
-	struct profile pr;
-	struct machine *m;
-	struct replay r;
-	char err[1024];
-	size_t nsets = 0, nparams = 0, i;
-	int c, json = 0, brief = 0, rc;
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "s:m:S:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': sname = optarg; break;
-		case 'm': mname = optarg; break;
-		case 'S':
-			if (nsets == MAXSETS) {
-				fprintf(stderr, "kmbench run: more than %d "
-				    "--set\n", MAXSETS);
-				return 2;
-			}
-			sets[nsets++] = optarg;
-			break;
-		case 'j': json = 1; break;
-		case 'b': brief = 1; break;
-		case 'h': usage(stdout); return 0;
-		default:
-			fprintf(stderr, "kmbench run: unknown or incomplete "
-			    "option '%s' (kmbench help)\n", argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (sname == NULL || mname == NULL || optind != argc - 1) {
-		fprintf(stderr, "kmbench run: needs --strategy NAME --machine "
-		    "NAME and one TRACE (kmbench help)\n");
-		return 2;
-	}
-	if ((s = strategy_lookup(sname)) == NULL) {
-		fprintf(stderr, "kmbench run: unknown strategy '%s' (kmbench "
-		    "strategies lists them)\n", sname);
-		return 2;
-	}
-	if (profile_load(&pr, machines_dir(), mname, err, sizeof(err)) != 0) {
-		fprintf(stderr, "kmbench run: %s\n", err);
-		return 2;
-	}
-	for (i = 0; i < nsets; i++) {
-		const char *dot = strchr(sets[i], '.');
-		const char *eq = strchr(sets[i], '=');
-
-		if (dot != NULL && (eq == NULL || dot < eq)) {
-			size_t len = (size_t)(dot - sets[i]);
-
-			if (strlen(s->s_name) != len ||
-			    strncmp(sets[i], s->s_name, len) != 0) {
-				fprintf(stderr, "kmbench run: --set %s: not a "
-				    "setting of strategy %s\n", sets[i],
-				    s->s_name);
-				return 2;
-			}
-			params[nparams++] = dot + 1;
-			continue;
-		}
-		if (profile_set(&pr, sets[i], err, sizeof(err)) != 0) {
-			fprintf(stderr, "kmbench run: %s\n", err);
-			return 2;
-		}
-	}
-	if ((m = machine_boot(&pr, s, params, nparams, err, sizeof(err))) ==
-	    NULL) {
-		fprintf(stderr, "kmbench run: %s\n", err);
-		return 2;
-	}
-	rc = replay_run(&r, m, argv[optind], err, sizeof(err));
-	if (rc != 0) {
-		/* Trace errors read FILE:LINE: event N: what is wrong. */
-		fprintf(stderr, "%s\n", err);
-	} else if (json) {
-		report_json(stdout, &r, m, s->s_name);
-	} else if (brief) {
-		report_brief(stdout, &r, m, s->s_name);
-	} else {
-		report_text(stdout, &r, m, s->s_name);
-	}
-	replay_free(&r);
-	machine_free(m);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "kmbench: writing the report: %s\n",
-		    strerror(errno));
-		return 1;
-	}
-	return rc;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -307,6 +175,12 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "matrix") == 0)
+		return cmd_matrix(argc - 1, argv + 1);
+	if (strcmp(cmd, "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
+	if (strcmp(cmd, "history") == 0)
+		return cmd_history(argc - 1, argv + 1);
 	if (strcmp(cmd, "strategies") == 0)
 		return cmd_strategies(argc - 1, argv + 1);
 	if (strcmp(cmd, "machines") == 0)

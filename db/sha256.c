@@ -1,0 +1,128 @@
+/*
+ * sha256.c: SHA-256 as FIPS 180-4 specifies it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "sha256.h"
+
+static const uint32_t K[64] = {
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2
+};
+
+#define ROR(x, n)	(((x) >> (n)) | ((x) << (32 - (n))))
+
+void
+sha256_init(struct sha256 *s)
+{
+	static const uint32_t h0[8] = {
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
+	};
+
+	memcpy(s->s_h, h0, sizeof(h0));
+	s->s_len = 0;
+	s->s_nbuf = 0;
+}
+
+static void
+sha256_block(struct sha256 *s, const uint8_t *p)
+{
+	uint32_t w[64], a, b, c, d, e, f, g, h, t1, t2;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		    (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (i = 16; i < 64; i++)
+		w[i] = (ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10)) +
+		    w[i - 7] + (ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^
+		    (w[i - 15] >> 3)) + w[i - 16];
+	a = s->s_h[0]; b = s->s_h[1]; c = s->s_h[2]; d = s->s_h[3];
+	e = s->s_h[4]; f = s->s_h[5]; g = s->s_h[6]; h = s->s_h[7];
+	for (i = 0; i < 64; i++) {
+		t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
+		    ((e & f) ^ (~e & g)) + K[i] + w[i];
+		t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
+		    ((a & b) ^ (a & c) ^ (b & c));
+		h = g; g = f; f = e; e = d + t1;
+		d = c; c = b; b = a; a = t1 + t2;
+	}
+	s->s_h[0] += a; s->s_h[1] += b; s->s_h[2] += c; s->s_h[3] += d;
+	s->s_h[4] += e; s->s_h[5] += f; s->s_h[6] += g; s->s_h[7] += h;
+}
+
+void
+sha256_update(struct sha256 *s, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	s->s_len += len;
+	if (s->s_nbuf > 0) {
+		size_t n = 64 - s->s_nbuf < len ? 64 - s->s_nbuf : len;
+
+		memcpy(s->s_buf + s->s_nbuf, p, n);
+		s->s_nbuf += n;
+		p += n;
+		len -= n;
+		if (s->s_nbuf < 64)
+			return;
+		sha256_block(s, s->s_buf);
+		s->s_nbuf = 0;
+	}
+	for (; len >= 64; p += 64, len -= 64)
+		sha256_block(s, p);
+	memcpy(s->s_buf, p, len);
+	s->s_nbuf = len;
+}
+
+void
+sha256_hex(struct sha256 *s, char hex[65])
+{
+	uint64_t bits = s->s_len * 8;
+	uint8_t pad[72];
+	size_t npad;
+	int i;
+
+	/* 0x80, zeros to 56 mod 64, then the length in bits. */
+	npad = (s->s_nbuf < 56 ? 56 : 120) - s->s_nbuf;
+	memset(pad, 0, sizeof(pad));
+	pad[0] = 0x80;
+	for (i = 0; i < 8; i++)
+		pad[npad + (size_t)i] = (uint8_t)(bits >> (56 - 8 * i));
+	sha256_update(s, pad, npad + 8);
+	for (i = 0; i < 8; i++)
+		snprintf(hex + 8 * i, 9, "%08x", s->s_h[i]);
+}
+
+int
+sha256_file(const char *path, char hex[65])
+{
+	struct sha256 s;
+	uint8_t buf[65536];
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	sha256_init(&s);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sha256_update(&s, buf, n);
+	if (ferror(f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	sha256_hex(&s, hex);
+	return 0;
+}

@@ -1,0 +1,25 @@
+/*
+ * sha256.h: SHA-256 (FIPS 180-4), to name traces by their content.
+ */
+#ifndef KM_SHA256_H
+#define KM_SHA256_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sha256 {
+	uint32_t	s_h[8];
+	uint64_t	s_len;		/* bytes hashed */
+	uint8_t		s_buf[64];
+	size_t		s_nbuf;
+};
+
+void	sha256_init(struct sha256 *);
+void	sha256_update(struct sha256 *, const void *, size_t);
+/* The digest as 64 lowercase hex digits and a NUL. */
+void	sha256_hex(struct sha256 *, char hex[65]);
+
+/* The digest of file PATH: 0, or -1 with errno set. */
+int	sha256_file(const char *path, char hex[65]);
+
+#endif /* KM_SHA256_H */

@@ -1,0 +1,71 @@
+/*
+ * store.h: the SQLite result store (schema in db/schema.sql and
+ * db/migrate/).
+ *
+ * A store is opened in WAL mode with a busy timeout, so concurrent
+ * writers queue; each case is written in one transaction, so an
+ * interrupted run leaves whole cases or none.  A file from an older
+ * schema is migrated forward; a newer or foreign file is refused.
+ */
+#ifndef KM_STORE_H
+#define KM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct machine;
+struct profile;
+struct probe;
+struct replay;
+struct sqlite3;
+
+#define STORE_VERSION	2	/* the schema this kmbench writes */
+
+struct store {
+	struct sqlite3	*st_db;
+	char		 st_path[512];
+};
+
+/* What names a case. */
+struct case_in {
+	const char	*ci_strategy;
+	const char	*ci_params;	/* strategy settings, "k=v;..." */
+	const struct profile *ci_prof;
+	const char	*ci_trace;
+	char		 ci_trace_sha256[65];
+	int		 ci_rep;
+	char		 ci_inputs[2048];	/* filled by store_case_key */
+	char		 ci_key[65];		/* filled by store_case_key */
+};
+
+/* The build: commit, dirty, compiler, flags, version (version.h). */
+struct buildinfo {
+	const char	*bi_commit;
+	int		 bi_dirty;
+	const char	*bi_compiler;
+	const char	*bi_cflags;
+	const char	*bi_version;
+};
+extern const struct buildinfo kmbench_build;
+
+/* Open (creating or migrating) PATH.  0, or -1 with a one-line ERR. */
+int	store_open(struct store *, const char *path, char *err, size_t errlen);
+void	store_close(struct store *);
+
+/* A run row for COMMAND ("run", "matrix", ...).  0 or -1 with ERR. */
+int	store_run(struct store *, const char *command, int64_t *run_id,
+	    char *err, size_t errlen);
+
+/* Fill CI's inputs and key (the trace's SHA-256 must be set). */
+void	store_case_key(struct case_in *);
+
+/* 1 when a case with KEY is stored, 0 when not, -1 with ERR. */
+int	store_has_case(struct store *, const char *key, char *err,
+	    size_t errlen);
+
+/* Store one replayed case in one transaction.  0 or -1 with ERR. */
+int	store_case(struct store *, int64_t run_id, const struct case_in *,
+	    const struct replay *, const struct probe *, uint64_t wall_ns,
+	    char *err, size_t errlen);
+
+#endif /* KM_STORE_H */

@@ -1,0 +1,183 @@
+/*
+ * case.c: running one case (see case.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../db/sha256.h"
+#include "../db/store.h"
+#include "../kernel/machine.h"
+#include "../strategies/strategy.h"
+#include "case.h"
+#include "commands.h"
+#include "probe.h"
+#include "replay.h"
+#include "report.h"
+
+const char *
+machines_dir(void)
+{
+	static char dir[PATH_MAX];
+	const char *env = getenv("KMBENCH_MACHINES");
+	ssize_t n;
+	char *slash;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 16);
+	if (n > 0) {
+		dir[n] = '\0';
+		if ((slash = strrchr(dir, '/')) != NULL) {
+			strcpy(slash + 1, "machines");
+			if (access(dir, R_OK) == 0)
+				return dir;
+		}
+	}
+	return "machines";
+}
+
+void
+bad_option(const char *cmd, char **argv, int ind)
+{
+
+	/* optopt names a short option, even inside a group like -qz. */
+	if (optopt != 0 && strncmp(argv[ind - 1], "--", 2) != 0)
+		fprintf(stderr, "kmbench %s: unknown option or missing value: "
+		    "-%c (kmbench help)\n", cmd, optopt);
+	else
+		fprintf(stderr, "kmbench %s: unknown option or missing value: "
+		    "%s (kmbench help)\n", cmd, argv[ind - 1]);
+}
+
+void
+case_init(struct case_spec *cs, const struct strategy *s,
+    const struct profile *pr, const char *trace)
+{
+
+	memset(cs, 0, sizeof(*cs));
+	cs->cs_strategy = s;
+	cs->cs_prof = *pr;
+	cs->cs_trace = trace;
+	cs->cs_probes = 1;
+	cs->cs_latency = 1;
+	cs->cs_every = 10000;
+}
+
+int
+case_set(struct case_spec *cs, const char *a, char *err, size_t errlen)
+{
+	const char *dot = strchr(a, '.'), *eq = strchr(a, '=');
+	const char *name = cs->cs_strategy->s_name;
+
+	if (dot == NULL || (eq != NULL && eq < dot))
+		return profile_set(&cs->cs_prof, a, err, errlen);
+	if (strlen(name) != (size_t)(dot - a) ||
+	    strncmp(a, name, (size_t)(dot - a)) != 0) {
+		snprintf(err, errlen, "--set %s: not a setting of strategy %s",
+		    a, name);
+		return -1;
+	}
+	if (cs->cs_nparams == CASE_MAXSETS) {
+		snprintf(err, errlen, "more than %d strategy settings",
+		    CASE_MAXSETS);
+		return -1;
+	}
+	cs->cs_params[cs->cs_nparams++] = dot + 1;
+	return 0;
+}
+
+int
+case_key(struct case_spec *cs, char key[65], char *inputs, size_t inputslen,
+    char *err, size_t errlen)
+{
+	struct case_in ci;
+	char params[1024];
+	size_t i, n = 0;
+
+	if (cs->cs_sha256[0] == '\0' &&
+	    sha256_file(cs->cs_trace, cs->cs_sha256) != 0) {
+		snprintf(err, errlen, "%s: %s", cs->cs_trace, strerror(errno));
+		return -1;
+	}
+	params[0] = '\0';
+	for (i = 0; i < cs->cs_nparams && n < sizeof(params); i++)
+		n += (size_t)snprintf(params + n, sizeof(params) - n, "%s;",
+		    cs->cs_params[i]);
+	memset(&ci, 0, sizeof(ci));
+	ci.ci_strategy = cs->cs_strategy->s_name;
+	ci.ci_params = params;
+	ci.ci_prof = &cs->cs_prof;
+	ci.ci_trace = cs->cs_trace;
+	memcpy(ci.ci_trace_sha256, cs->cs_sha256, sizeof(ci.ci_trace_sha256));
+	ci.ci_rep = cs->cs_rep;
+	store_case_key(&ci);
+	memcpy(key, ci.ci_key, 65);
+	if (inputs != NULL)
+		snprintf(inputs, inputslen, "%s", ci.ci_inputs);
+	return 0;
+}
+
+int
+case_run(struct case_spec *cs, enum case_report how, FILE *out,
+    struct store *st, int64_t run_id, char *err, size_t errlen)
+{
+	struct machine *m;
+	struct replay r;
+	struct probe probe;
+	struct case_in ci;
+	uint64_t t0;
+	int rc;
+
+	if ((m = machine_boot(&cs->cs_prof, cs->cs_strategy, cs->cs_params,
+	    cs->cs_nparams, err, errlen)) == NULL)
+		return 2;
+	if (cs->cs_probes)
+		probe_attach(&probe, m, cs->cs_latency, cs->cs_every);
+	t0 = kp_clock();
+	rc = replay_run(&r, m, cs->cs_probes ? &probe : NULL, cs->cs_trace,
+	    err, errlen);
+	if (rc == 0) {
+		uint64_t wall = kp_clock() - t0;
+
+		switch (how) {
+		case CR_TEXT:
+			report_text(out, &r, m, cs->cs_strategy->s_name);
+			break;
+		case CR_JSON:
+			report_json(out, &r, m, cs->cs_strategy->s_name);
+			break;
+		case CR_BRIEF:
+			report_brief(out, &r, m, cs->cs_strategy->s_name);
+			break;
+		case CR_NONE:
+			break;
+		}
+		if (st != NULL) {
+			memset(&ci, 0, sizeof(ci));
+			if (case_key(cs, ci.ci_key, ci.ci_inputs,
+			    sizeof(ci.ci_inputs), err, errlen) != 0)
+				rc = 1;
+			else {
+				ci.ci_strategy = cs->cs_strategy->s_name;
+				ci.ci_prof = &cs->cs_prof;
+				ci.ci_trace = cs->cs_trace;
+				memcpy(ci.ci_trace_sha256, cs->cs_sha256, 65);
+				ci.ci_rep = cs->cs_rep;
+				if (store_case(st, run_id, &ci, &r,
+				    cs->cs_probes ? &probe : NULL, wall, err,
+				    errlen) != 0)
+					rc = 1;
+			}
+		}
+	}
+	if (cs->cs_probes)
+		probe_detach(&probe);
+	replay_free(&r);
+	machine_free(m);
+	return rc;
+}

@@ -1,0 +1,325 @@
+/*
+ * cmd_matrix.c: kmbench matrix, every combination of strategies,
+ * machines, traces and repetitions, run by parallel worker processes
+ * that each store their cases (WAL and a busy timeout let them queue).
+ * A case already stored for this commit and these inputs is skipped
+ * unless --force.  SIGINT or SIGTERM stops new cases; finished cases
+ * stay, a case cut short leaves nothing.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../db/store.h"
+#include "../kernel/kprobe.h"
+#include "../strategies/strategy.h"
+#include "case.h"
+#include "commands.h"
+
+#define MAXLIST	256
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_signal(int sig)
+{
+
+	(void)sig;
+	stopping = 1;
+}
+
+/* Split a comma-separated LIST into V (pointers into LIST). */
+static int
+split(char *list, char **v, int max)
+{
+	int n = 0;
+	char *p;
+
+	for (p = strtok(list, ","); p != NULL && n < max;
+	    p = strtok(NULL, ","))
+		if (*p != '\0')
+			v[n++] = p;
+	return n;
+}
+
+static int
+namecmp(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t lx = strlen(x), ly = strlen(y);
+
+	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
+}
+
+/* Every profile in the machines directory. */
+static int
+all_machines(char **v, int max)
+{
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	if ((d = opendir(machines_dir())) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL && n < max)
+		if (de->d_name[0] != '.')
+			v[n++] = strdup(de->d_name);
+	closedir(d);
+	qsort(v, (size_t)n, sizeof(*v), namecmp);
+	return n;
+}
+
+struct job {
+	struct case_spec cs;
+	char		 key[65];
+	const char	*machine;
+	pid_t		 pid;
+	int		 skip;
+};
+
+static void
+progress(int tty, int done, int total, const struct job *j, const char *what)
+{
+
+	if (!tty)
+		return;
+	fprintf(stderr, "\r\033[K[%d/%d] %s %s %s rep %d: %s", done, total,
+	    j->cs.cs_strategy->s_name, j->machine, j->cs.cs_trace,
+	    j->cs.cs_rep, what);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+int
+cmd_matrix(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "strategies", required_argument, NULL, 's' },
+		{ "machines", required_argument, NULL, 'm' },
+		{ "traces", required_argument, NULL, 't' },
+		{ "reps", required_argument, NULL, 'r' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "set", required_argument, NULL, 'S' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "no-latency", no_argument, NULL, 'L' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char *snames[MAXLIST], *mnames[MAXLIST], *tnames[MAXLIST];
+	const char *sets[CASE_MAXSETS], *db = NULL;
+	int ns = 0, nm = 0, nt = 0, nsets = 0, reps = 1, jobs = 1;
+	int force = 0, latency = 1, c, i, k, total, running = 0, done = 0;
+	int failed = 0, skipped = 0, tty = isatty(STDERR_FILENO);
+	struct job *jv;
+	struct store st;
+	int64_t run_id;
+	char err[1024], *end;
+	struct sigaction sa;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': ns = split(optarg, snames, MAXLIST); break;
+		case 'm': nm = split(optarg, mnames, MAXLIST); break;
+		case 't': nt = split(optarg, tnames, MAXLIST); break;
+		case 'd': db = optarg; break;
+		case 'f': force = 1; break;
+		case 'L': latency = 0; break;
+		case 'S':
+			if (nsets < CASE_MAXSETS)
+				sets[nsets++] = optarg;
+			break;
+		case 'r':
+		case 'j':
+			k = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || k < 1 ||
+			    k > 1000) {
+				fprintf(stderr, "kmbench matrix: --%s '%s' is "
+				    "not a number from 1 to 1000\n",
+				    c == 'r' ? "reps" : "jobs", optarg);
+				return 2;
+			}
+			if (c == 'r')
+				reps = k;
+			else
+				jobs = k;
+			break;
+		default:
+			bad_option("matrix", argv, optind);
+			return 2;
+		}
+	}
+	for (; optind < argc && nt < MAXLIST; optind++)
+		tnames[nt++] = argv[optind];
+	if (db == NULL || nt == 0) {
+		fprintf(stderr, "kmbench matrix: needs --db FILE and at least "
+		    "one trace (--traces A,B or arguments)\n");
+		return 2;
+	}
+	if (ns == 0)
+		for (i = 0; strategies[i] != NULL && ns < MAXLIST; i++)
+			snames[ns++] = (char *)strategies[i]->s_name;
+	if (nm == 0 && (nm = all_machines(mnames, MAXLIST)) == 0) {
+		fprintf(stderr, "kmbench matrix: no machine profiles in %s\n",
+		    machines_dir());
+		return 2;
+	}
+	total = ns * nm * nt * reps;
+	if ((jv = calloc((size_t)total, sizeof(*jv))) == NULL) {
+		fprintf(stderr, "kmbench matrix: out of memory\n");
+		return 1;
+	}
+	/* Build and check every case before running any. */
+	k = 0;
+	for (i = 0; i < ns * nm * nt; i++) {
+		const struct strategy *s = strategy_lookup(snames[i % ns]);
+		const char *mn = mnames[(i / ns) % nm];
+		const char *tn = tnames[i / (ns * nm)];
+		struct profile pr;
+		int r, x;
+
+		if (s == NULL) {
+			fprintf(stderr, "kmbench matrix: unknown strategy '%s' "
+			    "(kmbench strategies lists them)\n", snames[i % ns]);
+			return 2;
+		}
+		if (profile_load(&pr, machines_dir(), mn, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "kmbench matrix: %s\n", err);
+			return 2;
+		}
+		for (r = 0; r < reps; r++, k++) {
+			struct job *j = &jv[k];
+
+			case_init(&j->cs, s, &pr, tn);
+			j->cs.cs_rep = r;
+			j->cs.cs_latency = latency;
+			j->machine = mn;
+			for (x = 0; x < nsets; x++) {
+				const char *dot = strchr(sets[x], '.');
+
+				/* Strategy settings go to their strategy. */
+				if (dot != NULL && strncmp(sets[x], s->s_name,
+				    (size_t)(dot - sets[x])) != 0 &&
+				    strchr(sets[x], '=') > dot)
+					continue;
+				if (case_set(&j->cs, sets[x], err,
+				    sizeof(err)) != 0) {
+					fprintf(stderr, "kmbench matrix: %s\n",
+					    err);
+					return 2;
+				}
+			}
+			/* The trace's digest is shared by its cases. */
+			if (k > 0 && jv[k - 1].cs.cs_trace == tn)
+				memcpy(j->cs.cs_sha256, jv[k - 1].cs.cs_sha256,
+				    65);
+			if (case_key(&j->cs, j->key, NULL, 0, err,
+			    sizeof(err)) != 0) {
+				fprintf(stderr, "kmbench matrix: %s\n", err);
+				return 2;
+			}
+		}
+	}
+	if (store_open(&st, db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kmbench matrix: %s\n", err);
+		return 2;
+	}
+	for (k = 0; k < total; k++) {
+		int has = store_has_case(&st, jv[k].key, err, sizeof(err));
+
+		if (has < 0) {
+			fprintf(stderr, "kmbench matrix: %s\n", err);
+			store_close(&st);
+			return 1;
+		}
+		jv[k].skip = has && !force;
+		skipped += jv[k].skip;
+	}
+	if (store_run(&st, "matrix", &run_id, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kmbench matrix: %s\n", err);
+		store_close(&st);
+		return 1;
+	}
+	store_close(&st);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	fflush(NULL);
+	done = skipped;
+	for (k = 0; k < total || running > 0; ) {
+		int status;
+		pid_t pid;
+
+		while (!stopping && running < jobs && k < total) {
+			struct job *j = &jv[k++];
+
+			if (j->skip)
+				continue;
+			if ((j->pid = fork()) < 0) {
+				perror("kmbench matrix: fork");
+				stopping = 1;
+				failed++;
+				break;
+			}
+			if (j->pid == 0) {
+				struct store wst;
+				int rc;
+
+				signal(SIGINT, SIG_DFL);
+				signal(SIGTERM, SIG_DFL);
+				if (store_open(&wst, db, err, sizeof(err)) != 0) {
+					fprintf(stderr, "\nkmbench matrix: %s\n",
+					    err);
+					_exit(1);
+				}
+				rc = case_run(&j->cs, CR_NONE, stdout, &wst,
+				    run_id, err, sizeof(err));
+				if (rc != 0)
+					fprintf(stderr, "\nkmbench matrix: %s\n",
+					    err);
+				store_close(&wst);
+				_exit(rc);
+			}
+			running++;
+			progress(tty, done, total, j, "running");
+		}
+		if (running == 0)
+			break;
+		pid = wait(&status);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		running--;
+		done++;
+		for (i = 0; i < total; i++)
+			if (jv[i].pid == pid) {
+				int ok = WIFEXITED(status) &&
+				    WEXITSTATUS(status) == 0;
+
+				if (!ok)
+					failed++;
+				progress(tty, done, total, &jv[i],
+				    ok ? "stored" : "FAILED");
+				break;
+			}
+	}
+	fprintf(stderr, "kmbench matrix: %d cases: %d run, %d already "
+	    "stored, %d failed%s; run %lld in %s\n", total,
+	    done - skipped - failed, skipped, failed,
+	    stopping ? ", interrupted" : "", (long long)run_id, db);
+	free(jv);
+	if (stopping)
+		return 130;
+	return failed ? 1 : 0;
+}

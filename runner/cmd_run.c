@@ -1,0 +1,127 @@
+/*
+ * cmd_run.c: kmbench run, one case, reported and optionally stored.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../db/store.h"
+#include "../strategies/strategy.h"
+#include "case.h"
+#include "commands.h"
+
+int
+cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "strategy", required_argument, NULL, 's' },
+		{ "machine", required_argument, NULL, 'm' },
+		{ "set", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "brief", no_argument, NULL, 'b' },
+		{ "no-probes", no_argument, NULL, 'P' },
+		{ "no-latency", no_argument, NULL, 'L' },
+		{ "sample", required_argument, NULL, 'K' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "rep", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *sname = NULL, *mname = NULL, *db = NULL;
+	const char *sets[CASE_MAXSETS];
+	enum case_report how = CR_TEXT;
+	const struct strategy *s;
+	struct case_spec cs;
+	struct profile pr;
+	struct store st;
+	int64_t run_id = 0;
+	unsigned long long every = 10000, rep = 0;
+	size_t nsets = 0, i;
+	char err[1024], *end;
+	int c, probes = 1, latency = 1, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "s:m:S:jb", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': sname = optarg; break;
+		case 'm': mname = optarg; break;
+		case 'S':
+			if (nsets == CASE_MAXSETS) {
+				fprintf(stderr, "kmbench run: more than %d "
+				    "--set\n", CASE_MAXSETS);
+				return 2;
+			}
+			sets[nsets++] = optarg;
+			break;
+		case 'j': how = CR_JSON; break;
+		case 'b': how = CR_BRIEF; break;
+		case 'P': probes = 0; break;
+		case 'L': latency = 0; break;
+		case 'd': db = optarg; break;
+		case 'K':
+		case 'r':
+			errno = 0;
+			if (c == 'K')
+				every = strtoull(optarg, &end, 10);
+			else
+				rep = strtoull(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' ||
+			    (c == 'K' && every == 0) ||
+			    (c == 'r' && rep > 1000000)) {
+				fprintf(stderr, "kmbench run: --%s '%s' is not "
+				    "a valid number\n", c == 'K' ? "sample" :
+				    "rep", optarg);
+				return 2;
+			}
+			break;
+		default:
+			bad_option("run", argv, optind);
+			return 2;
+		}
+	}
+	if (sname == NULL || mname == NULL || optind != argc - 1) {
+		fprintf(stderr, "kmbench run: needs --strategy NAME --machine "
+		    "NAME and one TRACE (kmbench help)\n");
+		return 2;
+	}
+	if ((s = strategy_lookup(sname)) == NULL) {
+		fprintf(stderr, "kmbench run: unknown strategy '%s' (kmbench "
+		    "strategies lists them)\n", sname);
+		return 2;
+	}
+	if (profile_load(&pr, machines_dir(), mname, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kmbench run: %s\n", err);
+		return 2;
+	}
+	case_init(&cs, s, &pr, argv[optind]);
+	cs.cs_probes = probes;
+	cs.cs_latency = latency;
+	cs.cs_every = every;
+	cs.cs_rep = (int)rep;
+	for (i = 0; i < nsets; i++)
+		if (case_set(&cs, sets[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "kmbench run: %s\n", err);
+			return 2;
+		}
+	/* Open the store first: a bad store is found before the work. */
+	if (db != NULL && (store_open(&st, db, err, sizeof(err)) != 0 ||
+	    store_run(&st, "run", &run_id, err, sizeof(err)) != 0)) {
+		fprintf(stderr, "kmbench run: %s\n", err);
+		if (st.st_db != NULL)
+			store_close(&st);
+		return 2;
+	}
+	rc = case_run(&cs, how, stdout, db != NULL ? &st : NULL, run_id, err,
+	    sizeof(err));
+	if (rc != 0)
+		fprintf(stderr, "%s\n", err);	/* FILE:LINE: event N: ... */
+	if (db != NULL)
+		store_close(&st);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("kmbench: writing the report");
+		return 1;
+	}
+	return rc;
+}
