@@ -66,7 +66,7 @@ deps:
 
 # The tests find the binary and the profiles through these.
 TESTENV	= KMBENCH=$(CURDIR)/$(B)/kmbench KMBENCH_MACHINES=$(CURDIR)/machines \
-	  KMBENCH_TESTDATA=$(CURDIR)/tests/data
+	  KMBENCH_TESTDATA=$(CURDIR)/tests/data KMBENCH_SRC=$(CURDIR)
 
 test: deps
 	$(MAKE) --no-print-directory VARIANT=release run-tests

@@ -191,25 +191,21 @@ cmd_compare(int argc, char **argv)
 		printf("%-36s %-30s %12s %12s %7s %s\n", "case", "figure",
 		    "base", "head", "p", "verdict");
 
-	/* Deterministic figures: first repetition of each side. */
+	/*
+	 * Deterministic figures: the first case of each group on the base
+	 * side against the last on the head side (all repetitions agree).
+	 */
 	snprintf(sql, sizeof(sql),
-	    "WITH b AS (SELECT " GROUP_SQL " AS g, c.strategy || ' ' || "
-	    "c.machine || ' ' || c.trace AS label, res.name AS name, "
-	    "res.value AS v FROM \"case\" c JOIN run r ON r.id = c.run_id "
-	    "JOIN result res ON res.case_id = c.id WHERE %s AND "
-	    "res.deterministic AND c.id = (SELECT min(c2.id) FROM \"case\" c2 "
-	    "JOIN run r2 ON r2.id = c2.run_id WHERE c2.inputs = c.inputs AND "
-	    "%s)), "
-	    "h AS (SELECT " GROUP_SQL " AS g, res.name AS name, res.value AS v "
-	    "FROM \"case\" c JOIN run r ON r.id = c.run_id JOIN result res ON "
-	    "res.case_id = c.id WHERE %s AND res.deterministic AND c.id = "
-	    "(SELECT max(c2.id) FROM \"case\" c2 JOIN run r2 ON r2.id = "
-	    "c2.run_id WHERE c2.inputs = c.inputs AND %s)) "
-	    "SELECT b.label, b.name, b.v, h.v FROM b JOIN h ON b.g = h.g AND "
-	    "b.name = h.name WHERE b.v != h.v ORDER BY b.g, b.name",
-	    bcond, strstr(bcond, "run_id") ? "c2.run_id = c.run_id" :
-	    "r2.commit_id = r.commit_id", hcond, strstr(hcond, "run_id") ?
-	    "c2.run_id = c.run_id" : "r2.commit_id = r.commit_id");
+	    "WITH bc AS (SELECT " GROUP_SQL " AS g, min(c.id) AS id FROM "
+	    "\"case\" c JOIN run r ON r.id = c.run_id WHERE %s GROUP BY g), "
+	    "hc AS (SELECT " GROUP_SQL " AS g, max(c.id) AS id FROM \"case\" c "
+	    "JOIN run r ON r.id = c.run_id WHERE %s GROUP BY g) "
+	    "SELECT (SELECT strategy || ' ' || machine || ' ' || trace FROM "
+	    "\"case\" WHERE id = bc.id), rb.name, rb.value, rh.value FROM bc "
+	    "JOIN hc ON bc.g = hc.g JOIN result rb ON rb.case_id = bc.id AND "
+	    "rb.deterministic JOIN result rh ON rh.case_id = hc.id AND "
+	    "rh.name = rb.name WHERE rb.value != rh.value ORDER BY 1, 2",
+	    bcond, hcond);
 	if (sqlite3_prepare_v2(st.st_db, sql, -1, &s, NULL) != SQLITE_OK)
 		goto sqlerr;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

@@ -28,6 +28,13 @@ kmtest_data(void)
 	return env_or("KMBENCH_TESTDATA", "tests/data");
 }
 
+const char *
+kmtest_src(void)
+{
+
+	return env_or("KMBENCH_SRC", ".");
+}
+
 void
 kmtest_write(char *path, size_t pathlen, const char *suffix,
     const char *text)

@@ -55,5 +55,7 @@ int	kmtest_cmd(const char *args, char **out, char **err);
 
 /* The directory of the test data (tests/data). */
 const char *kmtest_data(void);
+/* The top of the source tree. */
+const char *kmtest_src(void);
 
 #endif /* KM_KMTEST_H */

@@ -1,0 +1,309 @@
+/*
+ * test_store.c: the SQLite store: cases land whole and once, even with
+ * concurrent writers and interruptions; old schemas are migrated; newer,
+ * foreign and corrupt files are refused with a message.
+ */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../db/store.h"
+#include "kmtest.h"
+
+#define SMALL	"kmtrace 1\n0 1 spawn\n1 1 map h 20\n2 1 touch h\n" \
+		"3 1 fork 2\n4 2 touch h\n5 1 open 3\n6 2 exit\n"
+
+static char dbpath[64];
+
+static void
+newdb(void)
+{
+	int fd;
+
+	snprintf(dbpath, sizeof(dbpath), "/tmp/kmtest-db-XXXXXX");
+	fd = mkstemp(dbpath);
+	cr_assert(fd >= 0);
+	close(fd);
+	unlink(dbpath);		/* the store creates it */
+}
+
+static void
+rmdb(void)
+{
+	char p[96];
+
+	unlink(dbpath);
+	snprintf(p, sizeof(p), "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", dbpath);
+	unlink(p);
+}
+
+TestSuite(store, .init = newdb, .fini = rmdb, .timeout = 120);
+
+static int64_t
+count(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 20000);
+	cr_assert_eq(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK,
+	    "%s", sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+static int
+integrity_ok(void)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int ok = 0;
+
+	cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 20000);
+	cr_assert_eq(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s,
+	    NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		ok = strcmp((const char *)sqlite3_column_text(s, 0), "ok") == 0;
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return ok;
+}
+
+/* run --db stores one case with its results, processes and series. */
+Test(store, run_stores_a_case)
+{
+	char trace[256], args[512], *out, *err;
+
+	kmtest_write(trace, sizeof(trace), ".kmt", SMALL);
+	snprintf(args, sizeof(args), "run --db %s --strategy nointr --machine "
+	    "i386-64M %s", dbpath, trace);
+	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_expect_eq(count("SELECT count(*) FROM \"case\""), 1);
+	cr_expect_eq(count("SELECT count(*) FROM run"), 1);
+	/* Two processes; the result max_fds is 4 (0, 1, 2 and 3). */
+	cr_expect_eq(count("SELECT count(*) FROM proc"), 2);
+	cr_expect_eq(count("SELECT value FROM result WHERE name = "
+	    "'max_fds'"), 4);
+	cr_expect_eq(count("SELECT count(*) FROM result WHERE name = "
+	    "'events' AND value = 7"), 1);
+	cr_expect(count("SELECT count(*) FROM series") > 0);
+	cr_expect(count("SELECT count(*) FROM latency") > 0);
+	cr_expect_eq(count("PRAGMA user_version"), STORE_VERSION);
+	free(out);
+	free(err);
+	unlink(trace);
+}
+
+/* A malformed trace writes nothing (and makes no case row). */
+Test(store, malformed_trace_stores_nothing)
+{
+	char trace[256], args[512], *out, *err;
+
+	kmtest_write(trace, sizeof(trace), ".kmt", "kmtrace 1\n0 1 spawn\n"
+	    "1 1 open 1\n");
+	snprintf(args, sizeof(args), "run --db %s --strategy nointr --machine "
+	    "i386-64M %s", dbpath, trace);
+	cr_assert_eq(kmtest_cmd(args, &out, &err), 2);
+	cr_expect_eq(count("SELECT count(*) FROM \"case\""), 0);
+	cr_expect_eq(count("SELECT count(*) FROM result"), 0);
+	free(out);
+	free(err);
+	unlink(trace);
+}
+
+/*
+ * Concurrency: two run --db processes and a matrix --jobs 2 write one
+ * file at once.  The matrix has 2 strategies x 2 machines x 2 reps = 8
+ * cases; the two runs add one each (rep 7 and 8, which the matrix does
+ * not have).  Every case lands exactly once: 10 distinct keys, 10 rows.
+ */
+Test(store, concurrent_writers)
+{
+	char trace[256], a1[512], a2[512], a3[512];
+	pid_t p[3];
+	int i, st;
+
+	kmtest_write(trace, sizeof(trace), ".kmt", SMALL);
+	snprintf(a1, sizeof(a1), "run --db %s --rep 7 --strategy canfail "
+	    "--machine i386-32M %s >/dev/null", dbpath, trace);
+	snprintf(a2, sizeof(a2), "run --db %s --rep 8 --strategy canfail "
+	    "--machine i386-32M %s >/dev/null", dbpath, trace);
+	snprintf(a3, sizeof(a3), "matrix --db %s --jobs 2 --reps 2 "
+	    "--strategies nointr,fdlimit --machines i386-16M,i386-64M "
+	    "--traces %s", dbpath, trace);
+	for (i = 0; i < 3; i++) {
+		if ((p[i] = fork()) == 0) {
+			char *o, *e;
+			int rc = kmtest_cmd(i == 0 ? a1 : i == 1 ? a2 : a3,
+			    &o, &e);
+
+			_exit(rc);
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(waitpid(p[i], &st, 0), p[i]);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "writer %d failed", i);
+	}
+	cr_expect_eq(count("SELECT count(*) FROM \"case\""), 10);
+	cr_expect_eq(count("SELECT count(DISTINCT key) FROM \"case\""), 10);
+	cr_expect(integrity_ok());
+	unlink(trace);
+}
+
+/*
+ * A matrix re-run on the same commit reuses every stored case; --force
+ * runs them again.
+ */
+Test(store, matrix_skips_stored_cases)
+{
+	char trace[256], args[512], *out, *err;
+
+	kmtest_write(trace, sizeof(trace), ".kmt", SMALL);
+	snprintf(args, sizeof(args), "matrix --db %s --strategies panic-only "
+	    "--machines i386-64M,i386-128M --traces %s", dbpath, trace);
+	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_expect_eq(count("SELECT count(*) FROM \"case\""), 2);
+	free(out);
+	free(err);
+	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_expect(strstr(err, "2 already stored") != NULL, "%s", err);
+	cr_expect_eq(count("SELECT count(*) FROM \"case\""), 2);
+	free(out);
+	free(err);
+	strcat(args, " --force");
+	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_expect_eq(count("SELECT count(*) FROM \"case\""), 4);
+	free(out);
+	free(err);
+	unlink(trace);
+}
+
+/*
+ * SIGINT in the middle of a matrix of long cases: the finished cases
+ * stay, the one cut short leaves no row at all (no result without its
+ * case, no case without its results), and the file is intact.
+ */
+Test(store, interrupted_matrix_keeps_whole_cases)
+{
+	char trace[256], cmd[1024], *bin = getenv("KMBENCH");
+	FILE *f;
+	pid_t pid;
+	int k, st;
+
+	snprintf(trace, sizeof(trace), "/tmp/kmtest-long-XXXXXX");
+	k = mkstemp(trace);
+	cr_assert(k >= 0);
+	f = fdopen(k, "w");
+	fprintf(f, "kmtrace 1\n0 1 spawn\n0 1 sysctl maxfiles 10000000\n"
+	    "0 1 limit nofile 10000000\n0 1 open 3\n");
+	for (k = 4; k < 600000; k++)
+		fprintf(f, "%d 1 dup 3 %d\n", k, k);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "exec %s matrix --db %s --jobs 1 --reps 8 "
+	    "--strategies nointr --machines i386-64M --traces %s "
+	    "2>/dev/null", bin ? bin : "./kmbench", dbpath, trace);
+	if ((pid = fork()) == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	/* Let a few cases finish, then interrupt. */
+	for (k = 0; k < 200; k++) {
+		usleep(50000);
+		if (access(dbpath, F_OK) == 0 &&
+		    count("SELECT count(*) FROM \"case\"") >= 2)
+			break;
+	}
+	kill(pid, SIGINT);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_expect(count("SELECT count(*) FROM \"case\"") >= 2);
+	cr_expect(count("SELECT count(*) FROM \"case\"") < 8);
+	cr_expect_eq(count("SELECT count(*) FROM \"case\" c WHERE NOT EXISTS "
+	    "(SELECT 1 FROM result r WHERE r.case_id = c.id)"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM result r WHERE NOT EXISTS "
+	    "(SELECT 1 FROM \"case\" c WHERE c.id = r.case_id)"), 0);
+	cr_expect(integrity_ok());
+	unlink(trace);
+}
+
+/* A version-1 file (db/schema.sql alone) is brought to the latest. */
+Test(store, migrates_version_1)
+{
+	char path[512], *sql, err[1024];
+	struct store st;
+	sqlite3 *db;
+	FILE *f;
+	long len;
+
+	snprintf(path, sizeof(path), "%s/db/schema.sql", kmtest_src());
+	f = fopen(path, "r");
+	cr_assert(f != NULL, "%s", path);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	sql = calloc(1, (size_t)len + 1);
+	cr_assert(fread(sql, 1, (size_t)len, f) == (size_t)len);
+	fclose(f);
+	cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_exec(db, "INSERT INTO run VALUES (1, 'abc', 0, "
+	    "'cc', '', 'h', 'cpu', 'd', 'v', 'run')", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	free(sql);
+	cr_expect_eq(count("PRAGMA user_version"), 1);
+	cr_assert_eq(store_open(&st, dbpath, err, sizeof(err)), 0, "%s", err);
+	store_close(&st);
+	cr_expect_eq(count("PRAGMA user_version"), STORE_VERSION);
+	cr_expect_eq(count("SELECT count(*) FROM series"), 0);
+	cr_expect_eq(count("SELECT count(*) FROM run WHERE commit_id = "
+	    "'abc'"), 1);
+}
+
+/* A newer schema, another program's file and garbage are refused. */
+Test(store, refuses_newer_foreign_corrupt)
+{
+	char err[1024];
+	struct store st;
+	sqlite3 *db;
+	FILE *f;
+
+	cr_assert_eq(store_open(&st, dbpath, err, sizeof(err)), 0, "%s", err);
+	store_close(&st);
+	cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL);
+	sqlite3_close(db);
+	cr_expect_eq(store_open(&st, dbpath, err, sizeof(err)), -1);
+	cr_expect(strstr(err, "newer") != NULL, "%s", err);
+	rmdb();
+
+	cr_assert_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	sqlite3_exec(db, "CREATE TABLE t (x)", NULL, NULL, NULL);
+	sqlite3_close(db);
+	cr_expect_eq(store_open(&st, dbpath, err, sizeof(err)), -1);
+	cr_expect(strstr(err, "not a kmbench store") != NULL, "%s", err);
+	rmdb();
+
+	f = fopen(dbpath, "w");
+	cr_assert(f != NULL);
+	fputs("this is not an SQLite file, whatever its name says.......\n"
+	    "................................................................",
+	    f);
+	fclose(f);
+	cr_expect_eq(store_open(&st, dbpath, err, sizeof(err)), -1);
+	cr_expect(strstr(err, dbpath) != NULL, "%s", err);
+	cr_expect(strchr(err, '\n') == NULL);
+}
