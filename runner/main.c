@@ -18,6 +18,7 @@
 #include "../kernel/profile.h"
 #include "../strategies/strategy.h"
 #include "case.h"
+#include "cmd_gen.h"
 #include "commands.h"
 
 #ifndef KMBENCH_VERSION
@@ -175,6 +176,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "gen") == 0)
+		return cmd_gen(argc - 1, argv + 1);
 	if (strcmp(cmd, "matrix") == 0)
 		return cmd_matrix(argc - 1, argv + 1);
 	if (strcmp(cmd, "compare") == 0)
