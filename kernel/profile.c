@@ -37,7 +37,7 @@ const struct profile_key profile_keys[] = {
 	    "MAXUSERS: sets maxproc and maxfiles"),
 	KEY("ptrsize", pr_ptrsize, PU_BYTES, "bytes in a pointer"),
 	KEY("bufpages", pr_bufpages, PU_PAGES,
-	    "options BUFPAGES: buffer cache pages (0: 5% of RAM + 2 MiB/10)"),
+	    "options BUFPAGES: buffer cache pages (0: 10% of 2 MiB + 5% of the rest)"),
 	KEY("submaps", pr_submaps, PU_BYTES,
 	    "kernel_map taken by exec_map, pager_map, phys_map, mb_map, msgbuf"),
 };

@@ -130,12 +130,16 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 	struct replay r;
 	struct probe probe;
 	struct case_in ci;
+	char msg[512];
 	uint64_t t0;
 	int rc;
 
 	if ((m = machine_boot(&cs->cs_prof, cs->cs_strategy, cs->cs_params,
-	    cs->cs_nparams, err, errlen)) == NULL)
+	    cs->cs_nparams, msg, sizeof(msg))) == NULL) {
+		snprintf(err, errlen, "machine %s: %s", cs->cs_prof.pr_name,
+		    msg);
 		return 2;
+	}
 	if (cs->cs_probes)
 		probe_attach(&probe, m, cs->cs_latency, cs->cs_every);
 	t0 = kp_clock();

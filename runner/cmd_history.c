@@ -3,8 +3,8 @@
  * oldest first, for every case (or those matching --case).  METRIC is
  * a result name (kmem_map.peak_pages, max_fds, errors.ENOMEM, ...;
  * kmbench history --list shows them) or latency.OP.ARENA.QUANTILE
- * (latency.fdexpand.path.p99).  Several repetitions give their median
- * for latency and their mean otherwise (deterministic figures agree).
+ * (latency.fdexpand.path.p99).  Several repetitions give their mean
+ * (deterministic figures agree among them).
  */
 #include <getopt.h>
 #include <sqlite3.h>
@@ -58,7 +58,7 @@ cmd_history(int argc, char **argv)
 	if (list) {
 		rc = sqlite3_prepare_v2(st.st_db, "SELECT DISTINCT name FROM "
 		    "result UNION SELECT DISTINCT 'latency.' || op || '.' || "
-		    "arena || '.p50|p90|p99|p999|max' FROM latency ORDER BY 1",
+		    "arena || '.p50|p90|p99|p999|max|mean' FROM latency ORDER BY 1",
 		    -1, &s, NULL);
 		if (rc != SQLITE_OK)
 			goto sqlerr;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,69 @@ struct job {
 	int		 skip;
 };
 
+/* The stored figure NAME of the newest case with KEY, or -1. */
+static double
+figure(struct sqlite3 *db, const char *key, const char *name)
+{
+	sqlite3_stmt *s;
+	double v = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT r.value FROM result r JOIN "
+	    "\"case\" c ON c.id = r.case_id WHERE c.key = ? AND r.name = ? "
+	    "ORDER BY c.id DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_double(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* One line a case, from the store, as run --brief prints it. */
+static void
+print_table(const char *db, const struct job *jv, int total)
+{
+	static const char *const errs[] = {
+		"errors.EMFILE", "errors.ENFILE", "errors.ENOMEM",
+		"errors.EBADF", "errors.EAGAIN"
+	};
+	struct store st;
+	char err[1024], outcome[48];
+	const char *base;
+	double refused;
+	int k, e;
+
+	if (store_open(&st, db, err, sizeof(err)) != 0)
+		return;
+	printf("%-11s %-10s %-20s %-24s %9s %9s %5s %11s\n", "strategy",
+	    "machine", "trace", "outcome", "max_fds", "refused", "hung",
+	    "kmem_map pk");
+	for (k = 0; k < total; k++) {
+		const struct job *j = &jv[k];
+		double pe = figure(st.st_db, j->key, "panic_event");
+
+		if (figure(st.st_db, j->key, "events") < 0)
+			continue;	/* not stored: failed or interrupted */
+		if (pe > 0)
+			snprintf(outcome, sizeof(outcome), "panic at event %.0f",
+			    pe);
+		else
+			snprintf(outcome, sizeof(outcome), "survived");
+		for (refused = 0, e = 0; e < 5; e++)
+			refused += figure(st.st_db, j->key, errs[e]);
+		base = strrchr(j->cs.cs_trace, '/');
+		printf("%-11s %-10s %-20.20s %-24s %9.0f %9.0f %5.0f %5.0f/%-5llu"
+		    "\n", j->cs.cs_strategy->s_name, j->machine,
+		    base ? base + 1 : j->cs.cs_trace, outcome,
+		    figure(st.st_db, j->key, "max_fds"), refused,
+		    figure(st.st_db, j->key, "hung"),
+		    figure(st.st_db, j->key, "kmem_map.peak_pages"),
+		    (unsigned long long)profile_nkmempages(&j->cs.cs_prof));
+	}
+	store_close(&st);
+}
+
 static void
 progress(int tty, int done, int total, const struct job *j, const char *what)
 {
@@ -93,7 +157,7 @@ progress(int tty, int done, int total, const struct job *j, const char *what)
 	    j->cs.cs_strategy->s_name, j->machine, j->cs.cs_trace,
 	    j->cs.cs_rep, what);
 	if (done == total)
-		fputc('\n', stderr);
+		fputs("\r\033[K", stderr);
 }
 
 int
@@ -115,7 +179,7 @@ cmd_matrix(int argc, char **argv)
 	const char *sets[CASE_MAXSETS], *db = NULL;
 	int ns = 0, nm = 0, nt = 0, nsets = 0, reps = 1, jobs = 1;
 	int force = 0, latency = 1, c, i, k, total, running = 0, done = 0;
-	int failed = 0, skipped = 0, tty = isatty(STDERR_FILENO);
+	int failed = 0, skipped = 0, tty = isatty(STDERR_FILENO), badinput = 0;
 	struct job *jv;
 	struct store st;
 	int64_t run_id;
@@ -133,8 +197,12 @@ cmd_matrix(int argc, char **argv)
 		case 'f': force = 1; break;
 		case 'L': latency = 0; break;
 		case 'S':
-			if (nsets < CASE_MAXSETS)
-				sets[nsets++] = optarg;
+			if (nsets == CASE_MAXSETS) {
+				fprintf(stderr, "kmbench matrix: more than %d "
+				    "--set\n", CASE_MAXSETS);
+				return 2;
+			}
+			sets[nsets++] = optarg;
 			break;
 		case 'r':
 		case 'j':
@@ -206,9 +274,10 @@ cmd_matrix(int argc, char **argv)
 				const char *dot = strchr(sets[x], '.');
 
 				/* Strategy settings go to their strategy. */
-				if (dot != NULL && strncmp(sets[x], s->s_name,
-				    (size_t)(dot - sets[x])) != 0 &&
-				    strchr(sets[x], '=') > dot)
+				if (dot != NULL && strchr(sets[x], '=') > dot &&
+				    (strlen(s->s_name) != (size_t)(dot - sets[x]) ||
+				    strncmp(sets[x], s->s_name,
+				    (size_t)(dot - sets[x])) != 0))
 					continue;
 				if (case_set(&j->cs, sets[x], err,
 				    sizeof(err)) != 0) {
@@ -309,11 +378,17 @@ cmd_matrix(int argc, char **argv)
 
 				if (!ok)
 					failed++;
+				/* A malformed trace is bad input: status 2. */
+				if (WIFEXITED(status) &&
+				    WEXITSTATUS(status) == 2)
+					badinput = 1;
 				progress(tty, done, total, &jv[i],
 				    ok ? "stored" : "FAILED");
 				break;
 			}
 	}
+	print_table(db, jv, total);
+	fflush(stdout);
 	fprintf(stderr, "kmbench matrix: %d cases: %d run, %d already "
 	    "stored, %d failed%s; run %lld in %s\n", total,
 	    done - skipped - failed, skipped, failed,
@@ -321,5 +396,5 @@ cmd_matrix(int argc, char **argv)
 	free(jv);
 	if (stopping)
 		return 130;
-	return failed ? 1 : 0;
+	return badinput ? 2 : failed ? 1 : 0;
 }

@@ -26,6 +26,7 @@ cmd_run(int argc, char **argv)
 		{ "sample", required_argument, NULL, 'K' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "rep", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *sname = NULL, *mname = NULL, *db = NULL;
@@ -55,6 +56,9 @@ cmd_run(int argc, char **argv)
 			}
 			sets[nsets++] = optarg;
 			break;
+		case 'h':
+			usage(stdout);
+			return 0;
 		case 'j': how = CR_JSON; break;
 		case 'b': how = CR_BRIEF; break;
 		case 'P': probes = 0; break;

@@ -5,10 +5,15 @@
 #ifndef KM_COMMANDS_H
 #define KM_COMMANDS_H
 
+#include <stdio.h>
+
 int	cmd_run(int argc, char **argv);
 int	cmd_matrix(int argc, char **argv);
 int	cmd_compare(int argc, char **argv);
 int	cmd_history(int argc, char **argv);
+
+/* kmbench --help. */
+void	usage(FILE *);
 
 /* The one-line complaint about the option getopt_long just refused. */
 void	bad_option(const char *cmd, char **argv, int optind);

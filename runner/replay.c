@@ -177,8 +177,7 @@ answer(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 		rp->rp_state = RS_ASLEEP;
 		rp->rp_pending = *ev;
 		rp->rp_sleeps++;
-		rp->rp_sleep_event = r->r_probe != NULL ? r->r_probe->p_event :
-		    ev->ke_no;
+		rp->rp_sleep_event = r->r_events;	/* the event being read */
 		if (sleepers_add(r, rp) != 0)
 			return PANICKED;
 		return SLEPT;
@@ -379,6 +378,10 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 		rp->rp_kalive = 0;
 		rp->rp_alive = 1;
 		rp->rp_state = RS_NEVER;
+		/* The trace's process has 0, 1 and 2 whatever the kernel did. */
+		for (f = 0; f < 3; f++)
+			if (u32tab_set(&rp->rp_fds, f, VFD_OPEN | VFD_GHOST) != 0)
+				goto nomem;
 		o = kernel_part(r, rp, ev);
 		goto done;
 	}

@@ -1,29 +1,29 @@
 #!/bin/sh
-# bench.sh: what make bench runs for now: the PR kern/14721 dup storm
-# (a root process dup'ing one descriptor until its table cannot grow)
-# replayed on i386-64M under every strategy, one line each.
+# bench.sh: what make bench runs.  Generates the workloads (once; they
+# are deterministic), replays every one under every strategy on every
+# machine profile into bench.db (cases already stored for this commit
+# are reused), and prints one line per case.
 set -e
 out=bench-out
+db=${KMBENCH_DB:-bench.db}
 mkdir -p "$out"
-trace="$out/dupstorm.kmt.gz"
-if [ ! -s "$trace" ]; then
-	echo "bench: writing $trace (8000000 dups)" >&2
-	awk 'BEGIN {
-		print "kmtrace 1"
-		print "@ source make bench"
-		print "@ command PR kern/14721: dup one descriptor up to 8000000"
-		print "0 100 spawn"
-		print "0 100 sysctl maxfiles 10000000"
-		print "0 100 limit nofile 10000000"
-		print "0 100 open 3"
-		for (fd = 4; fd < 8000000; fd++)
-			printf "%d 100 dup 3 %d\n", fd * 1000, fd
-	}' | gzip -1 >"$trace.tmp"
-	mv "$trace.tmp" "$trace"
-fi
-echo "PR kern/14721 dup storm on i386-64M ($trace):"
-printf '%-11s %-10s %-28s %9s %9s %9s %11s %11s\n' strategy machine \
-    outcome max_fds refused hung "kmem_map pk" "kernel pk"
-for s in $(./kmbench strategies | awk '{ print $1 }'); do
-	./kmbench run --brief --strategy "$s" --machine i386-64M "$trace"
-done
+gen() {
+	name=$1
+	shift
+	if [ ! -s "$out/$name.kmt.zst" ]; then
+		echo "bench: generating $out/$name.kmt.zst" >&2
+		./kmbench gen "$name" "$@" -o "$out/$name.kmt.zst.tmp"
+		mv "$out/$name.kmt.zst.tmp" "$out/$name.kmt.zst"
+	fi
+	traces="$traces${traces:+,}$out/$name.kmt.zst"
+}
+traces=""
+gen pr14721
+gen fd-server
+gen fork-server
+gen amap-storm
+gen heap-growth
+gen intr-load
+gen under-attack
+./kmbench matrix --db "$db" --jobs 2 --traces "$traces"
+echo "bench: results in $db (kmbench history --db $db --list)" >&2
