@@ -74,6 +74,17 @@ Test(compare, equal_but_noisy)
 	    V_TOOFEW);
 }
 
+/* kmtest_cmd, freeing what the last call returned. */
+static int
+cmd(const char *args, char **out, char **err)
+{
+
+	free(*out);
+	free(*err);
+	*out = *err = NULL;
+	return kmtest_cmd(args, out, err);
+}
+
 static void
 sql(const char *db, const char *q)
 {
@@ -100,7 +111,7 @@ sql(const char *db, const char *q)
  */
 Test(compare, verdicts_and_exit_status, .timeout = 120)
 {
-	char trace[256], db[64], args[1024], *out, *err;
+	char trace[256], db[64], args[1024], *out = NULL, *err = NULL;
 	int fd;
 
 	kmtest_write(trace, sizeof(trace), ".kmt", "kmtrace 1\n0 1 spawn\n"
@@ -111,20 +122,20 @@ Test(compare, verdicts_and_exit_status, .timeout = 120)
 	unlink(db);
 	snprintf(args, sizeof(args), "matrix --db %s --reps 4 --strategies "
 	    "nointr --machines i386-64M --traces %s", db, trace);
-	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
 	sql(db, "UPDATE run SET commit_id = 'aaaa'");
 	strcat(args, " --force --no-latency");
-	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
 
 	snprintf(args, sizeof(args), "compare --db %s aaaa latest", db);
-	cr_expect_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_expect_eq(cmd(args, &out, &err), 0, "%s", err);
 	cr_expect(strstr(out, "0 changed behaviour, 0 regressed") != NULL,
 	    "%s", out);
 
 	sql(db, "UPDATE result SET value = value + 1 WHERE name = 'max_fds' "
 	    "AND case_id IN (SELECT c.id FROM \"case\" c JOIN run r ON "
 	    "r.id = c.run_id WHERE r.commit_id != 'aaaa')");
-	cr_expect_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_expect_eq(cmd(args, &out, &err), 0, "%s", err);
 	cr_expect(strstr(out, "max_fds") != NULL, "%s", out);
 	cr_expect(strstr(out, "changed behaviour") != NULL, "%s", out);
 	cr_expect(strstr(out, "1 changed behaviour") != NULL, "%s", out);
@@ -135,11 +146,13 @@ Test(compare, verdicts_and_exit_status, .timeout = 120)
 	    "rb.id = b.run_id JOIN \"case\" h ON h.inputs = b.inputs JOIN run "
 	    "rh ON rh.id = h.run_id WHERE rb.commit_id = 'aaaa' AND "
 	    "rh.commit_id != 'aaaa'");
-	cr_expect_eq(kmtest_cmd(args, &out, &err), 1, "%s", out);
+	cr_expect_eq(cmd(args, &out, &err), 1, "%s", out);
 	cr_expect(strstr(out, " 0 improved, 0 unchanged") != NULL, "%s", out);
 	strcat(args, " --json");
-	cr_expect_eq(kmtest_cmd(args, &out, &err), 1);
+	cr_expect_eq(cmd(args, &out, &err), 1);
 	cr_expect(strstr(out, "\"regressed\": ") != NULL, "%s", out);
+	free(out);
+	free(err);
 	unlink(trace);
 	unlink(db);
 }
@@ -147,7 +160,7 @@ Test(compare, verdicts_and_exit_status, .timeout = 120)
 /* history prints one figure across commits, oldest first. */
 Test(compare, history_oldest_first, .timeout = 60)
 {
-	char trace[256], db[64], args[1024], *out, *err, *a, *b;
+	char trace[256], db[64], args[1024], *out = NULL, *err = NULL, *a, *b;
 	int fd;
 
 	kmtest_write(trace, sizeof(trace), ".kmt", "kmtrace 1\n0 1 spawn\n"
@@ -158,17 +171,19 @@ Test(compare, history_oldest_first, .timeout = 60)
 	unlink(db);
 	snprintf(args, sizeof(args), "run --db %s --strategy nointr "
 	    "--machine i386-64M %s >/dev/null", db, trace);
-	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
 	sql(db, "UPDATE run SET commit_id = 'bbbb1111'");
-	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
 	snprintf(args, sizeof(args), "history --db %s max_fds", db);
-	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
 	a = strstr(out, "bbbb1111");
 	cr_assert(a != NULL, "%s", out);
 	b = strstr(a + 8, "i386-64M");
 	cr_expect(b != NULL, "%s", out);
 	snprintf(args, sizeof(args), "history --db %s no.such.figure", db);
-	cr_expect_eq(kmtest_cmd(args, &out, &err), 2);
+	cr_expect_eq(cmd(args, &out, &err), 2);
+	free(out);
+	free(err);
 	unlink(trace);
 	unlink(db);
 }
