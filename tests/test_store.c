@@ -238,7 +238,7 @@ Test(store, interrupted_matrix_keeps_whole_cases)
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "exec %s matrix --db %s --jobs 1 --reps 8 "
 	    "--strategies nointr --machines i386-64M --traces %s "
-	    "2>/dev/null", bin ? bin : "./kmbench", dbpath, trace);
+	    ">/dev/null 2>&1", bin ? bin : "./kmbench", dbpath, trace);
 	if ((pid = fork()) == 0) {
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
