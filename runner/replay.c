@@ -311,6 +311,26 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev)
 	}
 }
 
+/*
+ * A process begins in the trace (spawn, fork): alive, with an empty view
+ * and nothing in the kernel yet.  An earlier process of the same PID
+ * still asleep stays hung (its kernel memory stays taken).
+ */
+static void
+rproc_begin(struct replay *r, struct rproc *rp)
+{
+	uint32_t pid = rp->rp_pid;
+
+	if (rp->rp_state == RS_ASLEEP)
+		sleepers_remove(r, rp);
+	rproc_clear_view(rp);
+	memset(&rp->rp_kp, 0, sizeof(rp->rp_kp));
+	rp->rp_kp.p_pid = pid;
+	rp->rp_kalive = 0;
+	rp->rp_alive = 1;
+	rp->rp_state = RS_NEVER;
+}
+
 /* A one-line message about event EV; returns 2. */
 static int
 malformed(char *err, size_t errlen, const char *path,
@@ -369,15 +389,7 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 			    ev->ke_pid);
 		if (rp == NULL && (rp = replay_newproc(r, ev->ke_pid)) == NULL)
 			goto nomem;
-		/* A new process; an old one still asleep stays hung. */
-		if (rp->rp_state == RS_ASLEEP)
-			sleepers_remove(r, rp);
-		rproc_clear_view(rp);
-		memset(&rp->rp_kp, 0, sizeof(rp->rp_kp));
-		rp->rp_kp.p_pid = ev->ke_pid;
-		rp->rp_kalive = 0;
-		rp->rp_alive = 1;
-		rp->rp_state = RS_NEVER;
+		rproc_begin(r, rp);
 		/* The trace's process has 0, 1 and 2 whatever the kernel did. */
 		for (f = 0; f < 3; f++)
 			if (u32tab_set(&rp->rp_fds, f, VFD_OPEN | VFD_GHOST) != 0)
@@ -413,14 +425,7 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 		if (child == NULL &&
 		    (child = replay_newproc(r, ev->ke_child)) == NULL)
 			goto nomem;
-		if (child->rp_state == RS_ASLEEP)
-			sleepers_remove(r, child);
-		rproc_clear_view(child);
-		memset(&child->rp_kp, 0, sizeof(child->rp_kp));
-		child->rp_kp.p_pid = ev->ke_child;
-		child->rp_kalive = 0;
-		child->rp_alive = 1;
-		child->rp_state = RS_NEVER;
+		rproc_begin(r, child);
 		if (u32tab_copy(&child->rp_fds, &rp->rp_fds) != 0 ||
 		    idtab_copy(&child->rp_maps, &rp->rp_maps) != 0)
 			goto nomem;

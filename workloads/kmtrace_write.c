@@ -52,23 +52,6 @@ struct kmt_writer {
 	char		 w_emsg[EMSG_SIZE];
 };
 
-static const char *const wopnames[KMT_NOPS] = {
-	[KMT_SPAWN] = "spawn",
-	[KMT_FORK] = "fork",
-	[KMT_EXEC] = "exec",
-	[KMT_EXIT] = "exit",
-	[KMT_SYSCTL] = "sysctl",
-	[KMT_LIMIT] = "limit",
-	[KMT_OPEN] = "open",
-	[KMT_DUP] = "dup",
-	[KMT_CLOSE] = "close",
-	[KMT_MAP] = "map",
-	[KMT_TOUCH] = "touch",
-	[KMT_GROW] = "grow",
-	[KMT_UNMAP] = "unmap",
-	[KMT_KMALLOC] = "kmalloc",
-	[KMT_KFREE] = "kfree",
-};
 
 static int	refuse(struct kmt_writer *, const char *, ...)
 		    __attribute__((__format__(__printf__, 2, 3)));
@@ -412,7 +395,7 @@ check_args(struct kmt_writer *w, const struct kmt_event *ev, uint64_t no)
 	case KMT_LIMIT:
 		if (ev->ke_n > KMT_INT_MAX)
 			return refuse(w, "event %" PRIu64 ": %s value %"
-			    PRIu64 " out of range", no, wopnames[ev->ke_op],
+			    PRIu64 " out of range", no, kmt_opname(ev->ke_op),
 			    ev->ke_n);
 		break;
 	case KMT_DUP:
@@ -501,7 +484,7 @@ kmt_wevent(struct kmt_writer *w, const struct kmt_event *ev)
 	p = w->w_tbuf + w->w_tlen;
 	p = put_u64(p, ev->ke_time);
 	p = put_num(p, ev->ke_pid);
-	p = put_str(p, wopnames[ev->ke_op]);
+	p = put_str(p, kmt_opname(ev->ke_op));
 	switch (ev->ke_op) {
 	case KMT_FORK:
 		p = put_num(p, ev->ke_child);
