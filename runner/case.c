@@ -91,12 +91,11 @@ case_set(struct case_spec *cs, const char *a, char *err, size_t errlen)
 	return 0;
 }
 
-int
-case_key(struct case_spec *cs, char key[65], char *inputs, size_t inputslen,
-    char *err, size_t errlen)
+/* What names the case in the store; the trace's digest is computed once. */
+static int
+case_in(struct case_spec *cs, struct case_in *ci, char *params,
+    size_t paramslen, char *err, size_t errlen)
 {
-	struct case_in ci;
-	char params[1024];
 	size_t i, n = 0;
 
 	if (cs->cs_sha256[0] == '\0' &&
@@ -105,17 +104,29 @@ case_key(struct case_spec *cs, char key[65], char *inputs, size_t inputslen,
 		return -1;
 	}
 	params[0] = '\0';
-	for (i = 0; i < cs->cs_nparams && n < sizeof(params); i++)
-		n += (size_t)snprintf(params + n, sizeof(params) - n, "%s;",
+	for (i = 0; i < cs->cs_nparams && n < paramslen; i++)
+		n += (size_t)snprintf(params + n, paramslen - n, "%s;",
 		    cs->cs_params[i]);
-	memset(&ci, 0, sizeof(ci));
-	ci.ci_strategy = cs->cs_strategy->s_name;
-	ci.ci_params = params;
-	ci.ci_prof = &cs->cs_prof;
-	ci.ci_trace = cs->cs_trace;
-	memcpy(ci.ci_trace_sha256, cs->cs_sha256, sizeof(ci.ci_trace_sha256));
-	ci.ci_rep = cs->cs_rep;
-	store_case_key(&ci);
+	memset(ci, 0, sizeof(*ci));
+	ci->ci_strategy = cs->cs_strategy->s_name;
+	ci->ci_params = params;
+	ci->ci_prof = &cs->cs_prof;
+	ci->ci_trace = cs->cs_trace;
+	memcpy(ci->ci_trace_sha256, cs->cs_sha256, sizeof(ci->ci_trace_sha256));
+	ci->ci_rep = cs->cs_rep;
+	store_case_key(ci);
+	return 0;
+}
+
+int
+case_key(struct case_spec *cs, char key[65], char *inputs, size_t inputslen,
+    char *err, size_t errlen)
+{
+	struct case_in ci;
+	char params[1024];
+
+	if (case_in(cs, &ci, params, sizeof(params), err, errlen) != 0)
+		return -1;
 	memcpy(key, ci.ci_key, 65);
 	if (inputs != NULL)
 		snprintf(inputs, inputslen, "%s", ci.ci_inputs);
@@ -130,7 +141,7 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 	struct replay r;
 	struct probe probe;
 	struct case_in ci;
-	char msg[512];
+	char msg[512], params[1024];
 	uint64_t t0;
 	int rc;
 
@@ -161,23 +172,10 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 		case CR_NONE:
 			break;
 		}
-		if (st != NULL) {
-			memset(&ci, 0, sizeof(ci));
-			if (case_key(cs, ci.ci_key, ci.ci_inputs,
-			    sizeof(ci.ci_inputs), err, errlen) != 0)
-				rc = 1;
-			else {
-				ci.ci_strategy = cs->cs_strategy->s_name;
-				ci.ci_prof = &cs->cs_prof;
-				ci.ci_trace = cs->cs_trace;
-				memcpy(ci.ci_trace_sha256, cs->cs_sha256, 65);
-				ci.ci_rep = cs->cs_rep;
-				if (store_case(st, run_id, &ci, &r,
-				    cs->cs_probes ? &probe : NULL, wall, err,
-				    errlen) != 0)
-					rc = 1;
-			}
-		}
+		if (st != NULL && (case_in(cs, &ci, params, sizeof(params),
+		    err, errlen) != 0 || store_case(st, run_id, &ci, &r,
+		    cs->cs_probes ? &probe : NULL, wall, err, errlen) != 0))
+			rc = 1;
 	}
 	if (cs->cs_probes)
 		probe_detach(&probe);
