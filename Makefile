@@ -5,6 +5,7 @@
 #   make test       deps, then build and run the Criterion tests
 #   make check      the tests built with -Werror, ASan and UBSan
 #   make bench      deps, build, replay the workloads under every strategy
+#   make traces     re-record the traces of real programs in workloads/traces
 
 CC	?= cc
 OPT	?= -O2
@@ -25,7 +26,7 @@ LIBOBJS	 = $(LIBSRCS:%.c=$(B)/%.o)
 TESTSRCS = tests/kmtest.c $(wildcard tests/test_*.c)
 TESTOBJS = $(TESTSRCS:%.c=$(B)/%.o)
 
-.PHONY: all deps test check bench clean FORCE
+.PHONY: all deps test check bench traces clean FORCE
 
 all: kmbench
 
@@ -82,6 +83,11 @@ check: deps
 
 bench: deps kmbench
 	@sh tools/bench.sh
+
+# Re-record the shipped traces of real programs (workloads/traces/).
+traces: kmbench
+	@sh tools/deps.sh nginx-light wrk sqlite3 curl git
+	@sh tools/traces.sh
 
 clean:
 	rm -rf build kmbench

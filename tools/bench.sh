@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench.sh: what make bench runs.  Generates the workloads (once; they
-# are deterministic), replays every one under every strategy on every
+# are deterministic), adds the shipped recordings of real programs
+# (workloads/traces/), replays every one under every strategy on every
 # machine profile into bench.db (cases already stored for this commit
 # are reused), and prints one line per case.
 set -e
@@ -25,5 +26,9 @@ gen amap-storm
 gen heap-growth
 gen intr-load
 gen under-attack
+# And the recordings of real programs that ship with kmbench.
+for t in workloads/traces/*.kmt.zst; do
+	traces="$traces,$t"
+done
 ./kmbench matrix --db "$db" --jobs 2 --traces "$traces"
 echo "bench: results in $db (kmbench history --db $db --list)" >&2

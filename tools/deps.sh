@@ -1,9 +1,10 @@
 #!/bin/sh
-# deps.sh: install the Debian packages kmbench needs, if any is missing.
-# Runs apt-get directly as root, else through sudo.
+# deps.sh: install the Debian packages kmbench needs, if any is missing,
+# and any packages named as arguments (make traces names the programs it
+# records).  Runs apt-get directly as root, else through sudo.
 set -e
 PKGS="build-essential pkg-config libsqlite3-dev libbenchmark-dev gnuplot-nox
-libcriterion-dev zlib1g-dev libzstd-dev strace"
+libcriterion-dev zlib1g-dev libzstd-dev strace $*"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
