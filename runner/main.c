@@ -19,6 +19,8 @@
 #include "../strategies/strategy.h"
 #include "case.h"
 #include "cmd_gen.h"
+#include "cmd_import.h"
+#include "cmd_record.h"
 #include "commands.h"
 
 #ifndef KMBENCH_VERSION
@@ -63,6 +65,12 @@ static const char usage_text[] =
 "  gen NAME [--param K=V]... [--seed N] -o FILE\n"
 "        Write a generated trace; kmbench gen --help lists the\n"
 "        generators and their parameters.\n"
+"  record [-o FILE] -- COMMAND [ARGS...]\n"
+"        Run COMMAND under strace -f and write its trace (docs/recording.md\n"
+"        gives the rules that turn system calls into trace events).\n"
+"  import strace|kdump LOG [-o FILE]\n"
+"        Convert an strace -f log, or the kdump(1) text of a NetBSD\n"
+"        ktrace -i recording, into a trace.\n"
 "  strategies [-v]\n"
 "        The strategies, one line each; -v explains each.\n"
 "  machines [--settings]\n"
@@ -198,6 +206,10 @@ main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "gen") == 0)
 		return cmd_gen(argc - 1, argv + 1);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
+	if (strcmp(cmd, "record") == 0)
+		return cmd_record(argc - 1, argv + 1);
 	if (strcmp(cmd, "matrix") == 0)
 		return cmd_matrix(argc - 1, argv + 1);
 	if (strcmp(cmd, "compare") == 0)

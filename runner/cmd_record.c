@@ -1,0 +1,402 @@
+/*
+ * cmd_record.c: "kmbench record [-o TRACE] -- COMMAND [ARGS...]": runs
+ * COMMAND under "strace -f -q -ttt -e trace=..." (only the calls the
+ * converter needs), with strace writing into a FIFO that this process
+ * reads and converts line by line as the command runs, so that memory
+ * does not grow with the length of the log.  The trace's headers are
+ * "@ source strace", "@ command" (the command line) and "@ recorded"
+ * (the date, UTC).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../workloads/strace.h"
+#include "cmd_import.h"
+#include "cmd_record.h"
+
+#define ERRSZ		1024
+#define CHUNK		(64 * 1024)
+#define CMDLINE_MAX	1000
+#define POLL_MS		200
+
+static const char record_usage_text[] =
+"usage: kmbench record [-o TRACE] -- COMMAND [ARGS...]\n"
+"\n"
+"Runs COMMAND under strace -f and writes what it and its children do to\n"
+"descriptors and memory as a kmtrace file (TRACE, default - for the\n"
+"standard output, where the command's own standard output then goes to\n"
+"the standard error; a name ending in .gz is written gzip, in .zst\n"
+"zstd).  The command's exit status is reported on the standard error.\n"
+"Needs strace (the Debian package strace).  docs/recording.md has the\n"
+"rules.\n"
+"\n"
+"exit status: 0 when the command was recorded, 2 for bad usage, 1 when\n"
+"strace is missing or fails or the trace cannot be written.\n";
+
+/* ARGV joined for "@ command", quoting what a shell would split. */
+static void
+command_line(char *buf, size_t len, char **argv)
+{
+	size_t n = 0, i;
+	const char *a;
+	int quote;
+
+	buf[0] = '\0';
+	for (; *argv != NULL && n + 4 < len; argv++) {
+		a = *argv;
+		quote = *a == '\0' || strpbrk(a, " \t'\"\\$`|&;<>()*?[]#~") !=
+		    NULL;
+		if (n > 0)
+			buf[n++] = ' ';
+		if (quote)
+			buf[n++] = '\'';
+		for (i = 0; a[i] != '\0' && n + 5 < len; i++) {
+			if (a[i] == '\'' && n + 8 < len) {
+				memcpy(buf + n, "'\\''", 4);
+				n += 4;
+			} else
+				buf[n++] = a[i];
+		}
+		if (quote)
+			buf[n++] = '\'';
+		buf[n] = '\0';
+	}
+}
+
+struct recorder {
+	struct strace_conv *r_conv;
+	struct import_sink *r_sink;
+	char		*r_buf;		/* text not yet cut into lines */
+	size_t		 r_len, r_cap;
+	int		 r_failed;	/* the trace cannot be written */
+	char		 r_err[ERRSZ];
+};
+
+/* Feed the complete lines of the buffer to the converter. */
+static void
+feed(struct recorder *r, int final)
+{
+	char msg[ERRSZ], *p, *nl, *end;
+	int rc;
+
+	if (r->r_len == 0)
+		return;
+	p = r->r_buf;
+	end = r->r_buf + r->r_len;
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL && !final)
+			break;
+		if (nl == NULL)
+			nl = end;
+		if (!r->r_failed) {
+			rc = strace_line(r->r_conv, p, (size_t)(nl - p), msg,
+			    sizeof(msg));
+			if (rc == IMP_MALFORMED)
+				/* Not expected from strace: say so, go on. */
+				fprintf(stderr, "kmbench record: strace output "
+				    "line %llu: %s (skipped)\n",
+				    (unsigned long long)strace_lines(
+				    r->r_conv), msg);
+			else if (rc == IMP_EMIT) {
+				r->r_failed = 1;
+				snprintf(r->r_err, sizeof(r->r_err), "%s",
+				    isink_error(r->r_sink));
+			} else if (rc != IMP_OK) {
+				r->r_failed = 1;
+				snprintf(r->r_err, sizeof(r->r_err), "%s",
+				    strerror(ENOMEM));
+			}
+		}
+		p = nl < end ? nl + 1 : end;
+	}
+	r->r_len = (size_t)(end - p);
+	memmove(r->r_buf, p, r->r_len);
+}
+
+/* Read what is there; 1 data, 0 end of file, -1 nothing now. */
+static int
+take(struct recorder *r, int fd)
+{
+	char scratch[512], *n, *dst;
+	ssize_t got;
+	size_t ncap, room;
+
+	if (r->r_cap - r->r_len < CHUNK) {
+		ncap = r->r_cap ? 2 * r->r_cap : 2 * CHUNK;
+		while (ncap - r->r_len < CHUNK)
+			ncap *= 2;
+		if ((n = realloc(r->r_buf, ncap)) != NULL) {
+			r->r_buf = n;
+			r->r_cap = ncap;
+		} else {
+			/* No trace any more; drain strace all the same. */
+			r->r_len = 0;
+			r->r_failed = 1;
+			snprintf(r->r_err, sizeof(r->r_err), "%s",
+			    strerror(ENOMEM));
+		}
+	}
+	if (r->r_cap - r->r_len >= CHUNK) {
+		dst = r->r_buf + r->r_len;
+		room = CHUNK;
+	} else {
+		dst = scratch;
+		room = sizeof(scratch);
+	}
+	do
+		got = read(fd, dst, room);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return -1;
+	if (got == 0)
+		return 0;
+	if (dst == scratch)
+		return 1;
+	r->r_len += (size_t)got;
+	feed(r, 0);
+	return 1;
+}
+
+/* Run strace; returns its PID, or -1 with a message. */
+static pid_t
+start_strace(const char *fifo, char **cmd, int tostderr, char *err,
+    size_t errlen)
+{
+	static char trace_opt[4096];
+	char **av;
+	int sp[2], e, argc, i;
+	ssize_t n;
+	pid_t pid;
+
+	for (argc = 0; cmd[argc] != NULL; argc++)
+		continue;
+	if ((av = calloc((size_t)argc + 12, sizeof(*av))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return -1;
+	}
+	snprintf(trace_opt, sizeof(trace_opt), "trace=%s", strace_trace_set);
+	i = 0;
+	av[i++] = "strace";
+	av[i++] = "-f";
+	av[i++] = "-q";
+	av[i++] = "-ttt";
+	av[i++] = "-o";
+	av[i++] = (char *)fifo;
+	av[i++] = "-e";
+	av[i++] = trace_opt;
+	av[i++] = "--";
+	memcpy(av + i, cmd, ((size_t)argc + 1) * sizeof(*av));
+	if (pipe2(sp, O_CLOEXEC) != 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		free(av);
+		return -1;
+	}
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(sp[0]);
+		close(sp[1]);
+		free(av);
+		return -1;
+	}
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		if (tostderr)
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+		execvp("strace", av);
+		e = errno;
+		(void)!write(sp[1], &e, sizeof(e));
+		_exit(127);
+	}
+	free(av);
+	close(sp[1]);
+	do
+		n = read(sp[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(sp[0]);
+	if (n == (ssize_t)sizeof(e)) {
+		waitpid(pid, NULL, 0);
+		if (e == ENOENT)
+			snprintf(err, errlen, "strace not found (install the "
+			    "strace package)");
+		else
+			snprintf(err, errlen, "cannot run strace: %s",
+			    strerror(e));
+		return -1;
+	}
+	return pid;
+}
+
+int
+cmd_record(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sigaction ign, oldint, oldquit;
+	char err[ERRSZ], cmdline[CMDLINE_MAX + 8], when[64];
+	char dir[256], fifo[300];
+	const char *out = "-", *tmp;
+	struct recorder r;
+	struct pollfd pfd;
+	pid_t pid;
+	int ch, fd = -1, status = 0, rc = 1, exited = 0, eof = 0, got;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			fputs(record_usage_text, stdout);
+			return 0;
+		default:
+			fprintf(stderr, "kmbench record: unknown or incomplete "
+			    "option '%s' (kmbench record --help)\n",
+			    argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "kmbench record: needs a command: kmbench "
+		    "record [-o TRACE] -- COMMAND [ARGS...]\n");
+		return 2;
+	}
+	memset(&r, 0, sizeof(r));
+	dir[0] = fifo[0] = '\0';
+	command_line(cmdline, sizeof(cmdline), argv + optind);
+	if ((r.r_sink = isink_open(out, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "kmbench record: %s\n", err);
+		return 1;
+	}
+	iso_time(when, sizeof(when), 0);
+	if (isink_header(r.r_sink, "source", "strace") != 0 ||
+	    isink_header(r.r_sink, "command", cmdline) != 0 ||
+	    isink_header(r.r_sink, "recorded", when) != 0 ||
+	    isink_release(r.r_sink) != 0 ||
+	    (r.r_conv = strace_new(isink_emit, r.r_sink)) == NULL) {
+		fprintf(stderr, "kmbench record: %s\n",
+		    isink_error(r.r_sink)[0] != '\0' ? isink_error(r.r_sink) :
+		    strerror(ENOMEM));
+		isink_abort(r.r_sink);
+		return 1;
+	}
+
+	/* strace writes into a FIFO in a directory of our own. */
+	tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/kmbench-record-XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		fprintf(stderr, "kmbench record: %s: %s\n", dir,
+		    strerror(errno));
+		dir[0] = '\0';
+		goto fail;
+	}
+	snprintf(fifo, sizeof(fifo), "%s/strace.log", dir);
+	if (mkfifo(fifo, 0600) != 0 ||
+	    (fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "kmbench record: %s: %s\n", fifo,
+		    strerror(errno));
+		goto fail;
+	}
+
+	/* ^C goes to the command (and strace); we finish the trace. */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &oldint);
+	sigaction(SIGQUIT, &ign, &oldquit);
+	pid = start_strace(fifo, argv + optind, strcmp(out, "-") == 0, err,
+	    sizeof(err));
+	if (pid < 0) {
+		fprintf(stderr, "kmbench record: %s\n", err);
+		goto restore;
+	}
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (!eof) {
+		if (poll(&pfd, 1, POLL_MS) > 0) {
+			got = take(&r, fd);
+			if (got == 0 && (pfd.revents & POLLHUP))
+				eof = 1;
+			continue;
+		}
+		if (exited)
+			break;
+		/* Quiet: has strace ended (perhaps without opening it)? */
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			exited = 1;
+			while (take(&r, fd) > 0)
+				continue;
+			break;
+		}
+	}
+	if (!exited)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			continue;
+	feed(&r, 1);
+	if (strace_end(r.r_conv, err, sizeof(err)) != IMP_OK && !r.r_failed) {
+		r.r_failed = 1;
+		snprintf(r.r_err, sizeof(r.r_err), "%s", err);
+	}
+	if (strace_lines(r.r_conv) == 0) {
+		/* strace said why on stderr. */
+		if (WIFEXITED(status))
+			fprintf(stderr, "kmbench record: strace failed (exit "
+			    "status %d)\n", WEXITSTATUS(status));
+		else
+			fprintf(stderr, "kmbench record: strace failed\n");
+		goto restore;
+	}
+	if (r.r_failed) {
+		fprintf(stderr, "kmbench record: %s\n", r.r_err);
+		goto restore;
+	}
+	strace_free(r.r_conv);
+	r.r_conv = NULL;
+	if (isink_close(r.r_sink, err, sizeof(err)) != 0) {
+		r.r_sink = NULL;
+		fprintf(stderr, "kmbench record: %s\n", err);
+		goto restore;
+	}
+	r.r_sink = NULL;
+	if (WIFEXITED(status))
+		fprintf(stderr, "kmbench record: %s: exit status %d\n",
+		    cmdline, WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		fprintf(stderr, "kmbench record: %s: killed by signal %d "
+		    "(%s)\n", cmdline, WTERMSIG(status),
+		    strsignal(WTERMSIG(status)));
+	rc = 0;
+restore:
+	sigaction(SIGINT, &oldint, NULL);
+	sigaction(SIGQUIT, &oldquit, NULL);
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (fifo[0] != '\0')
+		unlink(fifo);
+	if (dir[0] != '\0')
+		rmdir(dir);
+	if (r.r_conv != NULL)
+		strace_free(r.r_conv);
+	if (r.r_sink != NULL)
+		isink_abort(r.r_sink);
+	free(r.r_buf);
+	return rc;
+}

@@ -1,0 +1,457 @@
+/*
+ * test_kdump.c: Criterion tests of the NetBSD kdump importer
+ * (workloads/kdump.c and "kmbench import kdump"): the CALL/RET pairs of
+ * each mapped system call, timestamps (none, -T, -R), the records that
+ * make no events (NAMI, EMUL, GIO and its data lines, PSIG), fork
+ * children seen before their parent's RET, failed and restarted calls,
+ * kdump -d and newer kdump's two-value RET, and malformed logs.
+ *
+ * The logs are written by hand in the format of kdump.c 1.25 (NetBSD
+ * 1.5): "%6d %-8.*s " PID and command, "%ld.%06ld " with -T or -R, the
+ * type ("CALL", "RET ", ...) and two blanks; CALL arguments "%#lx"
+ * (hex, 0 as "0") unless -d; RET "%ld" and "/%#lx" past 9, or
+ * "-1 errno N message".  Expected traces are derived by hand.
+ */
+#include <criterion/criterion.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../runner/cmd_import.h"
+#include "../workloads/kdump.h"
+#include "../workloads/kmtrace.h"
+#include "kmtest.h"
+
+#define ERRSZ	1024
+
+TestSuite(kdump);
+
+/* One event as "[TIME ]PID OP ARGS\n". */
+static void
+fmt_event(const struct kmt_event *ev, int withtime, char *buf, size_t len)
+{
+	int n = 0;
+
+	if (withtime)
+		n = snprintf(buf, len, "%" PRIu64 " ", ev->ke_time);
+	n += snprintf(buf + n, len - (size_t)n, "%" PRIu32 " %s", ev->ke_pid,
+	    kmt_opname(ev->ke_op));
+	switch (ev->ke_op) {
+	case KMT_FORK:
+		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32,
+		    ev->ke_child);
+		break;
+	case KMT_OPEN:
+	case KMT_CLOSE:
+		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32, ev->ke_fd);
+		break;
+	case KMT_DUP:
+		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32 " %" PRIu32,
+		    ev->ke_oldfd, ev->ke_fd);
+		break;
+	case KMT_MAP:
+	case KMT_GROW:
+		n += snprintf(buf + n, len - (size_t)n, " %s %" PRIu64,
+		    ev->ke_id, ev->ke_n);
+		break;
+	case KMT_TOUCH:
+	case KMT_UNMAP:
+		n += snprintf(buf + n, len - (size_t)n, " %s", ev->ke_id);
+		if (ev->ke_ranged)
+			n += snprintf(buf + n, len - (size_t)n, " %" PRIu64
+			    " %" PRIu64, ev->ke_off, ev->ke_npages);
+		break;
+	default:
+		break;
+	}
+	if (ev->ke_cloexec && (ev->ke_op == KMT_OPEN || ev->ke_op == KMT_DUP))
+		n += snprintf(buf + n, len - (size_t)n, " cloexec");
+	snprintf(buf + n, len - (size_t)n, "\n");
+}
+
+static char *
+trace_text(const char *path, int withtime)
+{
+	struct kmt_reader *r;
+	struct kmt_event ev;
+	char err[ERRSZ], line[256], *out;
+	size_t len = 0, cap = 4096, n;
+	int rc;
+
+	r = kmt_open(path, err, sizeof(err));
+	cr_assert(r != NULL, "%s", err);
+	out = malloc(cap);
+	cr_assert(out != NULL);
+	out[0] = '\0';
+	while ((rc = kmt_read(r, &ev, err, sizeof(err))) == 1) {
+		fmt_event(&ev, withtime, line, sizeof(line));
+		n = strlen(line);
+		if (len + n + 1 > cap) {
+			cap *= 2;
+			out = realloc(out, cap);
+			cr_assert(out != NULL);
+		}
+		memcpy(out + len, line, n + 1);
+		len += n;
+	}
+	cr_assert_eq(rc, 0, "%s", err);
+	kmt_close(r);
+	return out;
+}
+
+static void
+replays(const char *path)
+{
+	struct kmcase c;
+
+	kmcase_runfile(&c, "panic-only", "i386-64M", NULL, path);
+	cr_assert_eq(c.rc, 0, "replay of %s: %s", path, c.err);
+	kmcase_free(&c);
+}
+
+/* Import kdump log LOG into a new temporary TRACE; the status. */
+static int
+import_file(const char *log, char *trace, size_t tracelen, char *err)
+{
+
+	kmtest_write(trace, tracelen, ".kmt", "");
+	return import_log("kdump", log, trace, err, ERRSZ);
+}
+
+static char *
+import_ok(const char *text, int withtime)
+{
+	char log[256], trace[256], err[ERRSZ], *out;
+
+	kmtest_write(log, sizeof(log), ".txt", text);
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0,
+	    "import: %s", err);
+	out = trace_text(trace, withtime);
+	replays(trace);
+	unlink(log);
+	unlink(trace);
+	return out;
+}
+
+static const char *
+header(const char *path, const char *key, char *buf, size_t len)
+{
+	struct kmt_reader *r;
+	const char *v;
+	char err[ERRSZ];
+
+	r = kmt_open(path, err, sizeof(err));
+	cr_assert(r != NULL, "%s", err);
+	v = kmt_header(r, key);
+	snprintf(buf, len, "%s", v != NULL ? v : "(none)");
+	kmt_close(r);
+	return buf;
+}
+
+/*
+ * tests/data/kdump/basic.txt: ktrace -i sh, no timestamps (time = line
+ * order * 1000 ns, line 1 at 0).  By hand:
+ *   line 1  412 RET ktrace: 412 first seen, no fork running: spawn  0
+ *   5   RET execve 0 (after NAMI "/bin/sh", EMUL): exec            4000
+ *   8   RET open 3: open 3                                         7000
+ *   10  fcntl(3, F_DUPFD=0, 10) RET 10: dup 3 10                   9000
+ *   12  close(3) RET 0: close 3                                    11000
+ *   15  open fails (-1 errno 2): nothing
+ *   17  pipe RET 3 (1.5 shows the first only): open 3, and the
+ *       lowest free other than 3 (0-2, 3 and 10 open): open 4      16000
+ *   19  break(0x80d4000): heap from the page below: map 1, touch  18000
+ *   21  break(0x80d6000): 3 pages: grow heap 3                    20000
+ *   23  413 RET fork 0 while 412 is in fork: 412 fork 413          22000
+ *   25  413 close(3)                                               24000
+ *   26  412 RET fork 413: already met, nothing
+ *   30  413 RET execve 0: exec                                     29000
+ *   32  mmap(0, 0x8000, RW, ANON|PRIVATE) = 0x40059000: map 8,
+ *       touch                                                      31000
+ *   34  munmap(0x4005b000, 0x2000): pages 2-3: unmap ... 2 2       33000
+ *   36-39 GIO and its two data lines, RET write: nothing
+ *   40  413 CALL exit: exit                                        39000
+ *   41-43 PSIG, wait4: nothing; 44 412 CALL exit: exit             43000
+ */
+Test(kdump, basic)
+{
+	char log[512], trace[256], err[ERRSZ], buf[128], *got;
+
+	snprintf(log, sizeof(log), "%s/kdump/basic.txt", kmtest_data());
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0, "%s",
+	    err);
+	got = trace_text(trace, 1);
+	cr_expect_str_eq(got,
+	    "0 412 spawn\n"
+	    "4000 412 exec\n"
+	    "7000 412 open 3\n"
+	    "9000 412 dup 3 10\n"
+	    "11000 412 close 3\n"
+	    "16000 412 open 3\n"
+	    "16000 412 open 4\n"
+	    "18000 412 map heap 1\n"
+	    "18000 412 touch heap\n"
+	    "20000 412 grow heap 3\n"
+	    "22000 412 fork 413\n"
+	    "24000 413 close 3\n"
+	    "29000 413 exec\n"
+	    "31000 413 map m40059000 8\n"
+	    "31000 413 touch m40059000\n"
+	    "33000 413 unmap m40059000 2 2\n"
+	    "39000 413 exit\n"
+	    "43000 412 exit\n");
+	cr_expect_str_eq(header(trace, "source", buf, sizeof(buf)), "kdump");
+	/* The first successful execve's NAMI. */
+	cr_expect_str_eq(header(trace, "command", buf, sizeof(buf)),
+	    "/bin/sh");
+	replays(trace);
+	free(got);
+	unlink(trace);
+}
+
+/*
+ * tests/data/kdump/timed.txt: kdump -T (seconds since the epoch), an
+ * accept server that hands a connection to a vfork child.  Times are
+ * from the first timestamp, 1008000000.100000.
+ *   RET open 3 at .100020            -> open 3       20000
+ *   socket 4, accept 5, dup(5) = 6, dup2(6, 0) = 0
+ *   CALL __vfork14; 501 RET fork 0 (the child says "fork" in 1.5)
+ *                                    -> 500 fork 501 260100000
+ *   501 exec; mmap(0x20000000, 0x4000, RW, ANON|FIXED|PRIVATE)
+ *   -> map m20000000 4, touch; exit(1)
+ *   500 RET __vfork14 501: already met; close(5)
+ */
+Test(kdump, absolute_timestamps)
+{
+	char log[512], trace[256], err[ERRSZ], buf[128], *got;
+
+	snprintf(log, sizeof(log), "%s/kdump/timed.txt", kmtest_data());
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0, "%s",
+	    err);
+	got = trace_text(trace, 1);
+	cr_expect_str_eq(got,
+	    "0 500 spawn\n"
+	    "20000 500 open 3\n"
+	    "550000 500 open 4\n"
+	    "250000000 500 open 5\n"
+	    "250120000 500 dup 5 6\n"
+	    "250220000 500 dup 6 0\n"
+	    "260100000 500 fork 501\n"
+	    "261000000 501 exec\n"
+	    "262100000 501 map m20000000 4\n"
+	    "262100000 501 touch m20000000\n"
+	    "263000000 501 exit\n"
+	    "300010000 500 close 5\n");
+	/* -T: the first time dates the recording. */
+	cr_expect_str_eq(header(trace, "recorded", buf, sizeof(buf)),
+	    "2001-12-10T16:00:00Z");
+	cr_expect_str_eq(header(trace, "command", buf, sizeof(buf)),
+	    "/usr/libexec/handler");
+	replays(trace);
+	free(got);
+	unlink(trace);
+}
+
+/*
+ * kdump -R: each time is the gap since the record before; 1.5's kdump
+ * prints the first against 0, so it is a date.  0, then 30 us, 100 us
+ * and 10 us later: events at 30000 and 140000.
+ */
+Test(kdump, relative_timestamps)
+{
+	char *got;
+
+	got = import_ok(
+	    "   600 a.out    1008000000.000000 CALL  open(0x8049a60,0,0)\n"
+	    "   600 a.out    0.000030 RET   open 3\n"
+	    "   600 a.out    0.000100 CALL  close(0x3)\n"
+	    "   600 a.out    0.000010 RET   close 0\n", 1);
+	cr_expect_str_eq(got,
+	    "0 600 spawn\n"
+	    "30000 600 open 3\n"
+	    "140000 600 close 3\n");
+	free(got);
+}
+
+/*
+ * kdump -d (decimal arguments) and a newer kdump that prints the second
+ * return value ("RET pipe 5, 6"); socketpair's descriptors are not in
+ * the log: the two lowest free.  The LID column of newer kdumps is
+ * taken as part of the command.
+ */
+Test(kdump, decimal_and_two_values)
+{
+	char *got;
+
+	got = import_ok(
+	    "   700      1 sh       CALL  pipe\n"
+	    "   700      1 sh       RET   pipe 5, 6\n"
+	    "   700      1 sh       CALL  fcntl(5,0,20)\n"
+	    "   700      1 sh       RET   fcntl 20/0x14\n"
+	    "   700      1 sh       CALL  socketpair(1,1,0,-1077941436)\n"
+	    "   700      1 sh       RET   socketpair 0\n"
+	    "   700      1 sh       CALL  dup2(20,-1)\n"
+	    "   700      1 sh       RET   dup2 -1 errno 9 Bad file "
+	    "descriptor\n", 0);
+	cr_expect_str_eq(got,
+	    "700 spawn\n"
+	    "700 open 5\n"
+	    "700 open 6\n"
+	    "700 dup 5 20\n"
+	    "700 open 3\n"
+	    "700 open 4\n");
+	free(got);
+}
+
+/*
+ * Failed calls (-1 errno), a restarted call (RESTART: its CALL comes
+ * again), a RET without its CALL (the log began in the call), a
+ * private read-only file mapping (not modelled), a shared anonymous
+ * one (modelled, without touch: read-only), munmap of the anonymous.
+ */
+Test(kdump, failures_and_mappings)
+{
+	char *got;
+
+	got = import_ok(
+	    "    40 prog     RET   read 12/0xc\n"
+	    "    40 prog     CALL  open(0x804a000,0,0)\n"
+	    "    40 prog     RET   open -1 errno 24 Too many open files\n"
+	    "    40 prog     CALL  accept(0x3,0,0)\n"
+	    "    40 prog     RET   accept RESTART\n"
+	    "    40 prog     PSIG  SIGALRM caught handler=0x8048f00 "
+	    "mask=() code=0x0\n"
+	    "    40 prog     CALL  accept(0x3,0,0)\n"
+	    "    40 prog     RET   accept 7\n"
+	    "    40 prog     CALL  mmap(0,0x2000,0x1,0x2,0x7,0,0,0)\n"
+	    "    40 prog     RET   mmap 1073741824/0x40000000\n"
+	    "    40 prog     CALL  mmap(0,0x2000,0x1,0x1001,0xffffffff,0,"
+	    "0,0)\n"
+	    "    40 prog     RET   mmap 1073750016/0x40002000\n"
+	    "    40 prog     CALL  munmap(0x40000000,0x4000)\n"
+	    "    40 prog     RET   munmap 0\n"
+	    "    40 prog     CALL  break(0x8060000)\n"
+	    "    40 prog     RET   break -1 errno 12 Cannot allocate "
+	    "memory\n", 0);
+	cr_expect_str_eq(got,
+	    "40 spawn\n"
+	    "40 open 7\n"
+	    "40 map m40002000 2\n"
+	    "40 unmap m40002000\n");
+	free(got);
+}
+
+/*
+ * A fork child's records before its parent's RET: the child is the
+ * fork of the process inside fork.  A second fork whose child shows
+ * up only after the parent's RET.  The parent's RET names the child
+ * of the first; the second child is made at the RET.
+ */
+Test(kdump, fork_children)
+{
+	char *got;
+
+	got = import_ok(
+	    "    50 sh       CALL  open(0x8050000,0,0)\n"
+	    "    50 sh       RET   open 3\n"
+	    "    50 sh       CALL  fork\n"
+	    "    51 sh       RET   fork 0\n"
+	    "    51 sh       CALL  close(0x3)\n"
+	    "    51 sh       RET   close 0\n"
+	    "    50 sh       RET   fork 51/0x33\n"
+	    "    50 sh       CALL  fork\n"
+	    "    50 sh       RET   fork 52/0x34\n"
+	    "    52 sh       RET   fork 0\n"
+	    "    52 sh       CALL  exit(0)\n"
+	    "    51 sh       CALL  exit(0x2)\n", 0);
+	cr_expect_str_eq(got,
+	    "50 spawn\n"
+	    "50 open 3\n"
+	    "50 fork 51\n"
+	    "51 close 3\n"
+	    "50 fork 52\n"
+	    "52 exit\n"
+	    "51 exit\n");
+	free(got);
+}
+
+/* A line that is not kdump output: "FILE:LINE: ...", status 2. */
+Test(kdump, malformed_line)
+{
+	char log[256], trace[256], err[ERRSZ], want[600];
+	char *argv[] = { "import", "kdump", log, "-o", trace, NULL };
+
+	kmtest_write(log, sizeof(log), ".txt",
+	    "    60 cat      CALL  open(0x804a000,0,0)\n"
+	    "    60 cat      RET   open 3\n"
+	    "garbage where a record should be\n");
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 2);
+	snprintf(want, sizeof(want), "%s:3: not kdump output: 'garbage where "
+	    "a record should be'", log);
+	cr_expect_str_eq(err, want);
+	cr_expect_neq(access(trace, F_OK), 0, "the partial trace was left");
+	kmtest_write(trace, sizeof(trace), ".kmt", "");
+	cr_expect_eq(cmd_import(5, argv), 2);
+	unlink(log);
+	unlink(trace);
+}
+
+/* A CALL whose argument list is cut, a RET without a value. */
+Test(kdump, malformed_records)
+{
+	char log[256], trace[256], err[ERRSZ], want[600];
+
+	kmtest_write(log, sizeof(log), ".txt",
+	    "    60 cat      CALL  open(0x804a000,0\n");
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 2);
+	snprintf(want, sizeof(want), "%s:1: CALL with a broken argument "
+	    "list: 'open(0x804a000,0'", log);
+	cr_expect_str_eq(err, want);
+	unlink(log);
+	kmtest_write(log, sizeof(log), ".txt",
+	    "    60 cat      CALL  open(0x804a000,0,0)\n"
+	    "    60 cat      RET   open\n");
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 2);
+	snprintf(want, sizeof(want), "%s:2: RET without a name and a value: "
+	    "'open'", log);
+	cr_expect_str_eq(err, want);
+	unlink(log);
+	/* A data line with no GIO before it. */
+	kmtest_write(log, sizeof(log), ".txt",
+	    "    60 cat      CALL  close(0x1)\n"
+	    "       \"hello\"\n");
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 2);
+	snprintf(want, sizeof(want), "%s:2: not kdump output: '\"hello\"'",
+	    log);
+	cr_expect_str_eq(err, want);
+	unlink(log);
+	unlink(trace);
+}
+
+/* Through the kmbench binary: malformed, one line and status 2. */
+Test(kdump, command_line)
+{
+	char log[256], args[700], want[600], *out, *errs;
+
+	kmtest_write(log, sizeof(log), ".txt",
+	    "    70 ls       CALL  close(0x1)\n"
+	    "    70 ls       RET   close 0\n"
+	    "    70 ls       BOGUS stuff\n");
+	snprintf(args, sizeof(args), "import kdump %s -o /dev/null", log);
+	cr_expect_eq(kmtest_cmd(args, &out, &errs), 2);
+	snprintf(want, sizeof(want), "%s:3: not kdump output (no CALL, RET, "
+	    "NAMI... record): '70 ls       BOGUS stuff'\n", log);
+	cr_expect_str_eq(errs, want);
+	free(out);
+	free(errs);
+	snprintf(args, sizeof(args), "import kdump %s/kdump/basic.txt",
+	    kmtest_data());
+	cr_expect_eq(kmtest_cmd(args, &out, &errs), 0, "%s", errs);
+	cr_expect(strncmp(out, "kmtrace 1\n@ source kdump\n@ command /bin/sh\n",
+	    43) == 0, "%s", out);
+	free(out);
+	free(errs);
+	unlink(log);
+}

@@ -1,0 +1,165 @@
+/*
+ * strace.h: turning the text of `strace -f` into kmtrace events, and
+ * the importers' shared view of processes (struct imp), which the kdump
+ * importer (kdump.c) uses as well.
+ *
+ * The importers stream: a log is fed one line at a time and events come
+ * out through a callback as soon as they are known.  What is kept
+ * depends on what is alive (processes, threads, their open descriptors,
+ * mappings and unfinished calls), never on the length of the log.  The
+ * mapping rules are in docs/recording.md.
+ */
+#ifndef KM_STRACE_H
+#define KM_STRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kmtrace.h"
+
+/*
+ * Where events go.  Returns 0, or -1 to stop the conversion (the
+ * callback keeps its own message; the importer then returns IMP_EMIT).
+ */
+typedef int	(*imp_emit_fn)(void *arg, const struct kmt_event *ev);
+
+/* What the line functions of both importers return. */
+#define IMP_OK		0
+#define IMP_MALFORMED	(-1)	/* the line is not what it should be */
+#define IMP_EMIT	(-2)	/* the callback refused an event */
+#define IMP_NOMEM	(-3)
+
+/* Page size of the simulated machine, for NPAGES. */
+#define IMP_PAGE	4096ULL
+
+/* -------------------------------------------------------------------
+ * The shared view.  A process (struct imp_proc) is what kmtrace calls
+ * a PID: one descriptor table and one address space.  A task (struct
+ * imp_task) is what the log calls a PID: a Linux thread, or a whole
+ * NetBSD process.  Tasks are found by the log's number; a task whose
+ * process is not known yet has t_proc NULL.
+ */
+struct imp;
+struct imp_proc;
+
+struct imp_task {
+	uint32_t	 t_tid;		/* the log's number; 0 is "unnamed" */
+	struct imp_proc	*t_proc;	/* NULL: not resolved yet */
+	char		*t_pend;	/* an unfinished call's text, or NULL */
+	size_t		 t_pendcap;
+	uint64_t	 t_pendseq;	/* when t_pend was set (line number) */
+	uint32_t	 t_hchild;	/* a child found while t_pend ran */
+	struct imp_task	*t_hnext;	/* hash chain */
+	struct imp_task	*t_pnext;	/* the process's tasks */
+};
+
+struct imp	*imp_new(imp_emit_fn emit, void *arg);
+void		 imp_free(struct imp *im);
+
+/* The time of the next events, in ns; kept non-decreasing. */
+void		 imp_settime(struct imp *im, uint64_t ns);
+uint64_t	 imp_time(const struct imp *im);
+
+/* Tasks. */
+struct imp_task	*imp_task(struct imp *im, uint32_t tid);
+struct imp_task	*imp_task_add(struct imp *im, uint32_t tid);
+/* Give task T the number TID (an unnamed task whose number is learnt). */
+int		 imp_task_rekey(struct imp *im, struct imp_task *t,
+		    uint32_t tid);
+size_t		 imp_ntasks(const struct imp *im);
+/* Call FN on every task until it returns non-zero; returns that. */
+int		 imp_task_foreach(struct imp *im,
+		    int (*fn)(struct imp_task *, void *), void *arg);
+/* Set or clear (TEXT NULL) the task's unfinished call. */
+int		 imp_task_pend(struct imp_task *t, const char *text,
+		    size_t len, uint64_t seq);
+
+/*
+ * Processes.  Each returns 0, IMP_EMIT or IMP_NOMEM.  PID is the log's
+ * number, used as the trace's PID when no live process has it.
+ */
+int	imp_spawn(struct imp *im, struct imp_task *t, uint32_t pid);
+int	imp_fork(struct imp *im, struct imp_proc *parent,
+	    struct imp_task *child, uint32_t pid);
+/* CHILD becomes a thread of PARENT's process (no event). */
+void	imp_thread(struct imp *im, struct imp_proc *parent,
+	    struct imp_task *child);
+int	imp_exec(struct imp *im, struct imp_task *t);
+/* Task T ends; its process ends with its last task. */
+int	imp_task_exit(struct imp *im, struct imp_task *t);
+/* The whole process ends. */
+int	imp_proc_exit(struct imp *im, struct imp_proc *p);
+uint32_t imp_pid(const struct imp_proc *p);
+int	imp_nthreads(const struct imp_proc *p);
+
+/* Descriptors. */
+int	imp_open(struct imp *im, struct imp_proc *p, uint32_t fd,
+	    int cloexec);
+int	imp_dup(struct imp *im, struct imp_proc *p, uint32_t oldfd,
+	    uint32_t fd, int cloexec);
+int	imp_close(struct imp *im, struct imp_proc *p, uint32_t fd);
+int	imp_close_range(struct imp *im, struct imp_proc *p, uint64_t lo,
+	    uint64_t hi);
+int	imp_isopen(const struct imp_proc *p, uint32_t fd);
+/* The lowest descriptor not open, other than NOT (a guess of fdalloc). */
+uint32_t imp_lowest_free(const struct imp_proc *p, uint32_t not);
+int	imp_limit(struct imp *im, struct imp_proc *p, uint64_t n);
+
+/*
+ * Memory.  imp_mmap: a new mapping of LEN bytes at ADDR; TRACK says
+ * whether it is one kmtrace models (anonymous or private writable),
+ * WRITE whether it is writable (then it is touched), FIXED whether it
+ * was MAP_FIXED.  Whatever the view had in its range is unmapped first
+ * in any case: without MAP_FIXED the kernel chose free space, so what
+ * the view still holds there is stale.
+ */
+int	imp_mmap(struct imp *im, struct imp_proc *p, uint64_t addr,
+	    uint64_t len, int track, int write, int fixed);
+int	imp_munmap(struct imp *im, struct imp_proc *p, uint64_t addr,
+	    uint64_t len);
+/* Pages of [ADDR, ADDR+LEN) made writable: touched. */
+int	imp_mprotect_write(struct imp *im, struct imp_proc *p,
+	    uint64_t addr, uint64_t len);
+int	imp_mremap(struct imp *im, struct imp_proc *p, uint64_t oldaddr,
+	    uint64_t oldlen, uint64_t newaddr, uint64_t newlen);
+/*
+ * The heap.  imp_heap_base sets where it starts (when not yet known);
+ * imp_heap_set makes it end at END (grow, shrink, map or unmap "heap").
+ */
+int	imp_heap_known(const struct imp_proc *p);
+void	imp_heap_base(struct imp_proc *p, uint64_t base);
+int	imp_heap_set(struct imp *im, struct imp_proc *p, uint64_t end);
+
+/* How many events went out. */
+uint64_t imp_nevents(const struct imp *im);
+
+/* -------------------------------------------------------------------
+ * The strace converter.
+ */
+struct strace_conv;
+
+struct strace_conv *strace_new(imp_emit_fn emit, void *arg);
+void	strace_free(struct strace_conv *c);
+
+/*
+ * One line of the log (without its newline; it need not be
+ * NUL-terminated).  Returns IMP_OK, or IMP_MALFORMED with "what is
+ * wrong" in ERR, or IMP_EMIT / IMP_NOMEM.
+ */
+int	strace_line(struct strace_conv *c, const char *line, size_t len,
+	    char *err, size_t errlen);
+/* The end of the log. */
+int	strace_end(struct strace_conv *c, char *err, size_t errlen);
+
+/* The argv of the first successful execve, joined by blanks, or NULL. */
+const char *strace_command(const struct strace_conv *c);
+/* Whether the log's first timestamp was seen, and whether it was -ttt. */
+int	strace_started(const struct strace_conv *c);
+int	strace_epoch(const struct strace_conv *c, uint64_t *secp);
+/* How many lines were fed. */
+uint64_t strace_lines(const struct strace_conv *c);
+
+/* The system calls the converter needs, for "strace -e trace=". */
+extern const char strace_trace_set[];
+
+#endif /* KM_STRACE_H */
