@@ -6,6 +6,8 @@
 #   make check      the tests built with -Werror, ASan and UBSan
 #   make bench      deps, build, replay the workloads under every strategy
 #   make traces     re-record the traces of real programs in workloads/traces
+#   make microbench the allocator microbenchmarks, with ratios to glibc,
+#                   jemalloc and mimalloc
 
 CC	?= cc
 OPT	?= -O2
@@ -72,7 +74,7 @@ TESTENV	= KMBENCH=$(CURDIR)/$(B)/kmbench KMBENCH_MACHINES=$(CURDIR)/machines \
 test: deps
 	$(MAKE) --no-print-directory VARIANT=release run-tests
 
-run-tests: $(B)/kmtest $(B)/kmbench
+run-tests: $(B)/kmtest $(B)/kmbench $(B)/gbench-selftest
 	$(TESTENV) $(B)/kmtest --jobs 2
 
 check: deps
@@ -88,6 +90,9 @@ bench: deps kmbench
 traces: kmbench
 	@sh tools/deps.sh nginx-light wrk sqlite3 curl git
 	@sh tools/traces.sh
+
+# make microbench: Google Benchmark through the C shim (bench/).
+include bench/bench.mk
 
 clean:
 	rm -rf build kmbench

@@ -20,6 +20,7 @@
 #include "case.h"
 #include "cmd_gen.h"
 #include "cmd_import.h"
+#include "cmd_micro.h"
 #include "cmd_record.h"
 #include "commands.h"
 
@@ -71,6 +72,11 @@ static const char usage_text[] =
 "  import strace|kdump LOG [-o FILE]\n"
 "        Convert an strace -f log, or the kdump(1) text of a NetBSD\n"
 "        ktrace -i recording, into a trace.\n"
+"  micro-import FILE [--db FILE] [--no-ratios]\n"
+"        Store the JSON of the Google Benchmark microbenchmarks (make\n"
+"        microbench) in the micro table and print the ratios of the\n"
+"        kernel allocators to glibc, jemalloc and mimalloc\n"
+"        (docs/microbench.md).\n"
 "  strategies [-v]\n"
 "        The strategies, one line each; -v explains each.\n"
 "  machines [--settings]\n"
@@ -216,6 +222,8 @@ main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (strcmp(cmd, "history") == 0)
 		return cmd_history(argc - 1, argv + 1);
+	if (strcmp(cmd, "micro-import") == 0)
+		return cmd_micro_import(argc - 1, argv + 1);
 	if (strcmp(cmd, "strategies") == 0)
 		return cmd_strategies(argc - 1, argv + 1);
 	if (strcmp(cmd, "machines") == 0)

@@ -4,7 +4,8 @@
 # records).  Runs apt-get directly as root, else through sudo.
 set -e
 PKGS="build-essential pkg-config libsqlite3-dev libbenchmark-dev gnuplot-nox
-libcriterion-dev zlib1g-dev libzstd-dev strace $*"
+libcriterion-dev zlib1g-dev libzstd-dev strace libjemalloc-dev libmimalloc-dev
+$*"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
