@@ -6,16 +6,17 @@
 
 #include "table.h"
 
+/*
+ * Keys are descriptor numbers (small and mostly consecutive) and kernel
+ * addresses (aligned).  Folding the high bits into the low ones keeps
+ * consecutive keys in consecutive slots, which the descriptor tables of
+ * a dup storm walk through, and still spreads aligned addresses.
+ */
 static inline size_t
 hash32(uint32_t k)
 {
 
-	k ^= k >> 16;
-	k *= 0x7feb352dU;
-	k ^= k >> 15;
-	k *= 0x846ca68bU;
-	k ^= k >> 16;
-	return k;
+	return k ^ (k >> 12) ^ (k >> 22);
 }
 
 static size_t
