@@ -8,9 +8,46 @@
 #include <string.h>
 
 #include "../db/store.h"
+#include "../kernel/kprobe.h"
+#include "../workloads/kmtrace.h"
 #include "../strategies/strategy.h"
 #include "case.h"
 #include "commands.h"
+
+/*
+ * --parse-only: read and check TRACE as the replay would, without
+ * simulating: the lower bound of a replay's time.
+ */
+static int
+parse_only(const char *path, int json)
+{
+	struct kmt_reader *rd;
+	struct kmt_event ev;
+	char err[1024];
+	uint64_t n = 0, t0 = kp_clock(), ns;
+	int rc;
+
+	if ((rd = kmt_open(path, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	while ((rc = kmt_read(rd, &ev, err, sizeof(err))) == 1)
+		n++;
+	kmt_close(rd);
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	ns = kp_clock() - t0;
+	if (json)
+		printf("{\"trace\":\"%s\",\"events\":%llu,\"ns\":%llu}\n",
+		    path, (unsigned long long)n, (unsigned long long)ns);
+	else
+		printf("%s: %llu events parsed in %.3f s (%.1f million a "
+		    "second)\n", path, (unsigned long long)n, ns / 1e9,
+		    ns ? n * 1e3 / ns : 0.0);
+	return 0;
+}
 
 int
 cmd_run(int argc, char **argv)
@@ -27,6 +64,7 @@ cmd_run(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "rep", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "parse-only", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *sname = NULL, *mname = NULL, *db = NULL;
@@ -40,7 +78,7 @@ cmd_run(int argc, char **argv)
 	unsigned long long every = 10000, rep = 0;
 	size_t nsets = 0, i;
 	char err[1024], *end;
-	int c, probes = 1, latency = 1, rc;
+	int c, probes = 1, latency = 1, parseonly = 0, rc;
 
 	optind = 1;
 	opterr = 0;
@@ -59,6 +97,7 @@ cmd_run(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'p': parseonly = 1; break;
 		case 'j': how = CR_JSON; break;
 		case 'b': how = CR_BRIEF; break;
 		case 'P': probes = 0; break;
@@ -85,6 +124,8 @@ cmd_run(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (parseonly && optind == argc - 1)
+		return parse_only(argv[optind], how == CR_JSON);
 	if (sname == NULL || mname == NULL || optind != argc - 1) {
 		fprintf(stderr, "kmbench run: needs --strategy NAME --machine "
 		    "NAME and one TRACE (kmbench help)\n");

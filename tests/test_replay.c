@@ -3,7 +3,9 @@
  * (trace-format.md, "When the kernel says no").
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../kernel/machine.h"
 #include "kmtest.h"
@@ -140,4 +142,29 @@ Test(replay, refusals_and_panic_end)
 	cr_expect_eq(c.r.r_panic_event, 3);
 	cr_expect_eq(c.r.r_events, 3);
 	kmcase_free(&c);
+}
+
+/*
+ * --parse-only reads and checks without simulating: a 3-event trace
+ * reports 3 events and exits 0; an unknown op is still an error (2).
+ */
+Test(replay, parse_only)
+{
+	char path[256], args[512], *out, *err;
+
+	kmtest_write(path, sizeof(path), ".kmt", "kmtrace 1\n0 1 spawn\n"
+	    "1 1 open 3\n2 1 close 3\n");
+	snprintf(args, sizeof(args), "run --parse-only --json %s", path);
+	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "\"events\":3,") != NULL, "%s", out);
+	free(out);
+	free(err);
+	unlink(path);
+	kmtest_write(path, sizeof(path), ".kmt", "kmtrace 1\n0 1 spoon\n");
+	snprintf(args, sizeof(args), "run --parse-only %s", path);
+	cr_expect_eq(kmtest_cmd(args, &out, &err), 2);
+	cr_expect(strstr(err, ":2: event 1: unknown op") != NULL, "%s", err);
+	free(out);
+	free(err);
+	unlink(path);
 }
