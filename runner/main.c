@@ -21,6 +21,8 @@
 #include "cmd_gen.h"
 #include "cmd_import.h"
 #include "cmd_micro.h"
+#include "cmd_plot.h"
+#include "cmd_report.h"
 #include "cmd_record.h"
 #include "commands.h"
 
@@ -66,6 +68,13 @@ static const char usage_text[] =
 "        minimum effect (5%).  Exit status 1 when anything regressed.\n"
 "  history [--db FILE] [--case TEXT] [--json] METRIC | --list\n"
 "        One figure across commits, oldest first.\n"
+"  plot [--db FILE] [--out DIR] [--format png,svg,txt]\n"
+"        Draw the store's figures with gnuplot (docs/plots.md): the data\n"
+"        as TSV under DIR/data, each figure as PNG, SVG and 72-column\n"
+"        text in DIR (bench-out/plots).\n"
+"  report [--db FILE] [--format txt|md] [--plots DIR]\n"
+"        The summary for PR kern/14721: the latest run, the outcome\n"
+"        grid, each strategy's headline figures, the text plots of DIR.\n"
 "  gen NAME [--param K=V]... [--seed N] -o FILE\n"
 "        Write a generated trace; kmbench gen --help lists the\n"
 "        generators and their parameters.\n"
@@ -93,7 +102,8 @@ static const char usage_text[] =
 "internal failure (compare: 1 when something regressed).\n"
 "\n"
 "environment: KMBENCH_MACHINES names the directory of machine profiles\n"
-"(default: machines/ beside the kmbench binary).\n"
+"(default: machines/ beside the kmbench binary), KMBENCH_PLOTS that of\n"
+"the gnuplot scripts (default: plots/ beside the binary, else ./plots).\n"
 "\n"
 "See kmbench(1) (man ./docs/kmbench.1), the trace format kmtrace(5)\n"
 "(man ./docs/kmtrace.5), docs/model.md and docs/metrics.md.\n";
@@ -225,6 +235,10 @@ main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (strcmp(cmd, "history") == 0)
 		return cmd_history(argc - 1, argv + 1);
+	if (strcmp(cmd, "plot") == 0)
+		return cmd_plot(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "micro-import") == 0)
 		return cmd_micro_import(argc - 1, argv + 1);
 	if (strcmp(cmd, "strategies") == 0)

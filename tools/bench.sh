@@ -3,7 +3,8 @@
 # are deterministic), adds the shipped recordings of real programs
 # (workloads/traces/), replays every one under every strategy on every
 # machine profile into bench.db (cases already stored for this commit
-# are reused), and prints one line per case.
+# are reused), prints one line per case, draws the plots and writes the
+# report.
 set -e
 out=bench-out
 db=${KMBENCH_DB:-bench.db}
@@ -31,4 +32,7 @@ for t in workloads/traces/*.kmt.zst; do
 	traces="$traces,$t"
 done
 ./kmbench matrix --db "$db" --jobs 2 --traces "$traces"
-echo "bench: results in $db (kmbench history --db $db --list)" >&2
+./kmbench plot --db "$db" --out "$out/plots"
+./kmbench report --db "$db" --plots "$out/plots" >"$out/report.txt"
+echo "bench: results in $db, plots in $out/plots, report in" \
+    "$out/report.txt" >&2

@@ -1,0 +1,470 @@
+/*
+ * cmd_plot.c: kmbench plot [--db FILE] [--out DIR] [--format LIST]:
+ * exports the store's figures as TSV files under DIR/data (export.c)
+ * and draws each figure with its gnuplot script from plots/ as PNG,
+ * SVG and 72-column text (docs/plots.md says what each shows).  A
+ * figure whose data the store lacks is skipped with a note.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../db/store.h"
+#include "cmd_plot.h"
+#include "commands.h"
+#include "export.h"
+
+/* The machine the single-machine figures show. */
+#define PLOT_MACHINE	"i386-64M"
+
+struct plotopt {
+	const char	*po_out;
+	char		 po_data[PATH_MAX];
+	const char	*po_dir;		/* the scripts */
+	int		 po_fmt[3];		/* png, svg, txt */
+	int		 po_drawn;
+	int		 po_skipped;
+};
+
+static const char *const fmtnames[3] = { "png", "svg", "txt" };
+
+const char *
+plots_dir(void)
+{
+	static char dir[PATH_MAX];
+	const char *env = getenv("KMBENCH_PLOTS");
+	ssize_t n;
+	char *slash;
+
+	if (env != NULL && *env != '\0')
+		return env;
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 16);
+	if (n > 0) {
+		dir[n] = '\0';
+		if ((slash = strrchr(dir, '/')) != NULL) {
+			strcpy(slash + 1, "plots");
+			if (access(dir, R_OK) == 0)
+				return dir;
+		}
+	}
+	return "plots";
+}
+
+static int
+mkdirs(const char *path)
+{
+	char buf[PATH_MAX], *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* 1 when an executable NAME is on $PATH. */
+static int
+onpath(const char *name)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char buf[PATH_MAX];
+
+	if (path == NULL)
+		path = "/usr/bin:/bin";
+	for (p = path; ; p = e + 1) {
+		e = strchr(p, ':');
+		if (e == NULL)
+			e = p + strlen(p);
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)(e - p),
+		    e == p ? "." : p, name);
+		if (e == p)
+			snprintf(buf, sizeof(buf), "./%s", name);
+		if (access(buf, X_OK) == 0)
+			return 1;
+		if (*e == '\0')
+			return 0;
+	}
+}
+
+/* NAME="VALUE" for gnuplot -e, with \ and " escaped. */
+static void
+gpdef(char *buf, size_t len, const char *name, const char *value)
+{
+	size_t n;
+
+	n = (size_t)snprintf(buf, len, "%s=\"", name);
+	for (; *value != '\0' && n + 4 < len; value++) {
+		if (*value == '"' || *value == '\\')
+			buf[n++] = '\\';
+		buf[n++] = *value;
+	}
+	if (n + 2 > len)
+		n = len - 2;
+	buf[n++] = '"';
+	buf[n] = '\0';
+}
+
+/* The first line of gnuplot's complaint in F: the one naming a line
+ * of a script, else the first that is not blank. */
+static void
+firsterr(FILE *f, char *msg, size_t len)
+{
+	char line[1024];
+	int got = 0;
+
+	*msg = '\0';
+	rewind(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '"' && strstr(line, " line ") != NULL) {
+			snprintf(msg, len, "%s", line);
+			return;
+		}
+		if (!got && line[strspn(line, " \t^")] != '\0') {
+			snprintf(msg, len, "%s", line + strspn(line, " \t"));
+			got = 1;
+		}
+	}
+	if (!got)
+		snprintf(msg, len, "no message");
+}
+
+/* Run gnuplot on SCRIPT with the definitions DEFS[0..N-1].  0 or -1. */
+static int
+gnuplot(const char *script, char **defs, int n)
+{
+	char *argv[2 * 16 + 3], msg[1024];
+	int i, k = 0, status, fd;
+	FILE *errf;
+	pid_t pid;
+
+	argv[k++] = "gnuplot";
+	for (i = 0; i < n && i < 16; i++) {
+		argv[k++] = "-e";
+		argv[k++] = defs[i];
+	}
+	argv[k++] = (char *)script;
+	argv[k] = NULL;
+	if ((errf = tmpfile()) == NULL) {
+		fprintf(stderr, "kmbench plot: temporary file: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "kmbench plot: fork: %s\n", strerror(errno));
+		fclose(errf);
+		return -1;
+	}
+	if (pid == 0) {
+		fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+		}
+		dup2(fileno(errf), 2);
+		execvp("gnuplot", argv);
+		fprintf(stderr, "cannot run gnuplot: %s\n", strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			fprintf(stderr, "kmbench plot: waitpid: %s\n",
+			    strerror(errno));
+			fclose(errf);
+			return -1;
+		}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		fclose(errf);
+		return 0;
+	}
+	firsterr(errf, msg, sizeof(msg));
+	fclose(errf);
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "kmbench plot: gnuplot %s: killed by signal "
+		    "%d\n", script, WTERMSIG(status));
+	else
+		fprintf(stderr, "kmbench plot: gnuplot %s failed: %s\n",
+		    script, msg);
+	return -1;
+}
+
+/*
+ * Tidy a text plot: gnuplot's dumb terminal starts each page with a
+ * form feed and pads every line with blanks; drop both, and the blank
+ * lines at the end.  0 or -1.
+ */
+static int
+tidytext(const char *path)
+{
+	char *buf = NULL, *p, *q, *line;
+	size_t cap = 0, len, keep;
+	FILE *f;
+	int rc = 0, wrote;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	len = 0;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			if ((p = realloc(buf, cap)) == NULL) {
+				free(buf);
+				fclose(f);
+				return -1;
+			}
+			buf = p;
+		}
+		keep = fread(buf + len, 1, 4096, f);
+		len += keep;
+		if (keep == 0)
+			break;
+	}
+	fclose(f);
+	buf[len] = '\0';
+	if ((f = fopen(path, "w")) == NULL) {
+		free(buf);
+		return -1;
+	}
+	/* Write each line without trailing blanks, holding back blank
+	 * lines until something follows them. */
+	keep = 0;
+	wrote = 0;
+	for (line = buf; line != NULL && *line != '\0'; line = q) {
+		if ((q = strchr(line, '\n')) != NULL)
+			*q++ = '\0';
+		while (*line == '\f')
+			line++;
+		for (p = line + strlen(line); p > line &&
+		    (p[-1] == ' ' || p[-1] == '\r' || p[-1] == '\f'); p--)
+			;
+		*p = '\0';
+		if (*line == '\0') {
+			keep += wrote;
+			continue;
+		}
+		wrote = 1;
+		for (; keep > 0; keep--)
+			fputc('\n', f);
+		fprintf(f, "%s\n", line);
+	}
+	if (ferror(f))
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	free(buf);
+	return rc;
+}
+
+/*
+ * One figure: RC is its export's result (WHY its note), SCRIPT its
+ * script in plots/, NAME the file name of its outputs, VARS its own
+ * definitions (name, value, ..., NULL).  0, or -1 when gnuplot failed.
+ */
+static int
+figure(struct plotopt *po, int rc, const char *why, const char *script,
+    const char *name, const char *const *vars)
+{
+	char defs[16][PATH_MAX + 64], *dp[16], spath[PATH_MAX],
+	    out[PATH_MAX];
+	int f, n, i;
+
+	if (rc == 0) {
+		fprintf(stderr, "kmbench plot: skipping %s: %s\n", name, why);
+		po->po_skipped++;
+		return 0;
+	}
+	snprintf(spath, sizeof(spath), "%s/%s", po->po_dir, script);
+	for (f = 0; f < 3; f++) {
+		if (!po->po_fmt[f])
+			continue;
+		n = 0;
+		snprintf(out, sizeof(out), "%s/%s.%s", po->po_out, name,
+		    fmtnames[f]);
+		gpdef(defs[n++], sizeof(defs[0]), "fmt", fmtnames[f]);
+		gpdef(defs[n++], sizeof(defs[0]), "out", out);
+		gpdef(defs[n++], sizeof(defs[0]), "data", po->po_data);
+		gpdef(defs[n++], sizeof(defs[0]), "plotdir", po->po_dir);
+		for (i = 0; vars != NULL && vars[i] != NULL &&
+		    vars[i + 1] != NULL && n < 16; i += 2)
+			gpdef(defs[n++], sizeof(defs[0]), vars[i],
+			    vars[i + 1]);
+		for (i = 0; i < n; i++)
+			dp[i] = defs[i];
+		if (gnuplot(spath, dp, n) != 0)
+			return -1;
+		if (f == 2 && tidytext(out) != 0) {
+			fprintf(stderr, "kmbench plot: %s: %s\n", out,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	po->po_drawn++;
+	return 0;
+}
+
+static int
+parsefmt(struct plotopt *po, const char *list)
+{
+	char buf[256], *tok, *save;
+	int f, ok;
+
+	memset(po->po_fmt, 0, sizeof(po->po_fmt));
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		for (ok = 0, f = 0; f < 3; f++)
+			if (strcmp(tok, fmtnames[f]) == 0)
+				po->po_fmt[f] = ok = 1;
+		if (!ok) {
+			fprintf(stderr, "kmbench plot: unknown format '%s' "
+			    "(png, svg or txt)\n", tok);
+			return -1;
+		}
+	}
+	if (!po->po_fmt[0] && !po->po_fmt[1] && !po->po_fmt[2]) {
+		fprintf(stderr, "kmbench plot: no format given\n");
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_plot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const maps_wl[] = { "pr14721", "under-attack" };
+	static const char *const maps_map[] = { "kmem_map", "kernel_map" };
+	static const char *const lat_ops[] = { "malloc", "fdexpand" };
+	const char *db = "bench.db", *fmt = "png,svg,txt";
+	char err[1024], why[1024], name[256], tfile[PATH_MAX];
+	struct plotopt po;
+	struct store st;
+	struct stat sb;
+	sqlite3 *h;
+	size_t i, j;
+	int c, rc, bad = 0;
+
+	memset(&po, 0, sizeof(po));
+	po.po_out = "bench-out/plots";
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'o': po.po_out = optarg; break;
+		case 'f': fmt = optarg; break;
+		default:
+			bad_option("plot", argv, optind);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "kmbench plot: unexpected argument '%s'\n",
+		    argv[optind]);
+		return 2;
+	}
+	if (parsefmt(&po, fmt) != 0)
+		return 2;
+	po.po_dir = plots_dir();
+	snprintf(tfile, sizeof(tfile), "%s/common.gp", po.po_dir);
+	if (access(tfile, R_OK) != 0) {
+		fprintf(stderr, "kmbench plot: no gnuplot scripts in %s (set "
+		    "KMBENCH_PLOTS to the plots directory)\n", po.po_dir);
+		return 1;
+	}
+	if (!onpath("gnuplot")) {
+		fprintf(stderr, "kmbench plot: gnuplot is not installed (or "
+		    "not on PATH); install it (apt-get install gnuplot-nox)\n");
+		return 1;
+	}
+	if (stat(db, &sb) != 0) {
+		fprintf(stderr, "kmbench plot: %s: %s\n", db, strerror(errno));
+		return 2;
+	}
+	if (store_open(&st, db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kmbench plot: %s\n", err);
+		return 2;
+	}
+	h = st.st_db;
+	snprintf(po.po_data, sizeof(po.po_data), "%s/data", po.po_out);
+	if (mkdirs(po.po_data) != 0) {
+		fprintf(stderr, "kmbench plot: %s: %s\n", po.po_data,
+		    strerror(errno));
+		store_close(&st);
+		return 1;
+	}
+
+#define FIG(call, script, nm, ...) do {					\
+	const char *const v_[] = { __VA_ARGS__, NULL };			\
+	*why = '\0';							\
+	if ((rc = (call)) < 0) {					\
+		fprintf(stderr, "kmbench plot: %s: %s\n", nm, why);	\
+		goto fail;						\
+	}								\
+	if (figure(&po, rc, why, script, nm, v_) != 0)			\
+		bad++;							\
+} while (0)
+
+	FIG(export_grid(h, po.po_data, "pr14721", why, sizeof(why)),
+	    "outcome.gp", "01-outcome-pr14721", "wl", "pr14721");
+	FIG(export_maxfds(h, po.po_data, "pr14721", why, sizeof(why)),
+	    "maxfds.gp", "02-maxfds-pr14721", "wl", "pr14721");
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++) {
+			snprintf(name, sizeof(name), "03-maps-%s-%s",
+			    maps_wl[i], maps_map[j]);
+			FIG(export_maps(h, po.po_data, maps_wl[i],
+			    PLOT_MACHINE, maps_map[j], why, sizeof(why)),
+			    "maps.gp", name, "wl", maps_wl[i], "map",
+			    maps_map[j], "machine", PLOT_MACHINE);
+		}
+	FIG(export_latpct(h, po.po_data, why, sizeof(why)),
+	    "latency-pct.gp", "04-latency-pct", "wl", "");
+	for (i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "04-latency-cdf-%s", lat_ops[i]);
+		FIG(export_latcdf(h, po.po_data, lat_ops[i], why,
+		    sizeof(why)), "latency-cdf.gp", name, "op", lat_ops[i]);
+	}
+	FIG(export_frag(h, po.po_data, "under-attack", PLOT_MACHINE,
+	    "kmem_map", why, sizeof(why)), "frag.gp",
+	    "05-frag-under-attack-kmem_map", "wl", "under-attack", "map",
+	    "kmem_map", "machine", PLOT_MACHINE);
+	FIG(export_history(h, po.po_data, "kmem_map.peak_pages", "pr14721",
+	    PLOT_MACHINE, why, sizeof(why)), "history.gp",
+	    "06-history-kmem_map-peak", "metric", "kmem_map.peak_pages",
+	    "wl", "pr14721", "machine", PLOT_MACHINE);
+#undef FIG
+
+	store_close(&st);
+	fprintf(stderr, "kmbench plot: %d figures in %s (%d skipped)\n",
+	    po.po_drawn, po.po_out, po.po_skipped);
+	return bad ? 1 : 0;
+fail:
+	store_close(&st);
+	return 1;
+}

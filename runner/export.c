@@ -1,0 +1,749 @@
+/*
+ * export.c: the store's figures as TSV files for the gnuplot scripts
+ * of plots/ (kmbench plot), and the queries kmbench report shares with
+ * it (see export.h).  Files are tab-separated, one header comment
+ * line; NaN marks a value the store does not hold.
+ */
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "hist.h"
+
+const char *const exp_strategies[EXP_NSTRAT] = {
+	"panic-only", "canfail", "nointr", "fdlimit"
+};
+
+/* A trace replaying workload ?N: its file name up to the first dot. */
+#define WLMATCH(n)	"(c.trace = ?" #n " OR c.trace LIKE ?" #n " || '.%' " \
+			"OR c.trace LIKE '%/' || ?" #n " || '.%' " \
+			"OR c.trace LIKE '%/' || ?" #n ")"
+
+#define EXP_MAXCOMMITS	512
+
+static void
+why_set(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+}
+
+static int
+sqlfail(sqlite3 *db, sqlite3_stmt *s, char *why, size_t whylen)
+{
+
+	why_set(why, whylen, "store: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(s);
+	return -1;
+}
+
+static FILE *
+xopen(const char *dir, const char *name, char *path, size_t pathlen,
+    char *why, size_t whylen)
+{
+	FILE *f;
+
+	snprintf(path, pathlen, "%s/%s", dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		why_set(why, whylen, "%s: %s", path, strerror(errno));
+	return f;
+}
+
+static int
+xclose(FILE *f, const char *path, char *why, size_t whylen)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) != 0 || bad) {
+		why_set(why, whylen, "%s: write error", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* A value, or NaN for gnuplot. */
+static void
+putval(FILE *f, const char *sep, double v)
+{
+
+	if (isnan(v))
+		fprintf(f, "%sNaN", sep);
+	else
+		fprintf(f, "%s%.10g", sep, v);
+}
+
+/* The value of setting KEY ("physmem") in SETTINGS ("k=v;..."), with
+ * its K, M or G suffix applied; 0 when absent. */
+static uint64_t
+setting(const char *settings, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p = settings;
+	uint64_t v;
+	char *end;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, n) == 0 && p[n] == '=') {
+			v = strtoull(p + n + 1, &end, 0);
+			switch (*end) {
+			case 'K': case 'k': v <<= 10; break;
+			case 'M': case 'm': v <<= 20; break;
+			case 'G': case 'g': v <<= 30; break;
+			}
+			return v;
+		}
+		if ((p = strchr(p, ';')) != NULL)
+			p++;
+	}
+	return 0;
+}
+
+static int
+machcmp(const void *a, const void *b)
+{
+	const struct exp_machine *x = a, *y = b;
+
+	if (x->em_physmem_mib != y->em_physmem_mib)
+		return x->em_physmem_mib < y->em_physmem_mib ? -1 : 1;
+	return strcmp(x->em_name, y->em_name);
+}
+
+int
+exp_machines(sqlite3 *db, const char *workload, struct exp_machine *m,
+    int max, char *why, size_t whylen)
+{
+	sqlite3_stmt *s;
+	int n = 0, rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT c.machine, min(c.settings) FROM "
+	    "\"case\" c WHERE " WLMATCH(1) " GROUP BY c.machine", -1, &s,
+	    NULL) != SQLITE_OK)
+		return sqlfail(db, NULL, why, whylen);
+	sqlite3_bind_text(s, 1, workload, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < max) {
+		snprintf(m[n].em_name, sizeof(m[n].em_name), "%s",
+		    (const char *)sqlite3_column_text(s, 0));
+		m[n].em_physmem_mib = setting((const char *)
+		    sqlite3_column_text(s, 1), "physmem") >> 20;
+		n++;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlfail(db, s, why, whylen);
+	sqlite3_finalize(s);
+	qsort(m, (size_t)n, sizeof(*m), machcmp);
+	return n;
+}
+
+int
+exp_case(sqlite3 *db, const char *strategy, const char *machine,
+    const char *workload, int64_t *id, char *why, size_t whylen)
+{
+	sqlite3_stmt *s;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT max(c.id) FROM \"case\" c WHERE "
+	    "c.strategy = ?1 AND c.machine = ?2 AND " WLMATCH(3), -1, &s,
+	    NULL) != SQLITE_OK)
+		return sqlfail(db, NULL, why, whylen);
+	sqlite3_bind_text(s, 1, strategy, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, machine, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, workload, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		return sqlfail(db, s, why, whylen);
+	if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*id = sqlite3_column_int64(s, 0);
+		found = 1;
+	}
+	sqlite3_finalize(s);
+	return found;
+}
+
+int
+exp_result(sqlite3 *db, int64_t id, const char *name, double *v)
+{
+	sqlite3_stmt *s;
+	int rc, found = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM result WHERE "
+	    "case_id = ?1 AND name = ?2", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_double(s, 0);
+		found = 1;
+	} else if (rc != SQLITE_DONE)
+		found = -1;
+	sqlite3_finalize(s);
+	return found;
+}
+
+const char *
+exp_outcome(sqlite3 *db, int64_t id)
+{
+	sqlite3_stmt *s;
+	const char *o = NULL;
+	double hung;
+
+	if (sqlite3_prepare_v2(db, "SELECT outcome FROM \"case\" WHERE "
+	    "id = ?1", -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		o = strcmp((const char *)sqlite3_column_text(s, 0),
+		    "survived") == 0 ? "survived" : "panic";
+	}
+	sqlite3_finalize(s);
+	if (o != NULL && strcmp(o, "survived") == 0 &&
+	    exp_result(db, id, "hung", &hung) == 1 && hung > 0)
+		o = "hung";
+	return o;
+}
+
+/* Merge the histograms of OP (every arena) of STRATEGY's latest cases
+ * into H.  1, 0 when there are none, -1. */
+static int
+lathist(sqlite3 *db, const char *strategy, const char *op, struct hist *h,
+    char *why, size_t whylen)
+{
+	sqlite3_stmt *s;
+	const unsigned char *b;
+	uint64_t cnt, mx;
+	unsigned bucket;
+	int rc, len, i, k, found = 0;
+
+	hist_init(h);
+	h->h_min = 0;
+	if (sqlite3_prepare_v2(db, "SELECT l.hist, l.max FROM latency l "
+	    "WHERE l.op = ?2 AND l.case_id IN (SELECT max(c.id) FROM "
+	    "\"case\" c WHERE c.strategy = ?1 GROUP BY c.machine, "
+	    "c.trace_sha256)", -1, &s, NULL) != SQLITE_OK)
+		return sqlfail(db, NULL, why, whylen);
+	sqlite3_bind_text(s, 1, strategy, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, op, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		b = sqlite3_column_blob(s, 0);
+		len = sqlite3_column_bytes(s, 0);
+		mx = (uint64_t)sqlite3_column_int64(s, 1);
+		for (i = 0; b != NULL && i + 10 <= len; i += 10) {
+			bucket = (unsigned)b[i] | (unsigned)b[i + 1] << 8;
+			for (cnt = 0, k = 7; k >= 0; k--)
+				cnt = cnt << 8 | b[i + 2 + k];
+			if (bucket >= HIST_NBUCKETS)
+				continue;
+			h->h_bucket[bucket] += cnt;
+			h->h_count += cnt;
+		}
+		if (mx > h->h_max)
+			h->h_max = mx;
+	}
+	if (rc != SQLITE_DONE)
+		return sqlfail(db, s, why, whylen);
+	sqlite3_finalize(s);
+	found = h->h_count > 0;
+	if (!found)
+		why_set(why, whylen, "no %s latency for %s", op, strategy);
+	return found;
+}
+
+int
+exp_latency(sqlite3 *db, const char *strategy, const char *op,
+    uint64_t q[4], char *why, size_t whylen)
+{
+	struct hist *h;
+	int rc;
+
+	if ((h = malloc(sizeof(*h))) == NULL) {
+		why_set(why, whylen, "out of memory");
+		return -1;
+	}
+	if ((rc = lathist(db, strategy, op, h, why, whylen)) == 1) {
+		q[0] = hist_quantile(h, 0.5);
+		q[1] = hist_quantile(h, 0.99);
+		q[2] = hist_quantile(h, 0.999);
+		q[3] = h->h_max;
+	}
+	free(h);
+	return rc;
+}
+
+int
+export_maps(sqlite3 *db, const char *dir, const char *workload,
+    const char *machine, const char *map, char *why, size_t whylen)
+{
+	char path[1024], name[256], mpath[1024], key[96];
+	const char *outcome, *mwhy;
+	sqlite3_stmt *s;
+	FILE *f, *mf;
+	double peak, head, ceiling = NAN, top = 0;
+	int64_t id;
+	int i, rc, any = 0, marks = 0, have;
+
+	snprintf(name, sizeof(name), "maps-%s-%s-marks.tsv", workload, map);
+	if ((mf = xopen(dir, name, mpath, sizeof(mpath), why, whylen)) == NULL)
+		return -1;
+	fprintf(mf, "# strategy(1-4)\tevent\tfootprint_pages\tlabel\n");
+	for (i = 0; i < EXP_NSTRAT; i++) {
+		snprintf(name, sizeof(name), "maps-%s-%s-%s.tsv", workload,
+		    map, exp_strategies[i]);
+		if ((f = xopen(dir, name, path, sizeof(path), why,
+		    whylen)) == NULL)
+			goto fail;
+		fprintf(f, "# %s %s on %s, %s: event\tfootprint_pages\n",
+		    exp_strategies[i], workload, machine, map);
+		have = 0;
+		rc = exp_case(db, exp_strategies[i], machine, workload, &id,
+		    why, whylen);
+		if (rc < 0)
+			goto failf;
+		if (rc == 0)
+			goto none;
+		outcome = exp_outcome(db, id);
+		mwhy = outcome == NULL ? "" : strcmp(outcome, "panic") == 0 ?
+		    "panic" : strcmp(outcome, "hung") == 0 ? "sleep" : "";
+		snprintf(key, sizeof(key), "%s.peak_pages", map);
+		if (exp_result(db, id, key, &peak) == 1) {
+			snprintf(key, sizeof(key), "%s.min_headroom_pages",
+			    map);
+			if (exp_result(db, id, key, &head) == 1 &&
+			    isnan(ceiling))
+				ceiling = peak + head;
+		}
+		if (sqlite3_prepare_v2(db, "SELECT event, footprint, why FROM "
+		    "series WHERE case_id = ?1 AND map = ?2 ORDER BY seq", -1,
+		    &s, NULL) != SQLITE_OK) {
+			sqlfail(db, NULL, why, whylen);
+			goto failf;
+		}
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, map, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			fprintf(f, "%lld\t%lld\n",
+			    (long long)sqlite3_column_int64(s, 0),
+			    (long long)sqlite3_column_int64(s, 1));
+			if (sqlite3_column_double(s, 1) > top)
+				top = sqlite3_column_double(s, 1);
+			have = any = 1;
+			if (*mwhy != '\0' && strcmp((const char *)
+			    sqlite3_column_text(s, 2), mwhy) == 0) {
+				fprintf(mf, "%d\t%lld\t%lld\t%s\n", i + 1,
+				    (long long)sqlite3_column_int64(s, 0),
+				    (long long)sqlite3_column_int64(s, 1),
+				    outcome);
+				mwhy = "";
+				marks++;
+			}
+		}
+		if (rc != SQLITE_DONE) {
+			sqlfail(db, s, why, whylen);
+			goto failf;
+		}
+		sqlite3_finalize(s);
+none:
+		if (!have)
+			fprintf(f, "NaN\tNaN\n");
+		if (xclose(f, path, why, whylen) != 0)
+			goto fail;
+	}
+	if (marks == 0)
+		fprintf(mf, "1\tNaN\tNaN\t-\n");
+	if (xclose(mf, mpath, why, whylen) != 0)
+		return -1;
+	snprintf(name, sizeof(name), "maps-%s-%s-ceiling.tsv", workload, map);
+	if ((f = xopen(dir, name, path, sizeof(path), why, whylen)) == NULL)
+		return -1;
+	fprintf(f, "# %s size (pages) on %s\tmost pages held\tmarks\n",
+	    map, machine);
+	/* -1: unknown, which the script understands. */
+	fprintf(f, "%.10g\t%.10g\t%d\n", isnan(ceiling) ? -1 : ceiling,
+	    top, marks);
+	if (xclose(f, path, why, whylen) != 0)
+		return -1;
+	if (!any)
+		why_set(why, whylen, "no %s series of %s on %s in the store",
+		    map, workload, machine);
+	return any;
+failf:
+	fclose(f);
+fail:
+	fclose(mf);
+	return -1;
+}
+
+int
+export_grid(sqlite3 *db, const char *dir, const char *workload, char *why,
+    size_t whylen)
+{
+	struct exp_machine m[EXP_MAXMACH];
+	char path[1024], name[256];
+	const char *o;
+	double fds;
+	int64_t id;
+	int n, i, j, rc, code, any = 0;
+	FILE *f;
+
+	if ((n = exp_machines(db, workload, m, EXP_MAXMACH, why,
+	    whylen)) < 0)
+		return -1;
+	if (n == 0) {
+		why_set(why, whylen, "no %s cases in the store", workload);
+		return 0;
+	}
+	snprintf(name, sizeof(name), "grid-%s.tsv", workload);
+	if ((f = xopen(dir, name, path, sizeof(path), why, whylen)) == NULL)
+		return -1;
+	fprintf(f, "# x\ty\tmachine\tstrategy\toutcome(0 survived, 1 panic, "
+	    "2 hung, 3 none)\toutcome\tmax_fds\tmachine_short\n");
+	for (i = 0; i < EXP_NSTRAT; i++) {
+		for (j = 0; j < n; j++) {
+			rc = exp_case(db, exp_strategies[i], m[j].em_name,
+			    workload, &id, why, whylen);
+			if (rc < 0) {
+				fclose(f);
+				return -1;
+			}
+			o = rc == 1 ? exp_outcome(db, id) : NULL;
+			code = o == NULL ? 3 : strcmp(o, "survived") == 0 ? 0 :
+			    strcmp(o, "panic") == 0 ? 1 : 2;
+			if (o == NULL || exp_result(db, id, "max_fds",
+			    &fds) != 1)
+				fds = NAN;
+			fprintf(f, "%d\t%d\t%llu MiB\t%s\t%d\t%s", j, i,
+			    (unsigned long long)m[j].em_physmem_mib,
+			    exp_strategies[i], code,
+			    o == NULL ? "-" : code == 1 ? "PANIC" : o);
+			putval(f, "\t", fds);
+			fprintf(f, "\t%lluM\n", (unsigned long long)
+			    m[j].em_physmem_mib);
+			any |= o != NULL;
+		}
+	}
+	if (xclose(f, path, why, whylen) != 0)
+		return -1;
+	if (!any)
+		why_set(why, whylen, "no %s cases of the four strategies",
+		    workload);
+	return any;
+}
+
+int
+export_maxfds(sqlite3 *db, const char *dir, const char *workload,
+    char *why, size_t whylen)
+{
+	struct exp_machine m[EXP_MAXMACH];
+	char path[1024], name[256];
+	double fds[EXP_NSTRAT], panic[EXP_NSTRAT];
+	const char *o;
+	int64_t id;
+	int n, i, j, rc, any = 0;
+	FILE *f;
+
+	if ((n = exp_machines(db, workload, m, EXP_MAXMACH, why,
+	    whylen)) < 0)
+		return -1;
+	if (n == 0) {
+		why_set(why, whylen, "no %s cases in the store", workload);
+		return 0;
+	}
+	snprintf(name, sizeof(name), "maxfds-%s.tsv", workload);
+	if ((f = xopen(dir, name, path, sizeof(path), why, whylen)) == NULL)
+		return -1;
+	fprintf(f, "# physmem_mib");
+	for (i = 0; i < EXP_NSTRAT; i++)
+		fprintf(f, "\t%s", exp_strategies[i]);
+	for (i = 0; i < EXP_NSTRAT; i++)
+		fprintf(f, "\t%s_failed", exp_strategies[i]);
+	fprintf(f, "\n");
+	for (j = 0; j < n; j++) {
+		for (i = 0; i < EXP_NSTRAT; i++) {
+			fds[i] = panic[i] = NAN;
+			rc = exp_case(db, exp_strategies[i], m[j].em_name,
+			    workload, &id, why, whylen);
+			if (rc < 0) {
+				fclose(f);
+				return -1;
+			}
+			if (rc == 0 || exp_result(db, id, "max_fds",
+			    &fds[i]) != 1)
+				continue;
+			any = 1;
+			/* The same value again where the system failed. */
+			if ((o = exp_outcome(db, id)) != NULL &&
+			    strcmp(o, "survived") != 0)
+				panic[i] = fds[i];
+		}
+		fprintf(f, "%llu", (unsigned long long)m[j].em_physmem_mib);
+		for (i = 0; i < EXP_NSTRAT; i++)
+			putval(f, "\t", fds[i]);
+		for (i = 0; i < EXP_NSTRAT; i++)
+			putval(f, "\t", panic[i]);
+		fprintf(f, "\n");
+	}
+	if (xclose(f, path, why, whylen) != 0)
+		return -1;
+	if (!any)
+		why_set(why, whylen, "no max_fds of %s in the store",
+		    workload);
+	return any;
+}
+
+static const char *const latops[] = { "malloc", "fdexpand" };
+static const char *const latq[] = { "p50", "p99", "p99.9", "max" };
+
+int
+export_latpct(sqlite3 *db, const char *dir, char *why, size_t whylen)
+{
+	uint64_t q[EXP_NSTRAT][4];
+	int have[EXP_NSTRAT];
+	char path[1024];
+	size_t o;
+	int i, k, rc, any = 0;
+	FILE *f;
+
+	if ((f = xopen(dir, "latency-pct.tsv", path, sizeof(path), why,
+	    whylen)) == NULL)
+		return -1;
+	fprintf(f, "# op and percentile");
+	for (i = 0; i < EXP_NSTRAT; i++)
+		fprintf(f, "\t%s (ns)", exp_strategies[i]);
+	fprintf(f, "\n");
+	for (o = 0; o < sizeof(latops) / sizeof(latops[0]); o++) {
+		for (i = 0; i < EXP_NSTRAT; i++) {
+			rc = exp_latency(db, exp_strategies[i], latops[o],
+			    q[i], why, whylen);
+			if (rc < 0) {
+				fclose(f);
+				return -1;
+			}
+			have[i] = rc;
+			any |= rc;
+		}
+		for (k = 0; k < 4; k++) {
+			fprintf(f, "%s %s", latops[o], latq[k]);
+			for (i = 0; i < EXP_NSTRAT; i++)
+				putval(f, "\t", have[i] ? (double)q[i][k] :
+				    NAN);
+			fprintf(f, "\n");
+		}
+	}
+	if (xclose(f, path, why, whylen) != 0)
+		return -1;
+	if (!any)
+		why_set(why, whylen, "no malloc or fdexpand latency in the "
+		    "store");
+	return any;
+}
+
+int
+export_latcdf(sqlite3 *db, const char *dir, const char *op, char *why,
+    size_t whylen)
+{
+	char path[1024], name[256];
+	struct hist *h;
+	uint64_t cum;
+	unsigned b;
+	int i, rc, any = 0, started;
+	FILE *f;
+
+	if ((h = malloc(sizeof(*h))) == NULL) {
+		why_set(why, whylen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < EXP_NSTRAT; i++) {
+		snprintf(name, sizeof(name), "latency-cdf-%s-%s.tsv", op,
+		    exp_strategies[i]);
+		if ((f = xopen(dir, name, path, sizeof(path), why,
+		    whylen)) == NULL)
+			goto fail;
+		fprintf(f, "# %s %s: ns\tfraction of calls below\n",
+		    exp_strategies[i], op);
+		if ((rc = lathist(db, exp_strategies[i], op, h, why,
+		    whylen)) < 0) {
+			fclose(f);
+			goto fail;
+		}
+		if (rc == 0)
+			fprintf(f, "NaN\tNaN\n");
+		/* Bucket b holds [lowest(b), lowest(b + 1)). */
+		for (b = 0, cum = 0, started = 0; rc == 1 &&
+		    b < HIST_NBUCKETS; b++) {
+			if (h->h_bucket[b] == 0)
+				continue;
+			if (!started) {
+				fprintf(f, "%llu\t0\n", (unsigned long long)
+				    (hist_lowest(b) > 0 ? hist_lowest(b) : 1));
+				started = 1;
+			}
+			cum += h->h_bucket[b];
+			fprintf(f, "%llu\t%.8g\n", (unsigned long long)
+			    (b + 1 < HIST_NBUCKETS ? hist_lowest(b + 1) :
+			    h->h_max), (double)cum / (double)h->h_count);
+		}
+		any |= rc;
+		if (xclose(f, path, why, whylen) != 0)
+			goto fail;
+	}
+	free(h);
+	if (!any)
+		why_set(why, whylen, "no %s latency in the store", op);
+	return any;
+fail:
+	free(h);
+	return -1;
+}
+
+int
+export_frag(sqlite3 *db, const char *dir, const char *workload,
+    const char *machine, const char *map, char *why, size_t whylen)
+{
+	char path[1024], name[256];
+	sqlite3_stmt *s;
+	uint64_t pagesize;
+	int64_t id, fp, live, largest, freep;
+	int i, rc, have, any = 0;
+	FILE *f;
+
+	for (i = 0; i < EXP_NSTRAT; i++) {
+		snprintf(name, sizeof(name), "frag-%s-%s-%s.tsv", workload,
+		    map, exp_strategies[i]);
+		if ((f = xopen(dir, name, path, sizeof(path), why,
+		    whylen)) == NULL)
+			return -1;
+		fprintf(f, "# %s %s on %s, %s: event\texternal_fragmentation"
+		    "\tfootprint_bytes\tlive_bytes\n", exp_strategies[i],
+		    workload, machine, map);
+		have = 0;
+		rc = exp_case(db, exp_strategies[i], machine, workload, &id,
+		    why, whylen);
+		if (rc < 0)
+			goto failf;
+		if (rc == 0)
+			goto none;
+		if (sqlite3_prepare_v2(db, "SELECT s.event, s.footprint, "
+		    "s.live, s.largest, s.freepages, c.settings FROM series s "
+		    "JOIN \"case\" c ON c.id = s.case_id WHERE s.case_id = ?1 "
+		    "AND s.map = ?2 ORDER BY s.seq", -1, &s, NULL) !=
+		    SQLITE_OK) {
+			sqlfail(db, NULL, why, whylen);
+			goto failf;
+		}
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_text(s, 2, map, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			fp = sqlite3_column_int64(s, 1);
+			live = sqlite3_column_int64(s, 2);
+			largest = sqlite3_column_int64(s, 3);
+			freep = sqlite3_column_int64(s, 4);
+			pagesize = setting((const char *)
+			    sqlite3_column_text(s, 5), "pagesize");
+			if (pagesize == 0)
+				pagesize = 4096;
+			fprintf(f, "%lld", (long long)
+			    sqlite3_column_int64(s, 0));
+			putval(f, "\t", freep > 0 ? 1.0 - (double)largest /
+			    (double)freep : NAN);
+			fprintf(f, "\t%llu\t%lld\n", (unsigned long long)fp *
+			    pagesize, (long long)live);
+			have = any = 1;
+		}
+		if (rc != SQLITE_DONE) {
+			sqlfail(db, s, why, whylen);
+			goto failf;
+		}
+		sqlite3_finalize(s);
+none:
+		if (!have)
+			fprintf(f, "NaN\tNaN\tNaN\tNaN\n");
+		if (xclose(f, path, why, whylen) != 0)
+			return -1;
+	}
+	if (!any)
+		why_set(why, whylen, "no %s series of %s on %s in the store",
+		    map, workload, machine);
+	return any;
+failf:
+	fclose(f);
+	return -1;
+}
+
+int
+export_history(sqlite3 *db, const char *dir, const char *metric,
+    const char *workload, const char *machine, char *why, size_t whylen)
+{
+	static double v[EXP_MAXCOMMITS][EXP_NSTRAT];
+	static char commit[EXP_MAXCOMMITS][16];
+	char path[1024], prev[64] = "";
+	const char *cid, *st;
+	sqlite3_stmt *s;
+	int n = 0, i, k, rc;
+	FILE *f;
+
+	if (sqlite3_prepare_v2(db, "SELECT r.commit_id, max(r.dirty), "
+	    "c.strategy, avg(x.value), (SELECT min(r3.id) FROM run r3 WHERE "
+	    "r3.commit_id = r.commit_id) AS ord FROM \"case\" c JOIN run r "
+	    "ON r.id = c.run_id JOIN result x ON x.case_id = c.id AND "
+	    "x.name = ?1 WHERE c.machine = ?2 AND " WLMATCH(3) " GROUP BY "
+	    "r.commit_id, c.strategy ORDER BY ord, r.commit_id", -1, &s,
+	    NULL) != SQLITE_OK)
+		return sqlfail(db, NULL, why, whylen);
+	sqlite3_bind_text(s, 1, metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, machine, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, workload, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		cid = (const char *)sqlite3_column_text(s, 0);
+		st = (const char *)sqlite3_column_text(s, 2);
+		if (strcmp(cid, prev) != 0) {
+			if (n == EXP_MAXCOMMITS)
+				break;
+			snprintf(prev, sizeof(prev), "%s", cid);
+			snprintf(commit[n], sizeof(commit[n]), "%.10s%s", cid,
+			    sqlite3_column_int(s, 1) ? "+" : "");
+			for (k = 0; k < EXP_NSTRAT; k++)
+				v[n][k] = NAN;
+			n++;
+		}
+		for (k = 0; k < EXP_NSTRAT; k++)
+			if (strcmp(st, exp_strategies[k]) == 0)
+				v[n - 1][k] = sqlite3_column_double(s, 3);
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlfail(db, s, why, whylen);
+	sqlite3_finalize(s);
+	if (n == 0) {
+		why_set(why, whylen, "no %s of %s on %s in the store", metric,
+		    workload, machine);
+		return 0;
+	}
+	if ((f = xopen(dir, "history.tsv", path, sizeof(path), why,
+	    whylen)) == NULL)
+		return -1;
+	fprintf(f, "# %s of %s on %s, oldest commit first: index\tcommit",
+	    metric, workload, machine);
+	for (k = 0; k < EXP_NSTRAT; k++)
+		fprintf(f, "\t%s", exp_strategies[k]);
+	for (k = 0; k < EXP_NSTRAT; k++)
+		fprintf(f, "\t%s_regressed", exp_strategies[k]);
+	fprintf(f, "\n");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%d\t%s", i, commit[i]);
+		for (k = 0; k < EXP_NSTRAT; k++)
+			putval(f, "\t", v[i][k]);
+		/* Regressed: higher than at the previous commit. */
+		for (k = 0; k < EXP_NSTRAT; k++)
+			putval(f, "\t", i > 0 && !isnan(v[i - 1][k]) &&
+			    v[i][k] > v[i - 1][k] ? v[i][k] : NAN);
+		fprintf(f, "\n");
+	}
+	if (xclose(f, path, why, whylen) != 0)
+		return -1;
+	return 1;
+}
