@@ -34,5 +34,9 @@ done
 ./kmbench matrix --db "$db" --jobs 2 --traces "$traces"
 ./kmbench plot --db "$db" --out "$out/plots"
 ./kmbench report --db "$db" --plots "$out/plots" >"$out/report.txt"
+# The outcome grid, from the report, on the terminal.
+echo
+sed -n '/^Outcome of the/,/^Headline figures/p' "$out/report.txt" |
+    sed '$d'
 echo "bench: results in $db, plots in $out/plots, report in" \
     "$out/report.txt" >&2
