@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kcheck.h"
 #include "kern_malloc.h"
 #include "kern_synch.h"
 #include "machine.h"
@@ -231,6 +232,8 @@ kern_malloc(struct machine *m, unsigned long size, int type, int flags,
 	KP_END(m, KP_MALLOC, KA_KMEM, t);
 	if (error == 0)
 		KP_ALLOC(m, KA_KMEM, *vap, size, malloc_allocsize(m, size));
+	if (error == 0 && m->m_kcheck != NULL)
+		kcheck_alloc(m, *vap, malloc_allocsize(m, size), type);
 	return error;
 }
 
@@ -278,6 +281,8 @@ kern_free(struct machine *m, vaddr_t addr, int type)
 
 	KP_FREE(m, KA_KMEM, addr, (1UL << kup->ku_indx) > m->m_kmem.maxallocsave ?
 	    (uint64_t)kup->ku_count << m->m_pageshift : 1UL << kup->ku_indx);
+	if (m->m_kcheck != NULL)
+		kcheck_free(m, addr, type);
 	free1(m, addr, type);
 	KP_END(m, KP_FREE, KA_KMEM, t);
 }

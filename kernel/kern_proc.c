@@ -41,6 +41,7 @@ proc_release(struct machine *m, struct proc *p)
 		    (uint64_t)UPAGES << m->m_pageshift);
 		uvm_km_free(m, &m->m_kernel_map, p->p_uarea,
 		    (vsize_t)UPAGES << m->m_pageshift);
+		m->m_uareapages -= UPAGES;
 	}
 	p->p_vmspace = NULL;
 	p->p_cwdi = p->p_va = p->p_uarea = 0;
@@ -71,6 +72,7 @@ proc_create(struct machine *m, struct proc *parent, struct proc *p)
 		p->p_uarea = 0;
 		return error == ENOSPC ? ENOMEM : error;
 	}
+	m->m_uareapages += UPAGES;
 	KP_ALLOC(m, KA_KERNEL, p->p_uarea, (uint64_t)UPAGES << m->m_pageshift,
 	    (uint64_t)UPAGES << m->m_pageshift);
 	if ((error = pool_get(m, m->m_pools[POOL_PROC], PR_WAITOK,

@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 
 #include "../strategies/strategy.h"
+#include "kcheck.h"
 #include "machine.h"
 #include "subr_pool.h"
 #include "uvm_km.h"
@@ -79,15 +80,16 @@ static int
 machine_layout(struct machine *m, char *err, size_t errlen)
 {
 	const struct profile *pr = &m->m_prof;
-	uint32_t image, bufpages;
+	uint32_t image, bufpages, sub;
 	vaddr_t va;
 
 	/* The kernel image and what lies below it are taken for good. */
 	image = (uint32_t)(round_page(m, pr->pr_kerntext - pr->pr_kernbase +
 	    pr->pr_kernimage) >> m->m_pageshift);
+	m->m_boot_image = (uint32_t)(round_page(m, pr->pr_kernimage) >>
+	    m->m_pageshift);
 	if (vm_map_reserve(&m->m_kernel_map, m->m_kernbase, image) != 0 ||
-	    uvm_pagewire(m, (uint32_t)(round_page(m, pr->pr_kernimage) >>
-	    m->m_pageshift)) != 0) {
+	    uvm_pagewire(m, m->m_boot_image) != 0) {
 		snprintf(err, errlen, "%s: the kernel image does not fit",
 		    pr->pr_name);
 		return -1;
@@ -98,20 +100,28 @@ machine_layout(struct machine *m, char *err, size_t errlen)
 		    (unsigned long long)profile_nkmempages(pr));
 		return -1;
 	}
+	/*
+	 * Unwired reservations in kernel_map (kcheck.c): all of the image's
+	 * (its wired pages are counted apart), kmem_map's range, and the
+	 * buffers' and submaps' space.
+	 */
+	m->m_boot_unwired = image + m->m_kmem_map.vm_npages;
 	/* cpu_startup(): the buffers' space and the other submaps. */
-	if (vm_map_findspace(&m->m_kernel_map, (uint32_t)(round_page(m,
-	    profile_bufkva(pr) + pr->pr_submaps) >> m->m_pageshift),
-	    &va) != 0) {
+	sub = (uint32_t)(round_page(m, profile_bufkva(pr) + pr->pr_submaps) >>
+	    m->m_pageshift);
+	if (vm_map_findspace(&m->m_kernel_map, sub, &va) != 0) {
 		snprintf(err, errlen, "%s: buffers and submaps do not fit "
 		    "in kernel_map", pr->pr_name);
 		return -1;
 	}
+	m->m_boot_unwired += sub;
 	bufpages = (uint32_t)profile_bufpages(pr);
 	if (uvm_pagewire(m, bufpages) != 0) {
 		snprintf(err, errlen, "%s: no pages left for the buffer "
 		    "cache", pr->pr_name);
 		return -1;
 	}
+	m->m_boot_bufpages = bufpages;
 	return 0;
 }
 
@@ -200,6 +210,7 @@ machine_free(struct machine *m)
 		next = pp->pr_next;
 		pool_destroy(m, pp);
 	}
+	kcheck_fini(m);
 	kmemfini(m);
 	vm_map_destroy(&m->m_kernel_map);
 	free(m->m_pgowner);

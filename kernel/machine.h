@@ -20,6 +20,7 @@
 #include "kern_malloc.h"
 #include "kprobe.h"
 
+struct kcheck;
 struct pool;
 struct pool_page;
 struct proc;
@@ -60,6 +61,12 @@ struct machine {
 	uint32_t	 m_wired;
 	uint32_t	 m_peakwired;
 
+	/* Boot's layout, for machine_check() (kcheck.c). */
+	uint32_t	 m_boot_image;	/* wired pages of the image */
+	uint32_t	 m_boot_bufpages; /* wired pages of the buffers */
+	uint32_t	 m_boot_unwired; /* kernel_map pages not wired */
+	uint32_t	 m_uareapages;	/* kernel_map pages of u-areas */
+
 	struct kmem	 m_kmem;
 	int		 m_type_filedesc;	/* M_FILEDESC */
 	int		 m_type_amap;		/* M_UVMAMAP */
@@ -89,6 +96,9 @@ struct machine {
 	const struct kprobe_ops *m_kprobe;
 	void		*m_kprobe_arg;
 	int		 m_probe_lat;
+
+	/* Live malloc blocks, for machine_check(); NULL when off. */
+	struct kcheck	*m_kcheck;
 };
 
 /*

@@ -11,6 +11,7 @@
 
 #include "../db/sha256.h"
 #include "../db/store.h"
+#include "../kernel/kcheck.h"
 #include "../kernel/machine.h"
 #include "../strategies/strategy.h"
 #include "case.h"
@@ -150,6 +151,11 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 		snprintf(err, errlen, "machine %s: %s", cs->cs_prof.pr_name,
 		    msg);
 		return 2;
+	}
+	if (cs->cs_check && machine_check_enable(m) != 0) {
+		snprintf(err, errlen, "out of memory");
+		machine_free(m);
+		return 1;
 	}
 	if (cs->cs_probes)
 		probe_attach(&probe, m, cs->cs_latency, cs->cs_every);

@@ -28,6 +28,7 @@ struct case_spec {
 	int		 cs_probes;		/* fragmentation, exhaustion */
 	int		 cs_latency;		/* and latency */
 	uint64_t	 cs_every;		/* sample period, events */
+	int		 cs_check;		/* invariants after each event */
 };
 
 enum case_report { CR_NONE, CR_TEXT, CR_JSON, CR_BRIEF };

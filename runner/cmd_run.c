@@ -65,6 +65,7 @@ cmd_run(int argc, char **argv)
 		{ "rep", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "parse-only", no_argument, NULL, 'p' },
+		{ "check", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *sname = NULL, *mname = NULL, *db = NULL;
@@ -78,7 +79,7 @@ cmd_run(int argc, char **argv)
 	unsigned long long every = 10000, rep = 0;
 	size_t nsets = 0, i;
 	char err[1024], *end;
-	int c, probes = 1, latency = 1, parseonly = 0, rc;
+	int c, probes = 1, latency = 1, parseonly = 0, check = 0, rc;
 
 	optind = 1;
 	opterr = 0;
@@ -98,6 +99,7 @@ cmd_run(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case 'p': parseonly = 1; break;
+		case 'C': check = 1; break;
 		case 'j': how = CR_JSON; break;
 		case 'b': how = CR_BRIEF; break;
 		case 'P': probes = 0; break;
@@ -145,6 +147,7 @@ cmd_run(int argc, char **argv)
 	cs.cs_latency = latency;
 	cs.cs_every = every;
 	cs.cs_rep = (int)rep;
+	cs.cs_check = check;
 	for (i = 0; i < nsets; i++)
 		if (case_set(&cs, sets[i], err, sizeof(err)) != 0) {
 			fprintf(stderr, "kmbench run: %s\n", err);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../kernel/kern_descrip.h"
+#include "../kernel/kcheck.h"
 #include "../kernel/kern_malloc.h"
 #include "../kernel/machine.h"
 #include "../kernel/uvm_map.h"
@@ -684,6 +685,18 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 		woken = m->m_wakeups;
 		if (r->r_panicked)
 			break;
+		/* --check: every invariant after every event (kcheck.c). */
+		if (m->m_kcheck != NULL) {
+			char msg[512];
+
+			if (machine_check(m, msg, sizeof(msg)) != 0) {
+				snprintf(err, errlen, "%s:%" PRIu64 ": event %"
+				    PRIu64 ": invariant broken: %s", path,
+				    ev.ke_line, ev.ke_no, msg);
+				rc = 1;
+				break;
+			}
+		}
 		if (r->r_progress && (r->r_events & 0xfffff) == 0)
 			fprintf(stderr, "\r%s: %" PRIu64 " events", path,
 			    r->r_events);

@@ -168,3 +168,32 @@ Test(replay, parse_only)
 	free(err);
 	unlink(path);
 }
+
+/*
+ * --check verifies the invariants after every event: a trace that
+ * exercises descriptors, fork, amaps and kmallocs passes them all under
+ * every strategy (exit 0).
+ */
+Test(replay, check_every_event)
+{
+	static const char *const names[] = {
+		"panic-only", "canfail", "nointr", "fdlimit"
+	};
+	char path[256], args[512], *out, *err;
+	size_t i;
+
+	kmtest_write(path, sizeof(path), ".kmt", "kmtrace 1\n0 1 spawn\n"
+	    "1 1 open 3\n2 1 dup 3 70\n3 1 map h 300\n4 1 touch h\n"
+	    "5 1 fork 2\n6 2 touch h 20 4\n7 2 unmap h 5 10\n"
+	    "8 0 kmalloc x 9000 M_TEMP NOWAIT\n9 1 grow h 320\n10 2 exit\n"
+	    "11 0 kfree x\n12 1 close 70\n");
+	for (i = 0; i < 4; i++) {
+		snprintf(args, sizeof(args), "run --check --brief --strategy "
+		    "%s --machine i386-16M %s", names[i], path);
+		cr_expect_eq(kmtest_cmd(args, &out, &err), 0, "%s: %s",
+		    names[i], err);
+		free(out);
+		free(err);
+	}
+	unlink(path);
+}
