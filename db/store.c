@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../kernel/machine.h"
 #include "../kernel/profile.h"
@@ -67,6 +68,28 @@ pragma_int(struct store *st, const char *sql, int64_t *v, char *err,
 	return 0;
 }
 
+/*
+ * WAL mode.  Switching a file to it takes a lock that SQLite does not
+ * wait for, so while another process creates the store, retry until the
+ * busy timeout.
+ */
+static int
+set_wal(struct store *st, char *err, size_t errlen)
+{
+	int rc, waited;
+
+	for (waited = 0;; waited += 10) {
+		rc = sqlite3_exec(st->st_db, "PRAGMA journal_mode=WAL", NULL,
+		    NULL, NULL);
+		if (rc == SQLITE_OK)
+			return 0;
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
+		    waited >= BUSY_MS)
+			return store_fail(st, "setting WAL mode", err, errlen);
+		usleep(10000);
+	}
+}
+
 int
 store_open(struct store *st, const char *path, char *err, size_t errlen)
 {
@@ -82,11 +105,15 @@ store_open(struct store *st, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	sqlite3_busy_timeout(st->st_db, BUSY_MS);
+	/* One snapshot: another process may be creating the schema. */
+	if (exec(st, "BEGIN", "reading the header", err, errlen) != 0)
+		goto fail;
 	if (pragma_int(st, "PRAGMA user_version", &version, err, errlen) ||
 	    pragma_int(st, "PRAGMA application_id", &appid, err, errlen) ||
 	    pragma_int(st, "SELECT count(*) FROM sqlite_master", &ntables,
-	    err, errlen))
-		goto fail;
+	    err, errlen) ||
+	    exec(st, "COMMIT", "reading the header", err, errlen) != 0)
+		goto rollback;
 	if (appid != APPLICATION_ID && (appid != 0 || ntables != 0)) {
 		snprintf(err, errlen, "%s: not a kmbench store (another "
 		    "program's SQLite file)", path);
@@ -98,8 +125,7 @@ store_open(struct store *st, const char *path, char *err, size_t errlen)
 		    version, STORE_VERSION);
 		goto fail;
 	}
-	if (exec(st, "PRAGMA journal_mode=WAL", "setting WAL mode", err,
-	    errlen) != 0 ||
+	if (set_wal(st, err, errlen) != 0 ||
 	    exec(st, "PRAGMA synchronous=NORMAL", "setting synchronous", err,
 	    errlen) != 0 ||
 	    exec(st, "PRAGMA foreign_keys=ON", "setting foreign keys", err,

@@ -173,6 +173,8 @@ Test(store, concurrent_writers)
 			int rc = kmtest_cmd(i == 0 ? a1 : i == 1 ? a2 : a3,
 			    &o, &e);
 
+			if (rc != 0)
+				fprintf(stderr, "writer %d: %s", i, e);
 			_exit(rc);
 		}
 	}
