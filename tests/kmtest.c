@@ -2,6 +2,7 @@
  * kmtest.c: helpers shared by the tests (see kmtest.h).
  */
 #include <criterion/criterion.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "../kernel/profile.h"
 #include "../kernel/subr_pool.h"
 #include "../strategies/strategy.h"
+#include "../workloads/kmtrace.h"
 #include "kmtest.h"
 
 static const char *
@@ -146,6 +148,97 @@ kmcase_pool(struct kmcase *c, const char *name)
 	return NULL;
 }
 
+/* One event as "[TIME ]PID OP ARGS\n", as a trace writes it. */
+void
+kmtest_event_text(const struct kmt_event *ev, int withtime, char *buf,
+    size_t len)
+{
+	int n = 0;
+
+	if (withtime)
+		n = snprintf(buf, len, "%" PRIu64 " ", ev->ke_time);
+	n += snprintf(buf + n, len - (size_t)n, "%" PRIu32 " %s", ev->ke_pid,
+	    kmt_opname(ev->ke_op));
+	switch (ev->ke_op) {
+	case KMT_FORK:
+		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32,
+		    ev->ke_child);
+		break;
+	case KMT_LIMIT:
+		n += snprintf(buf + n, len - (size_t)n, " nofile %" PRIu64,
+		    ev->ke_n);
+		break;
+	case KMT_OPEN:
+	case KMT_CLOSE:
+		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32, ev->ke_fd);
+		break;
+	case KMT_DUP:
+		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32 " %" PRIu32,
+		    ev->ke_oldfd, ev->ke_fd);
+		break;
+	case KMT_MAP:
+	case KMT_GROW:
+		n += snprintf(buf + n, len - (size_t)n, " %s %" PRIu64,
+		    ev->ke_id, ev->ke_n);
+		break;
+	case KMT_TOUCH:
+	case KMT_UNMAP:
+		n += snprintf(buf + n, len - (size_t)n, " %s", ev->ke_id);
+		if (ev->ke_ranged)
+			n += snprintf(buf + n, len - (size_t)n, " %" PRIu64
+			    " %" PRIu64, ev->ke_off, ev->ke_npages);
+		break;
+	default:
+		break;
+	}
+	if (ev->ke_cloexec && (ev->ke_op == KMT_OPEN || ev->ke_op == KMT_DUP))
+		n += snprintf(buf + n, len - (size_t)n, " cloexec");
+	snprintf(buf + n, len - (size_t)n, "\n");
+}
+
+/* The events of trace PATH, one a line (malloc'ed). */
+/* Every event of the trace at PATH as text. */
+char *
+kmtest_trace_text(const char *path, int withtime)
+{
+	struct kmt_reader *r;
+	struct kmt_event ev;
+	char err[1024], line[256], *out;
+	size_t len = 0, cap = 4096, n;
+	int rc;
+
+	r = kmt_open(path, err, sizeof(err));
+	cr_assert(r != NULL, "%s", err);
+	out = malloc(cap);
+	cr_assert(out != NULL);
+	out[0] = '\0';
+	while ((rc = kmt_read(r, &ev, err, sizeof(err))) == 1) {
+		kmtest_event_text(&ev, withtime, line, sizeof(line));
+		n = strlen(line);
+		if (len + n + 1 > cap) {
+			cap *= 2;
+			out = realloc(out, cap);
+			cr_assert(out != NULL);
+		}
+		memcpy(out + len, line, n + 1);
+		len += n;
+	}
+	cr_assert_eq(rc, 0, "%s", err);
+	kmt_close(r);
+	return out;
+}
+
+/* The trace must replay without a malformed event. */
+/* The trace at PATH replays under panic-only on i386-64M. */
+void
+kmtest_replays(const char *path)
+{
+	struct kmcase c;
+
+	kmcase_runfile(&c, "panic-only", "i386-64M", NULL, path);
+	cr_assert_eq(c.rc, 0, "replay of %s: %s", path, c.err);
+	kmcase_free(&c);
+}
 static char *
 slurp(FILE *f)
 {

@@ -53,6 +53,16 @@ struct machine *kmtest_boot(const char *strategy, const char *machine,
  */
 int	kmtest_cmd(const char *args, char **out, char **err);
 
+struct kmt_event;
+
+/* EV as a trace line "[TIME ]PID OP ARGS\n" into BUF. */
+void	kmtest_event_text(const struct kmt_event *ev, int withtime,
+	    char *buf, size_t len);
+/* Every event of the trace at PATH as such lines (malloc'ed). */
+char	*kmtest_trace_text(const char *path, int withtime);
+/* Assert that the trace at PATH replays (panic-only, i386-64M). */
+void	kmtest_replays(const char *path);
+
 /* The directory of the test data (tests/data). */
 const char *kmtest_data(void);
 /* The top of the source tree. */

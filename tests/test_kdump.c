@@ -29,88 +29,6 @@
 
 TestSuite(kdump);
 
-/* One event as "[TIME ]PID OP ARGS\n". */
-static void
-fmt_event(const struct kmt_event *ev, int withtime, char *buf, size_t len)
-{
-	int n = 0;
-
-	if (withtime)
-		n = snprintf(buf, len, "%" PRIu64 " ", ev->ke_time);
-	n += snprintf(buf + n, len - (size_t)n, "%" PRIu32 " %s", ev->ke_pid,
-	    kmt_opname(ev->ke_op));
-	switch (ev->ke_op) {
-	case KMT_FORK:
-		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32,
-		    ev->ke_child);
-		break;
-	case KMT_OPEN:
-	case KMT_CLOSE:
-		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32, ev->ke_fd);
-		break;
-	case KMT_DUP:
-		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32 " %" PRIu32,
-		    ev->ke_oldfd, ev->ke_fd);
-		break;
-	case KMT_MAP:
-	case KMT_GROW:
-		n += snprintf(buf + n, len - (size_t)n, " %s %" PRIu64,
-		    ev->ke_id, ev->ke_n);
-		break;
-	case KMT_TOUCH:
-	case KMT_UNMAP:
-		n += snprintf(buf + n, len - (size_t)n, " %s", ev->ke_id);
-		if (ev->ke_ranged)
-			n += snprintf(buf + n, len - (size_t)n, " %" PRIu64
-			    " %" PRIu64, ev->ke_off, ev->ke_npages);
-		break;
-	default:
-		break;
-	}
-	if (ev->ke_cloexec && (ev->ke_op == KMT_OPEN || ev->ke_op == KMT_DUP))
-		n += snprintf(buf + n, len - (size_t)n, " cloexec");
-	snprintf(buf + n, len - (size_t)n, "\n");
-}
-
-static char *
-trace_text(const char *path, int withtime)
-{
-	struct kmt_reader *r;
-	struct kmt_event ev;
-	char err[ERRSZ], line[256], *out;
-	size_t len = 0, cap = 4096, n;
-	int rc;
-
-	r = kmt_open(path, err, sizeof(err));
-	cr_assert(r != NULL, "%s", err);
-	out = malloc(cap);
-	cr_assert(out != NULL);
-	out[0] = '\0';
-	while ((rc = kmt_read(r, &ev, err, sizeof(err))) == 1) {
-		fmt_event(&ev, withtime, line, sizeof(line));
-		n = strlen(line);
-		if (len + n + 1 > cap) {
-			cap *= 2;
-			out = realloc(out, cap);
-			cr_assert(out != NULL);
-		}
-		memcpy(out + len, line, n + 1);
-		len += n;
-	}
-	cr_assert_eq(rc, 0, "%s", err);
-	kmt_close(r);
-	return out;
-}
-
-static void
-replays(const char *path)
-{
-	struct kmcase c;
-
-	kmcase_runfile(&c, "panic-only", "i386-64M", NULL, path);
-	cr_assert_eq(c.rc, 0, "replay of %s: %s", path, c.err);
-	kmcase_free(&c);
-}
 
 /* Import kdump log LOG into a new temporary TRACE; the status. */
 static int
@@ -129,8 +47,8 @@ import_ok(const char *text, int withtime)
 	kmtest_write(log, sizeof(log), ".txt", text);
 	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0,
 	    "import: %s", err);
-	out = trace_text(trace, withtime);
-	replays(trace);
+	out = kmtest_trace_text(trace, withtime);
+	kmtest_replays(trace);
 	unlink(log);
 	unlink(trace);
 	return out;
@@ -182,7 +100,7 @@ Test(kdump, basic)
 	snprintf(log, sizeof(log), "%s/kdump/basic.txt", kmtest_data());
 	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0, "%s",
 	    err);
-	got = trace_text(trace, 1);
+	got = kmtest_trace_text(trace, 1);
 	cr_expect_str_eq(got,
 	    "0 412 spawn\n"
 	    "4000 412 exec\n"
@@ -206,7 +124,7 @@ Test(kdump, basic)
 	/* The first successful execve's NAMI. */
 	cr_expect_str_eq(header(trace, "command", buf, sizeof(buf)),
 	    "/bin/sh");
-	replays(trace);
+	kmtest_replays(trace);
 	free(got);
 	unlink(trace);
 }
@@ -230,7 +148,7 @@ Test(kdump, absolute_timestamps)
 	snprintf(log, sizeof(log), "%s/kdump/timed.txt", kmtest_data());
 	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0, "%s",
 	    err);
-	got = trace_text(trace, 1);
+	got = kmtest_trace_text(trace, 1);
 	cr_expect_str_eq(got,
 	    "0 500 spawn\n"
 	    "20000 500 open 3\n"
@@ -249,7 +167,7 @@ Test(kdump, absolute_timestamps)
 	    "2001-12-10T16:00:00Z");
 	cr_expect_str_eq(header(trace, "command", buf, sizeof(buf)),
 	    "/usr/libexec/handler");
-	replays(trace);
+	kmtest_replays(trace);
 	free(got);
 	unlink(trace);
 }

@@ -116,45 +116,6 @@ compile_prog(char *bin, size_t len)
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 }
 
-static void
-fmt_event(const struct kmt_event *ev, char *buf, size_t len)
-{
-	int n;
-
-	n = snprintf(buf, len, "%" PRIu32 " %s", ev->ke_pid,
-	    kmt_opname(ev->ke_op));
-	switch (ev->ke_op) {
-	case KMT_FORK:
-		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32,
-		    ev->ke_child);
-		break;
-	case KMT_OPEN:
-	case KMT_CLOSE:
-		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32, ev->ke_fd);
-		break;
-	case KMT_DUP:
-		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32 " %" PRIu32,
-		    ev->ke_oldfd, ev->ke_fd);
-		break;
-	case KMT_MAP:
-	case KMT_GROW:
-		n += snprintf(buf + n, len - (size_t)n, " %s %" PRIu64,
-		    ev->ke_id, ev->ke_n);
-		break;
-	case KMT_TOUCH:
-	case KMT_UNMAP:
-		n += snprintf(buf + n, len - (size_t)n, " %s", ev->ke_id);
-		if (ev->ke_ranged)
-			n += snprintf(buf + n, len - (size_t)n, " %" PRIu64
-			    " %" PRIu64, ev->ke_off, ev->ke_npages);
-		break;
-	default:
-		break;
-	}
-	if (ev->ke_cloexec)
-		n += snprintf(buf + n, len - (size_t)n, " cloexec");
-	snprintf(buf + n, len - (size_t)n, "\n");
-}
 
 /*
  * The filter (docs/recording.md, "Testing the recorder"): events
@@ -197,7 +158,7 @@ filtered(const char *path, uint32_t *pp)
 			ours[nours++] = ev.ke_child;
 		if (ev.ke_op == KMT_EXEC && nexecd < MAXEV)
 			execd[nexecd++] = ev.ke_pid;
-		fmt_event(&ev, line, sizeof(line));
+		kmtest_event_text(&ev, 0, line, sizeof(line));
 		cr_assert_lt(len + strlen(line), 8191);
 		memcpy(out + len, line, strlen(line) + 1);
 		len += strlen(line);

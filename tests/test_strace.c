@@ -28,94 +28,6 @@
 
 TestSuite(strace);
 
-/* One event as "[TIME ]PID OP ARGS\n". */
-static void
-fmt_event(const struct kmt_event *ev, int withtime, char *buf, size_t len)
-{
-	int n = 0;
-
-	if (withtime)
-		n = snprintf(buf, len, "%" PRIu64 " ", ev->ke_time);
-	n += snprintf(buf + n, len - (size_t)n, "%" PRIu32 " %s", ev->ke_pid,
-	    kmt_opname(ev->ke_op));
-	switch (ev->ke_op) {
-	case KMT_FORK:
-		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32,
-		    ev->ke_child);
-		break;
-	case KMT_LIMIT:
-		n += snprintf(buf + n, len - (size_t)n, " nofile %" PRIu64,
-		    ev->ke_n);
-		break;
-	case KMT_OPEN:
-	case KMT_CLOSE:
-		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32, ev->ke_fd);
-		break;
-	case KMT_DUP:
-		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32 " %" PRIu32,
-		    ev->ke_oldfd, ev->ke_fd);
-		break;
-	case KMT_MAP:
-	case KMT_GROW:
-		n += snprintf(buf + n, len - (size_t)n, " %s %" PRIu64,
-		    ev->ke_id, ev->ke_n);
-		break;
-	case KMT_TOUCH:
-	case KMT_UNMAP:
-		n += snprintf(buf + n, len - (size_t)n, " %s", ev->ke_id);
-		if (ev->ke_ranged)
-			n += snprintf(buf + n, len - (size_t)n, " %" PRIu64
-			    " %" PRIu64, ev->ke_off, ev->ke_npages);
-		break;
-	default:
-		break;
-	}
-	if (ev->ke_cloexec && (ev->ke_op == KMT_OPEN || ev->ke_op == KMT_DUP))
-		n += snprintf(buf + n, len - (size_t)n, " cloexec");
-	snprintf(buf + n, len - (size_t)n, "\n");
-}
-
-/* The events of trace PATH, one a line (malloc'ed). */
-static char *
-trace_text(const char *path, int withtime)
-{
-	struct kmt_reader *r;
-	struct kmt_event ev;
-	char err[ERRSZ], line[256], *out;
-	size_t len = 0, cap = 4096, n;
-	int rc;
-
-	r = kmt_open(path, err, sizeof(err));
-	cr_assert(r != NULL, "%s", err);
-	out = malloc(cap);
-	cr_assert(out != NULL);
-	out[0] = '\0';
-	while ((rc = kmt_read(r, &ev, err, sizeof(err))) == 1) {
-		fmt_event(&ev, withtime, line, sizeof(line));
-		n = strlen(line);
-		if (len + n + 1 > cap) {
-			cap *= 2;
-			out = realloc(out, cap);
-			cr_assert(out != NULL);
-		}
-		memcpy(out + len, line, n + 1);
-		len += n;
-	}
-	cr_assert_eq(rc, 0, "%s", err);
-	kmt_close(r);
-	return out;
-}
-
-/* The trace must replay without a malformed event. */
-static void
-replays(const char *path)
-{
-	struct kmcase c;
-
-	kmcase_runfile(&c, "panic-only", "i386-64M", NULL, path);
-	cr_assert_eq(c.rc, 0, "replay of %s: %s", path, c.err);
-	kmcase_free(&c);
-}
 
 /*
  * Import the log in file LOG; the trace goes to TRACE (a path of
@@ -139,8 +51,8 @@ import_ok(const char *text, int withtime)
 	kmtest_write(log, sizeof(log), ".log", text);
 	rc = import_file(log, trace, sizeof(trace), err);
 	cr_assert_eq(rc, 0, "import: %s", err);
-	out = trace_text(trace, withtime);
-	replays(trace);
+	out = kmtest_trace_text(trace, withtime);
+	kmtest_replays(trace);
 	unlink(log);
 	unlink(trace);
 	return out;
@@ -195,7 +107,7 @@ Test(strace, ttt_every_call)
 	snprintf(log, sizeof(log), "%s/strace/ttt.log", kmtest_data());
 	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0, "%s",
 	    err);
-	got = trace_text(trace, 1);
+	got = kmtest_trace_text(trace, 1);
 	cr_expect_str_eq(got,
 	    "0 1200 spawn\n"
 	    "0 1200 exec\n"
@@ -222,7 +134,7 @@ Test(strace, ttt_every_call)
 	    "2900000 1200 exit\n");
 	/* -ttt: the first timestamp dates the recording. */
 	headers(trace, "strace", "demo -x", "2023-11-14T22:13:20Z");
-	replays(trace);
+	kmtest_replays(trace);
 	free(got);
 	unlink(trace);
 }
@@ -260,7 +172,7 @@ Test(strace, tt_threads_and_prefixes)
 	    kmtest_data());
 	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0, "%s",
 	    err);
-	got = trace_text(trace, 1);
+	got = kmtest_trace_text(trace, 1);
 	cr_expect_str_eq(got,
 	    "0 1 spawn\n"
 	    "0 1 exec\n"
@@ -278,7 +190,7 @@ Test(strace, tt_threads_and_prefixes)
 	    "200000 1 exit\n");
 	/* -tt has no date: the recording is dated by the conversion. */
 	headers(trace, "strace", "./server", NULL);
-	replays(trace);
+	kmtest_replays(trace);
 	free(got);
 	unlink(trace);
 }
@@ -707,7 +619,7 @@ Test(strace, gzip_log)
 	cr_assert_eq(system(cmd), 0);
 	cr_assert_eq(import_file(gz, trace, sizeof(trace), err), 0, "%s",
 	    err);
-	got = trace_text(trace, 0);
+	got = kmtest_trace_text(trace, 0);
 	cr_expect_str_eq(got, "8 spawn\n8 open 3\n8 close 3\n");
 	free(got);
 	unlink(log);
