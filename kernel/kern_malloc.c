@@ -276,11 +276,14 @@ free1(struct machine *m, vaddr_t addr, int type)
 void
 kern_free(struct machine *m, vaddr_t addr, int type)
 {
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m), given;
 	const struct kmemusage *kup = btokup(m, addr);
 
-	KP_FREE(m, KA_KMEM, addr, (1UL << kup->ku_indx) > m->m_kmem.maxallocsave ?
-	    (uint64_t)kup->ku_count << m->m_pageshift : 1UL << kup->ku_indx);
+	/* What the block took: its bucket, or its pages if large. */
+	given = 1UL << kup->ku_indx;
+	if (given > m->m_kmem.maxallocsave)
+		given = (uint64_t)kup->ku_count << m->m_pageshift;
+	KP_FREE(m, KA_KMEM, addr, given);
 	if (m->m_kcheck != NULL)
 		kcheck_free(m, addr, type);
 	free1(m, addr, type);
