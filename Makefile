@@ -8,6 +8,8 @@
 #   make traces     re-record the traces of real programs in workloads/traces
 #   make microbench the allocator microbenchmarks, with ratios to glibc,
 #                   jemalloc and mimalloc
+#   make fuzz       each fuzz target for FUZZ_SECONDS (make fuzz-smoke: a
+#                   short deterministic run of each, as CI runs them)
 
 CC	?= cc
 OPT	?= -O2
@@ -93,6 +95,9 @@ traces: kmbench
 
 # make microbench: Google Benchmark through the C shim (bench/).
 include bench/bench.mk
+
+# make fuzz, make fuzz-smoke: libFuzzer targets built with clang.
+include fuzz.mk
 
 clean:
 	rm -rf build kmbench

@@ -21,7 +21,49 @@
 #include "store.h"
 
 #define APPLICATION_ID	1263354434	/* "KMBB" */
-#define BUSY_MS		30000
+#define BUSY_MS		30000	/* default; KMBENCH_BUSY_MS overrides */
+
+/*
+ * How long to wait for another writer, in ms: $KMBENCH_BUSY_MS if it is
+ * a number from 0 to 3600000, else BUSY_MS.  The tests of a locked store
+ * set it low so that they need not wait 30 s.
+ */
+static int
+busy_ms(void)
+{
+	const char *s = getenv("KMBENCH_BUSY_MS");
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return BUSY_MS;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0 || v > 3600000)
+		return BUSY_MS;
+	return (int)v;
+}
+
+/*
+ * Test hook: $KMBENCH_MAX_PAGES, if set to a positive number, caps the
+ * store file at that many pages (PRAGMA max_page_count), so that a test
+ * can make the "disk" fill in the middle of a run.  0 if unset or bad.
+ */
+static long
+max_pages(void)
+{
+	const char *s = getenv("KMBENCH_MAX_PAGES");
+	char *end;
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v <= 0 || v > 2147483647L)
+		return 0;
+	return v;
+}
 
 static int
 store_fail(struct store *st, const char *what, char *err, size_t errlen)
@@ -29,13 +71,20 @@ store_fail(struct store *st, const char *what, char *err, size_t errlen)
 	const char *msg = st->st_db != NULL ? sqlite3_errmsg(st->st_db) :
 	    "out of memory";
 
+	int ms = busy_ms();
+
 	if (st->st_db != NULL &&
 	    (sqlite3_errcode(st->st_db) == SQLITE_BUSY ||
-	    sqlite3_errcode(st->st_db) == SQLITE_LOCKED))
-		snprintf(err, errlen, "%s: %s: the store is locked by another "
-		    "writer past the busy timeout (%d s)", st->st_path, what,
-		    BUSY_MS / 1000);
-	else
+	    sqlite3_errcode(st->st_db) == SQLITE_LOCKED)) {
+		if (ms % 1000 == 0)
+			snprintf(err, errlen, "%s: %s: the store is locked by "
+			    "another writer past the busy timeout (%d s)",
+			    st->st_path, what, ms / 1000);
+		else
+			snprintf(err, errlen, "%s: %s: the store is locked by "
+			    "another writer past the busy timeout (%d ms)",
+			    st->st_path, what, ms);
+	} else
 		snprintf(err, errlen, "%s: %s: %s", st->st_path, what, msg);
 	return -1;
 }
@@ -76,7 +125,7 @@ pragma_int(struct store *st, const char *sql, int64_t *v, char *err,
 static int
 set_wal(struct store *st, char *err, size_t errlen)
 {
-	int rc, waited;
+	int rc, waited, ms = busy_ms();
 
 	for (waited = 0;; waited += 10) {
 		rc = sqlite3_exec(st->st_db, "PRAGMA journal_mode=WAL", NULL,
@@ -84,7 +133,7 @@ set_wal(struct store *st, char *err, size_t errlen)
 		if (rc == SQLITE_OK)
 			return 0;
 		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
-		    waited >= BUSY_MS)
+		    waited >= ms)
 			return store_fail(st, "setting WAL mode", err, errlen);
 		usleep(10000);
 	}
@@ -104,7 +153,15 @@ store_open(struct store *st, const char *path, char *err, size_t errlen)
 		store_close(st);
 		return -1;
 	}
-	sqlite3_busy_timeout(st->st_db, BUSY_MS);
+	sqlite3_busy_timeout(st->st_db, busy_ms());
+	if (max_pages() > 0) {
+		char sql[64];
+
+		snprintf(sql, sizeof(sql), "PRAGMA max_page_count=%ld",
+		    max_pages());
+		if (exec(st, sql, "limiting the size", err, errlen) != 0)
+			goto fail;
+	}
 	/* One snapshot: another process may be creating the schema. */
 	if (exec(st, "BEGIN", "reading the header", err, errlen) != 0)
 		goto fail;
@@ -281,6 +338,12 @@ store_has_case(struct store *st, const char *key, char *err, size_t errlen)
 /* Prepared inserts of one case. */
 struct case_stmts {
 	sqlite3_stmt	*result, *latency, *series, *proc;
+	/*
+	 * Set at the first failed insert: later ones are not tried, since
+	 * SQLite may have rolled the whole transaction back (SQLITE_FULL,
+	 * SQLITE_IOERR) and their errors would hide the first one's.
+	 */
+	int		 failed;
 };
 
 static int
@@ -288,12 +351,18 @@ put_result(struct case_stmts *cs, int64_t id, const char *name, double v,
     int det)
 {
 
+	if (cs->failed)
+		return -1;
 	sqlite3_reset(cs->result);
 	sqlite3_bind_int64(cs->result, 1, id);
 	sqlite3_bind_text(cs->result, 2, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_double(cs->result, 3, v);
 	sqlite3_bind_int(cs->result, 4, det);
-	return sqlite3_step(cs->result) == SQLITE_DONE ? 0 : -1;
+	if (sqlite3_step(cs->result) != SQLITE_DONE) {
+		cs->failed = 1;
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -485,7 +554,7 @@ store_case(struct store *st, int64_t run_id, const struct case_in *ci,
     const struct replay *r, const struct probe *p, uint64_t wall_ns,
     char *err, size_t errlen)
 {
-	struct case_stmts cs = { NULL, NULL, NULL, NULL };
+	struct case_stmts cs = { NULL, NULL, NULL, NULL, 0 };
 	char settings[1024];
 	sqlite3_stmt *s = NULL;
 	int64_t id;

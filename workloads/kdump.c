@@ -316,7 +316,9 @@ do_ret(struct kdump_conv *c, struct imp_task *t, const char *p,
 		return malformed(err, errlen, "RET without a name and a value:",
 		    name, (size_t)(end - name));
 	call = t->t_pend;
-	if (call == NULL || strncmp(call, name, n) != 0 ||
+	/* strnlen: a NUL inside NAME must not match a shorter call. */
+	if (call == NULL || strnlen(call, n) != n ||
+	    strncmp(call, name, n) != 0 ||
 	    (call[n] != '(' && call[n] != '\0' && call[n] != '\n')) {
 		/* A child's "RET fork 0", or a CALL before the log began. */
 		imp_task_pend(t, NULL, 0, 0);
