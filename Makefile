@@ -6,6 +6,7 @@
 #   make check      the tests built with -Werror, ASan and UBSan
 #   make bench      deps, build, replay the workloads under every strategy
 #   make traces     re-record the traces of real programs in workloads/traces
+#   make replay-speed  events per second of the replay (docs/replay-speed.md)
 #   make microbench the allocator microbenchmarks, with ratios to glibc,
 #                   jemalloc and mimalloc
 #   make fuzz       each fuzz target for FUZZ_SECONDS (make fuzz-smoke: a
@@ -30,7 +31,7 @@ LIBOBJS	 = $(LIBSRCS:%.c=$(B)/%.o)
 TESTSRCS = tests/kmtest.c $(wildcard tests/test_*.c)
 TESTOBJS = $(TESTSRCS:%.c=$(B)/%.o)
 
-.PHONY: all deps test check bench traces clean FORCE
+.PHONY: all deps test check bench traces replay-speed clean FORCE
 
 all: kmbench
 
@@ -87,6 +88,10 @@ check: deps
 
 bench: deps kmbench
 	@sh tools/bench.sh
+
+# Events per second of the replay, text and binary, probes on and off.
+replay-speed: kmbench
+	KMBENCH=$(CURDIR)/kmbench sh tools/replay-speed.sh
 
 # Re-record the shipped traces of real programs (workloads/traces/).
 traces: kmbench

@@ -59,10 +59,16 @@ int
 malloc_type(struct machine *m, const char *name)
 {
 	struct kmem *k = &m->m_kmem;
-	int i;
+	int i, c;
 
+	/*
+	 * Names are mostly "M_..."; the third byte settles most
+	 * mismatches without a call (read only when the name is that long).
+	 */
+	c = name[0] == '\0' || name[1] == '\0' ? -1 : (unsigned char)name[2];
 	for (i = 0; i < k->ntypes; i++)
-		if (strcmp(k->kmemstats[i].ks_shortdesc, name) == 0)
+		if ((c < 0 || (unsigned char)k->kmemstats[i].ks_shortdesc[2] ==
+		    c) && strcmp(k->kmemstats[i].ks_shortdesc, name) == 0)
 			return i;
 	if (k->ntypes == MALLOC_MAXTYPES)
 		return -1;

@@ -18,6 +18,7 @@
 #include "../kernel/profile.h"
 #include "../strategies/strategy.h"
 #include "case.h"
+#include "cmd_convert.h"
 #include "cmd_gen.h"
 #include "cmd_import.h"
 #include "cmd_micro.h"
@@ -41,21 +42,26 @@ static const char usage_text[] =
 "  run --strategy NAME --machine NAME [--set KEY=VALUE]... [--json|--brief]\n"
 "      [--db FILE] [--rep N] [--sample K] [--no-latency] [--no-probes]\n"
 "      [--check] TRACE\n"
-"        Replay TRACE (plain, gzip or zstd) on a machine profile under a\n"
-"        strategy and report: the outcome (survived, or the panic and its\n"
-"        event), kmem_map and kernel_map use, physical pages, malloc(9)\n"
-"        statistics per type (as vmstat -m), pool(9) statistics, each\n"
-"        process's state, descriptors and refused calls, latency\n"
-"        percentiles, fragmentation and exhaustion.  --json prints one\n"
-"        JSON object, --brief one line.  --set overrides a machine\n"
-"        setting, or STRATEGY.KEY=VALUE a strategy's.  --db stores the\n"
-"        case (as repetition --rep N).  --sample K samples fragmentation\n"
-"        every K events (10000).  --check verifies the simulated\n"
-"        kernel's invariants after every event (docs/invariants.md; slow)\n"
-"        and stops with exit status 1 at the first broken one.\n"
+"        Replay TRACE (text or binary; plain, gzip or zstd) on a machine\n"
+"        profile under a strategy and report: the outcome (survived, or\n"
+"        the panic and its event), kmem_map and kernel_map use, physical\n"
+"        pages, malloc(9) statistics per type (as vmstat -m), pool(9)\n"
+"        statistics, each process's state, descriptors and refused calls,\n"
+"        latency percentiles, fragmentation and exhaustion.  --json\n"
+"        prints one JSON object, --brief one line.  --set overrides a\n"
+"        machine setting, or STRATEGY.KEY=VALUE a strategy's.  --db\n"
+"        stores the case (as repetition --rep N).  --sample K samples\n"
+"        fragmentation every K events (10000).  --check verifies the\n"
+"        simulated kernel's invariants after every event\n"
+"        (docs/invariants.md; slow) and stops with exit status 1 at the\n"
+"        first broken one.\n"
 "  run --parse-only [--json] TRACE\n"
 "        Only read and check TRACE, and say how fast: the lower bound of\n"
 "        a replay's time.\n"
+"  convert IN OUT\n"
+"        Copy trace IN (text or binary; plain, gzip or zstd) to OUT:\n"
+"        binary when OUT ends in .kmb, .kmb.gz or .kmb.zst, text\n"
+"        otherwise.  Converting back gives the same events.\n"
 "  matrix --db FILE [--strategies A,B] [--machines A,B] [--reps N]\n"
 "      [--jobs N] [--set KEY=VALUE]... [--force] [--no-latency]\n"
 "      [--traces A,B] [TRACE...]\n"
@@ -226,6 +232,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "convert") == 0)
+		return cmd_convert(argc - 1, argv + 1);
 	if (strcmp(cmd, "gen") == 0)
 		return cmd_gen(argc - 1, argv + 1);
 	if (strcmp(cmd, "import") == 0)

@@ -35,11 +35,12 @@ footprint(const struct probe *p, int i)
 static void
 held_add(struct probe *p, int arena, uint32_t pid, int64_t bytes)
 {
-	uint64_t v = 0;
+	uint64_t *v;
 
-	(void)u32tab_get(&p->p_held[arena], pid, &v);
-	if (u32tab_set(&p->p_held[arena], pid, v + (uint64_t)bytes) != 0)
+	if ((v = u32tab_ref(&p->p_held[arena], pid)) == NULL)
 		p->p_oom = 1;
+	else
+		*v += (uint64_t)bytes;
 }
 
 static void
@@ -77,9 +78,8 @@ probe_free(void *arg, enum kp_arena arena, vaddr_t va, uint64_t given)
 	struct probe *p = arg;
 	uint64_t v;
 
-	if (!u32tab_get(&p->p_objs, va, &v))
+	if (!u32tab_take(&p->p_objs, va, &v))
 		return;
-	u32tab_del(&p->p_objs, va);
 	p->p_map[arena].pm_live -= OBJ_ASKED(v);
 	p->p_map[arena].pm_given -= given;
 	held_add(p, OBJ_ARENA(v), OBJ_PID(v), -(int64_t)given);

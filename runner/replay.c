@@ -100,7 +100,7 @@ static void
 rproc_clear_view(struct rproc *rp)
 {
 
-	u32tab_free(&rp->rp_fds);
+	fdtab_free(&rp->rp_fds);
 	idtab_free(&rp->rp_maps);
 	idtab_free(&rp->rp_kmallocs);
 }
@@ -231,7 +231,7 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev)
 				continue;
 			o = answer(r, rp, ev, fd_open(m, &rp->rp_kp, fd, 0));
 			if (o == OK)
-				(void)u32tab_set(&rp->rp_fds, (uint32_t)fd,
+				(void)fdtab_set(&rp->rp_fds, (uint32_t)fd,
 				    VFD_OPEN);
 			else if (o != REFUSED)
 				return o;
@@ -259,7 +259,7 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev)
 		    ev->ke_cloexec));
 		if (o == OK) {
 			f = fdtab_get(&rp->rp_fds, ev->ke_fd);
-			(void)u32tab_set(&rp->rp_fds, ev->ke_fd,
+			(void)fdtab_set(&rp->rp_fds, ev->ke_fd,
 			    f & ~VFD_GHOST);
 			note_fds(rp);
 		}
@@ -269,7 +269,7 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev)
 		    (int)ev->ke_fd, ev->ke_cloexec));
 		if (o == OK) {
 			f = fdtab_get(&rp->rp_fds, ev->ke_fd);
-			(void)u32tab_set(&rp->rp_fds, ev->ke_fd,
+			(void)fdtab_set(&rp->rp_fds, ev->ke_fd,
 			    f & ~VFD_GHOST);
 			note_fds(rp);
 		}
@@ -348,41 +348,30 @@ malformed(char *err, size_t errlen, const char *path,
 	return 2;
 }
 
-/* Close every descriptor of the trace's view whose flags match MASK. */
-static void
-view_close(struct rproc *rp, uint8_t mask)
-{
-	uint32_t *gone;
-	size_t i, n = 0;
-
-	if (rp->rp_fds.ut_n == 0)
-		return;
-	if ((gone = malloc(rp->rp_fds.ut_n * sizeof(*gone))) == NULL)
-		return;
-	U32TAB_FOREACH(&rp->rp_fds, i)
-		if ((rp->rp_fds.ut_vals[i] & mask) == mask)
-			gone[n++] = rp->rp_fds.ut_keys[i];
-	for (i = 0; i < n; i++)
-		u32tab_del(&rp->rp_fds, gone[i]);
-	free(gone);
-}
-
 /*
  * One event: check it, update the trace's view, run the kernel part.
  * Returns 0, or 2 (malformed) / 1 (internal) with ERR.
  */
 static int
-replay_event(struct replay *r, const struct kmt_event *ev, char *err,
-    size_t errlen)
+replay_event(struct replay *r, const struct kmt_event *ev,
+    struct rproc **lastp, char *err, size_t errlen)
 {
 	struct machine *m = r->r_m;
 	struct rproc *rp, *child = NULL;
 	struct kmt_event kev;
 	struct idval *iv;
 	uint8_t f;
+	int type;
 	enum outcome o = OK;
 
-	rp = replay_proc(r, ev->ke_pid);
+	/*
+	 * Processes are never removed nor renumbered, so the last one
+	 * found is still the one of its PID.
+	 */
+	if (*lastp != NULL && (*lastp)->rp_pid == ev->ke_pid)
+		rp = *lastp;
+	else if ((rp = replay_proc(r, ev->ke_pid)) != NULL && ev->ke_pid != 0)
+		*lastp = rp;
 	if (ev->ke_op == KMT_SPAWN) {
 		if (rp != NULL && rp->rp_alive)
 			return malformed(err, errlen, r->r_trace, ev,
@@ -390,10 +379,12 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 			    ev->ke_pid);
 		if (rp == NULL && (rp = replay_newproc(r, ev->ke_pid)) == NULL)
 			goto nomem;
+		*lastp = rp;
 		rproc_begin(r, rp);
 		/* The trace's process has 0, 1 and 2 whatever the kernel did. */
 		for (f = 0; f < 3; f++)
-			if (u32tab_set(&rp->rp_fds, f, VFD_OPEN | VFD_GHOST) != 0)
+			if (fdtab_set(&rp->rp_fds, f,
+			    VFD_OPEN | VFD_GHOST) != 0)
 				goto nomem;
 		o = kernel_part(r, rp, ev);
 		goto done;
@@ -427,12 +418,12 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 		    (child = replay_newproc(r, ev->ke_child)) == NULL)
 			goto nomem;
 		rproc_begin(r, child);
-		if (u32tab_copy(&child->rp_fds, &rp->rp_fds) != 0 ||
+		if (fdtab_copy(&child->rp_fds, &rp->rp_fds) != 0 ||
 		    idtab_copy(&child->rp_maps, &rp->rp_maps) != 0)
 			goto nomem;
 		break;
 	case KMT_EXEC:
-		view_close(rp, VFD_OPEN | VFD_CLOEXEC);
+		fdtab_close(&rp->rp_fds, VFD_OPEN | VFD_CLOEXEC);
 		idtab_clear(&rp->rp_maps);
 		if (o == OK)
 			proc_exec(m, &rp->rp_kp);
@@ -455,7 +446,7 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 			return malformed(err, errlen, r->r_trace, ev,
 			    "open of descriptor %" PRIu32 ", which is already "
 			    "open", ev->ke_fd);
-		if (u32tab_set(&rp->rp_fds, ev->ke_fd, VFD_OPEN | VFD_GHOST |
+		if (fdtab_set(&rp->rp_fds, ev->ke_fd, VFD_OPEN | VFD_GHOST |
 		    (ev->ke_cloexec ? VFD_CLOEXEC : 0)) != 0)
 			goto nomem;
 		break;
@@ -480,7 +471,7 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 			skip(r, rp);
 			o = DONE;
 		}
-		if (u32tab_set(&rp->rp_fds, ev->ke_fd, VFD_OPEN | VFD_GHOST |
+		if (fdtab_set(&rp->rp_fds, ev->ke_fd, VFD_OPEN | VFD_GHOST |
 		    (ev->ke_cloexec ? VFD_CLOEXEC : 0)) != 0)
 			goto nomem;
 		break;
@@ -492,7 +483,7 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 				skip(r, rp);
 			}
 		} else {
-			u32tab_del(&rp->rp_fds, ev->ke_fd);
+			fdtab_del(&rp->rp_fds, ev->ke_fd);
 			if (o == OK && (f & VFD_GHOST))
 				skip(r, rp);
 			else if (o == OK)
@@ -550,13 +541,13 @@ replay_event(struct replay *r, const struct kmt_event *ev, char *err,
 			return malformed(err, errlen, r->r_trace, ev,
 			    "kmalloc of '%s', which is not yet freed",
 			    ev->ke_id);
-		if (malloc_type(m, ev->ke_type) < 0)
+		if ((type = malloc_type(m, ev->ke_type)) < 0)
 			return malformed(err, errlen, r->r_trace, ev,
 			    "more than %d malloc types", MALLOC_MAXTYPES);
 		if ((iv = idtab_add(&rp->rp_kmallocs, ev->ke_id)) == NULL)
 			goto nomem;
 		iv->iv_ghost = 1;
-		iv->iv_type = malloc_type(m, ev->ke_type);
+		iv->iv_type = type;
 		break;
 	case KMT_KFREE:
 		if ((iv = idtab_get(&rp->rp_kmallocs, ev->ke_id)) == NULL) {
@@ -643,6 +634,7 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 {
 	struct kmt_reader *rd;
 	struct kmt_event ev;
+	struct rproc *last = NULL;
 	uint64_t woken;
 	size_t sleepers;
 	int rc = 0, n, refused;
@@ -667,7 +659,7 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 			probe_event(p, ev.ke_no, ev.ke_time, ev.ke_pid);
 		sleepers = r->r_nsleepers;
 		refused = p != NULL && p->p_refused;
-		if ((rc = replay_event(r, &ev, err, errlen)) != 0)
+		if ((rc = replay_event(r, &ev, &last, err, errlen)) != 0)
 			break;
 		if (p != NULL)
 			probe_after(p, r->r_panicked ||

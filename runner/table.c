@@ -7,16 +7,22 @@
 #include "table.h"
 
 /*
- * Keys are descriptor numbers (small and mostly consecutive) and kernel
- * addresses (aligned).  Folding the high bits into the low ones keeps
- * consecutive keys in consecutive slots, which the descriptor tables of
- * a dup storm walk through, and still spreads aligned addresses.
+ * Keys are sparse descriptor numbers (the dense ones are in the direct
+ * array of a descriptor table), kernel addresses (aligned, many to a
+ * page) and PIDs.  A full mix (the finaliser of MurmurHash3) keeps
+ * aligned keys from piling into long runs, which made every deletion
+ * walk them.  No caller depends on the order of the slots.
  */
 static inline size_t
 hash32(uint32_t k)
 {
 
-	return k ^ (k >> 12) ^ (k >> 22);
+	k ^= k >> 16;
+	k *= 0x85ebca6bU;
+	k ^= k >> 13;
+	k *= 0xc2b2ae35U;
+	k ^= k >> 16;
+	return k;
 }
 
 static size_t
@@ -77,6 +83,8 @@ u32tab_resize(struct u32tab *t, size_t cap)
 	}
 	free(t->ut_keys);
 	free(t->ut_vals);
+	n.ut_small = t->ut_small;
+	n.ut_nsmall = t->ut_nsmall;
 	*t = n;
 	return 0;
 }
@@ -86,7 +94,7 @@ u32tab_set(struct u32tab *t, uint32_t key, uint64_t val)
 {
 	size_t i;
 
-	if ((t->ut_n + 1) * 4 >= t->ut_cap * 3 &&
+	if ((t->ut_n + 1) * 2 >= t->ut_cap &&
 	    u32tab_resize(t, t->ut_cap ? 2 * t->ut_cap : 16) != 0)
 		return -1;
 	i = u32tab_find(t, key);
@@ -97,14 +105,29 @@ u32tab_set(struct u32tab *t, uint32_t key, uint64_t val)
 	return 0;
 }
 
-void
-u32tab_del(struct u32tab *t, uint32_t key)
+uint64_t *
+u32tab_ref(struct u32tab *t, uint32_t key)
 {
-	size_t i, j, home, mask = t->ut_cap - 1;
+	size_t i;
 
-	if (t->ut_cap == 0 ||
-	    t->ut_keys[i = u32tab_find(t, key)] == U32TAB_EMPTY)
-		return;
+	if ((t->ut_n + 1) * 2 >= t->ut_cap &&
+	    u32tab_resize(t, t->ut_cap ? 2 * t->ut_cap : 16) != 0)
+		return NULL;
+	i = u32tab_find(t, key);
+	if (t->ut_keys[i] == U32TAB_EMPTY) {
+		t->ut_n++;
+		t->ut_keys[i] = key;
+		t->ut_vals[i] = 0;
+	}
+	return &t->ut_vals[i];
+}
+
+/* Delete the entry in slot I. */
+static void
+u32tab_delslot(struct u32tab *t, size_t i)
+{
+	size_t j, home, mask = t->ut_cap - 1;
+
 	/* Backward shift: pull later members of the run into the gap. */
 	for (j = (i + 1) & mask; t->ut_keys[j] != U32TAB_EMPTY;
 	    j = (j + 1) & mask) {
@@ -117,6 +140,30 @@ u32tab_del(struct u32tab *t, uint32_t key)
 	}
 	t->ut_keys[i] = U32TAB_EMPTY;
 	t->ut_n--;
+}
+
+void
+u32tab_del(struct u32tab *t, uint32_t key)
+{
+	size_t i;
+
+	if (t->ut_cap == 0 ||
+	    t->ut_keys[i = u32tab_find(t, key)] == U32TAB_EMPTY)
+		return;
+	u32tab_delslot(t, i);
+}
+
+int
+u32tab_take(struct u32tab *t, uint32_t key, uint64_t *val)
+{
+	size_t i;
+
+	if (t->ut_cap == 0 ||
+	    t->ut_keys[i = u32tab_find(t, key)] == U32TAB_EMPTY)
+		return 0;
+	*val = t->ut_vals[i];
+	u32tab_delslot(t, i);
+	return 1;
 }
 
 int
@@ -145,18 +192,138 @@ u32tab_free(struct u32tab *t)
 
 	free(t->ut_keys);
 	free(t->ut_vals);
+	free(t->ut_small);
 	memset(t, 0, sizeof(*t));
 }
 
-static size_t
-idtab_find(const struct idtab *t, const char *key)
-{
-	size_t i = hashstr(key) & (t->it_cap - 1);
+/* The direct array covers at least this many descriptors once used. */
+#define FDTAB_MIN	64
+/* It grows to cover FD while FD is below this many times the count. */
+#define FDTAB_DENSITY	4
 
-	while (t->it_slots[i].ie_used &&
-	    strcmp(t->it_slots[i].ie_key, key) != 0)
+/*
+ * Grow the direct array to N slots (a power of two, above ut_nsmall),
+ * moving the hash's keys below N into it.
+ */
+static int
+fdtab_grow(struct u32tab *t, size_t n)
+{
+	uint8_t *s;
+	uint32_t *gone = NULL;
+	size_t i, k = 0;
+
+	if ((s = realloc(t->ut_small, n)) == NULL)
+		return -1;
+	memset(s + t->ut_nsmall, 0, n - t->ut_nsmall);
+	t->ut_small = s;
+	t->ut_nsmall = n;
+	if (t->ut_n == 0)
+		return 0;
+	if ((gone = malloc(t->ut_n * sizeof(*gone))) == NULL)
+		return -1;
+	U32TAB_FOREACH(t, i)
+		if (t->ut_keys[i] < n) {
+			s[t->ut_keys[i]] = (uint8_t)t->ut_vals[i];
+			gone[k++] = t->ut_keys[i];
+		}
+	for (i = 0; i < k; i++)
+		u32tab_del(t, gone[i]);
+	free(gone);
+	return 0;
+}
+
+int
+fdtab_set(struct u32tab *t, uint32_t fd, uint8_t flags)
+{
+	size_t n, count;
+
+	if (fd < t->ut_nsmall) {
+		t->ut_small[fd] = flags;
+		return 0;
+	}
+	count = t->ut_nsmall + t->ut_n;
+	if (fd < FDTAB_MIN || (uint64_t)fd < (uint64_t)FDTAB_DENSITY *
+	    (count + 1)) {
+		for (n = t->ut_nsmall ? t->ut_nsmall : FDTAB_MIN; n <= fd;
+		    n *= 2)
+			continue;
+		if (fdtab_grow(t, n) != 0)
+			return -1;
+		t->ut_small[fd] = flags;
+		return 0;
+	}
+	return u32tab_set(t, fd, flags);
+}
+
+void
+fdtab_del(struct u32tab *t, uint32_t fd)
+{
+
+	if (fd < t->ut_nsmall)
+		t->ut_small[fd] = 0;
+	else
+		u32tab_del(t, fd);
+}
+
+int
+fdtab_copy(struct u32tab *dst, const struct u32tab *src)
+{
+
+	if (u32tab_copy(dst, src) != 0)
+		return -1;
+	if (src->ut_nsmall == 0)
+		return 0;
+	if ((dst->ut_small = malloc(src->ut_nsmall)) == NULL) {
+		u32tab_free(dst);
+		return -1;
+	}
+	memcpy(dst->ut_small, src->ut_small, src->ut_nsmall);
+	dst->ut_nsmall = src->ut_nsmall;
+	return 0;
+}
+
+void
+fdtab_close(struct u32tab *t, uint8_t mask)
+{
+	uint32_t *gone;
+	size_t i, n = 0;
+
+	for (i = 0; i < t->ut_nsmall; i++)
+		if ((t->ut_small[i] & mask) == mask)
+			t->ut_small[i] = 0;
+	if (t->ut_n == 0)
+		return;
+	if ((gone = malloc(t->ut_n * sizeof(*gone))) == NULL)
+		return;
+	U32TAB_FOREACH(t, i)
+		if ((t->ut_vals[i] & mask) == mask)
+			gone[n++] = t->ut_keys[i];
+	for (i = 0; i < n; i++)
+		u32tab_del(t, gone[i]);
+	free(gone);
+}
+
+void
+fdtab_free(struct u32tab *t)
+{
+
+	u32tab_free(t);
+}
+
+/* The slot of KEY (hash H), or the empty slot where it would go. */
+static inline size_t
+idtab_find(const struct idtab *t, const char *key, uint32_t h)
+{
+	size_t i = h & (t->it_cap - 1);
+	const struct identry *e;
+
+	for (;;) {
+		e = &t->it_slots[i];
+		if (!e->ie_used ||
+		    (e->ie_hash == h && strcmp(e->ie_key, key) == 0))
+			return i;
 		i = (i + 1) & (t->it_cap - 1);
-	return i;
+	}
 }
 
 struct idval *
@@ -166,7 +333,7 @@ idtab_get(const struct idtab *t, const char *key)
 
 	if (t->it_cap == 0)
 		return NULL;
-	i = idtab_find(t, key);
+	i = idtab_find(t, key, (uint32_t)hashstr(key));
 	return t->it_slots[i].ie_used ? &t->it_slots[i].ie_val : NULL;
 }
 
@@ -174,17 +341,22 @@ static int
 idtab_resize(struct idtab *t, size_t cap)
 {
 	struct idtab n = { 0 };
-	size_t i;
+	const struct identry *e;
+	size_t i, j;
 
 	if ((n.it_slots = calloc(cap, sizeof(*n.it_slots))) == NULL)
 		return -1;
 	n.it_cap = cap;
-	for (i = 0; i < t->it_cap; i++)
-		if (t->it_slots[i].ie_used) {
-			n.it_slots[idtab_find(&n, t->it_slots[i].ie_key)] =
-			    t->it_slots[i];
-			n.it_n++;
-		}
+	for (i = 0; i < t->it_cap; i++) {
+		e = &t->it_slots[i];
+		if (!e->ie_used)
+			continue;
+		for (j = e->ie_hash & (cap - 1); n.it_slots[j].ie_used;
+		    j = (j + 1) & (cap - 1))
+			continue;
+		n.it_slots[j] = *e;
+		n.it_n++;
+	}
 	free(t->it_slots);
 	*t = n;
 	return 0;
@@ -194,14 +366,16 @@ struct idval *
 idtab_add(struct idtab *t, const char *key)
 {
 	struct identry *e;
+	uint32_t h = (uint32_t)hashstr(key);
 
 	if ((t->it_n + 1) * 4 >= t->it_cap * 3 &&
 	    idtab_resize(t, t->it_cap ? 2 * t->it_cap : 16) != 0)
 		return NULL;
-	e = &t->it_slots[idtab_find(t, key)];
+	e = &t->it_slots[idtab_find(t, key, h)];
 	memset(e, 0, sizeof(*e));
 	strncpy(e->ie_key, key, sizeof(e->ie_key) - 1);
 	e->ie_used = 1;
+	e->ie_hash = h;
 	t->it_n++;
 	return &e->ie_val;
 }
@@ -211,10 +385,11 @@ idtab_del(struct idtab *t, const char *key)
 {
 	size_t i, j, home, mask = t->it_cap - 1;
 
-	if (t->it_cap == 0 || !t->it_slots[i = idtab_find(t, key)].ie_used)
+	if (t->it_cap == 0 || !t->it_slots[i = idtab_find(t, key,
+	    (uint32_t)hashstr(key))].ie_used)
 		return;
 	for (j = (i + 1) & mask; t->it_slots[j].ie_used; j = (j + 1) & mask) {
-		home = hashstr(t->it_slots[j].ie_key) & mask;
+		home = t->it_slots[j].ie_hash & mask;
 		if (((j - home) & mask) >= ((j - i) & mask)) {
 			t->it_slots[i] = t->it_slots[j];
 			i = j;

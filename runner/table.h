@@ -18,6 +18,14 @@ struct u32tab {
 	uint64_t	*ut_vals;
 	size_t		 ut_cap;
 	size_t		 ut_n;
+	/*
+	 * Descriptor tables only (the fdtab_* functions): the flags of
+	 * every key below ut_nsmall, directly indexed, 0 when absent;
+	 * keys at or above it are in the hash.  The u32tab_* functions
+	 * other than u32tab_free() see only the hash.
+	 */
+	uint8_t		*ut_small;
+	size_t		 ut_nsmall;
 };
 
 /* 1 and *VAL when KEY is in the table, else 0. */
@@ -25,6 +33,10 @@ int	u32tab_get(const struct u32tab *, uint32_t key, uint64_t *val);
 /* 0, or -1 when the host is out of memory. */
 int	u32tab_set(struct u32tab *, uint32_t key, uint64_t val);
 void	u32tab_del(struct u32tab *, uint32_t key);
+/* Like u32tab_get(), and the entry is deleted. */
+int	u32tab_take(struct u32tab *, uint32_t key, uint64_t *val);
+/* The value of KEY, added as 0 when absent; NULL on ENOMEM. */
+uint64_t *u32tab_ref(struct u32tab *, uint32_t key);
 int	u32tab_copy(struct u32tab *dst, const struct u32tab *src);
 void	u32tab_free(struct u32tab *);
 /* Visit every entry; delete nothing while visiting. */
@@ -37,14 +49,31 @@ void	u32tab_free(struct u32tab *);
 #define VFD_CLOEXEC	0x02
 #define VFD_GHOST	0x04	/* open in the trace, refused in the kernel */
 
+/*
+ * A descriptor table: the trace's descriptors of one process, by
+ * number.  Small numbers (the usual case) are kept in a directly
+ * indexed array that grows while it stays dense enough; sparse large
+ * ones in the hash.  A descriptor with flags 0 is not open.
+ */
+
 /* A descriptor's flags, 0 when it is not open in the trace. */
 static inline uint8_t
 fdtab_get(const struct u32tab *t, uint32_t fd)
 {
 	uint64_t v;
 
-	return u32tab_get(t, fd, &v) ? (uint8_t)v : 0;
+	if (fd < t->ut_nsmall)
+		return t->ut_small[fd];
+	return t->ut_cap > 0 && u32tab_get(t, fd, &v) ? (uint8_t)v : 0;
 }
+
+/* 0, or -1 when the host is out of memory. */
+int	fdtab_set(struct u32tab *, uint32_t fd, uint8_t flags);
+void	fdtab_del(struct u32tab *, uint32_t fd);
+int	fdtab_copy(struct u32tab *dst, const struct u32tab *src);
+/* Close every descriptor whose flags hold all of MASK. */
+void	fdtab_close(struct u32tab *, uint8_t mask);
+void	fdtab_free(struct u32tab *);
 
 /* One mapping or kmalloc named by the trace. */
 struct idval {
@@ -60,6 +89,7 @@ struct identry {
 	char		ie_key[64];
 	struct idval	ie_val;
 	int		ie_used;
+	uint32_t	ie_hash;	/* of ie_key, to skip most strcmp() */
 };
 
 struct idtab {

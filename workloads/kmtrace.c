@@ -22,6 +22,7 @@
 #include <zstd.h>
 
 #include "kmtrace.h"
+#include "kmtbin.h"
 
 #define RBUF_SIZE	(64 * 1024)	/* raw bytes read from the file */
 #define DBUF_SIZE	(256 * 1024)	/* text, cut into lines */
@@ -83,6 +84,7 @@ struct kmt_reader {
 	uint64_t	 r_lasttime;
 	int		 r_done;
 	int		 r_failed;
+	int		 r_bin;		/* the binary form (kmtbin.h) */
 
 	struct kmt_hdr	 r_hdr[HDR_MAX];
 	int		 r_nhdr;
@@ -863,6 +865,304 @@ bad:
 	    "malformed header line (expected '@ KEY VALUE')");
 }
 
+/*
+ * The binary form (kmtbin.h).  After its first line come header lines
+ * "@ KEY VALUE" as in the text form, then the line "-", then the
+ * events as bytes, then the trailer.  kmt_open() reads the lines; the
+ * body is decoded from r_dbuf, refilled so that a whole record is in
+ * the buffer before it is decoded.
+ */
+static int
+bin_headers(struct kmt_reader *r)
+{
+	const char *line;
+	size_t len;
+	int rc;
+
+	r->r_bin = 1;
+	for (;;) {
+		if ((rc = next_line(r, &line, &len)) < 0)
+			return -1;
+		if (rc == 0)
+			return fail(r, W_FILE, "binary trace truncated: "
+			    "no events and no trailer");
+		if (len == 1 && line[0] == '-')
+			return 0;
+		if (len == 0 || line[0] != '@')
+			return fail(r, W_LINE, "malformed binary trace header");
+		if (parse_header(r, line + 1, line + len) != 0)
+			return -1;
+	}
+}
+
+/* 1 when S is not "M_" and capitals, digits or underscores. */
+static int
+bad_mtype(const char *s)
+{
+	size_t i;
+
+	if (s[0] != 'M' || s[1] != '_' || s[2] == '\0')
+		return 1;
+	for (i = 2; s[i] != '\0'; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 1;
+	return 0;
+}
+
+/* At least WANT bytes in r_dbuf past r_dpos, unless the body ends. */
+static int
+bin_more(struct kmt_reader *r, size_t want)
+{
+	size_t left;
+	ssize_t n;
+
+	while ((left = r->r_dend - r->r_dpos) < want && !r->r_texteof) {
+		if (r->r_dpos > 0) {
+			memmove(r->r_dbuf, r->r_dbuf + r->r_dpos, left);
+			r->r_dpos = 0;
+			r->r_dend = left;
+		}
+		n = fill(r, r->r_dbuf + r->r_dend,
+		    sizeof(r->r_dbuf) - r->r_dend);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			r->r_texteof = 1;
+		r->r_dend += (size_t)n;
+	}
+	return 0;
+}
+
+/* A cursor over one record; c_short is set when it runs off the end. */
+struct bcur {
+	const unsigned char	*c_p;
+	const unsigned char	*c_end;
+	int			 c_short;
+	int			 c_long;	/* a varint past 64 bits */
+};
+
+static inline uint64_t
+bget(struct bcur *c)
+{
+	uint64_t v;
+	unsigned sh;
+	unsigned char b;
+
+	if (c->c_p < c->c_end && *c->c_p < 0x80)
+		return *c->c_p++;
+	v = 0;
+	for (sh = 0;; sh += 7) {
+		if (c->c_p == c->c_end) {
+			c->c_short = 1;
+			return 0;
+		}
+		b = *c->c_p++;
+		if (sh == 63 && b > 1) {
+			c->c_long = 1;
+			return 0;
+		}
+		v |= (uint64_t)(b & 0x7f) << sh;
+		if (b < 0x80)
+			return v;
+		if (sh == 63) {
+			c->c_long = 1;
+			return 0;
+		}
+	}
+}
+
+/* A length-prefixed token into DST; 0, or why it is bad. */
+static const char *
+bget_token(struct bcur *c, char *dst)
+{
+	uint64_t n;
+	size_t i;
+
+	n = bget(c);
+	if (c->c_short || c->c_long)
+		return NULL;
+	if (n == 0)
+		return "is empty";
+	if (n > KMT_TOKEN_MAX)
+		return "too long";
+	if ((size_t)(c->c_end - c->c_p) < n) {
+		c->c_short = 1;
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (c->c_p[i] <= ' ' || c->c_p[i] == 0x7f)
+			return "holds a blank or a control character";
+		dst[i] = (char)c->c_p[i];
+	}
+	dst[n] = '\0';
+	c->c_p += n;
+	return NULL;
+}
+
+static inline int
+in_range(uint64_t v, uint64_t lo, uint64_t hi)
+{
+
+	return v >= lo && v <= hi;
+}
+
+#define BNUM(c, v, lo, hi) do {						\
+	(v) = bget(c);							\
+	if ((c)->c_short)						\
+		goto cut;						\
+	if ((c)->c_long || !in_range((v), (lo), (hi)))			\
+		return fail(r, W_EVENT, "number out of range");		\
+} while (0)
+
+#define BTOK(c, dst, what) do {						\
+	const char *why_ = bget_token(c, dst);				\
+	if ((c)->c_short)						\
+		goto cut;						\
+	if ((c)->c_long)						\
+		return fail(r, W_EVENT, "number out of range");		\
+	if (why_ != NULL)						\
+		return fail(r, W_EVENT, "%s %s", what, why_);		\
+} while (0)
+
+/* The trailer: the count of events, then nothing. */
+static int
+bin_trailer(struct kmt_reader *r, struct bcur *c)
+{
+	uint64_t n;
+
+	n = bget(c);
+	if (c->c_short)
+		return fail(r, W_FILE, "binary trace truncated in its "
+		    "trailer, found %" PRIu64 " events", r->r_nevents);
+	if (c->c_long)
+		return fail(r, W_FILE, "binary trace corrupt: bad trailer");
+	if (n > r->r_nevents)
+		return fail(r, W_FILE, "binary trace truncated: header says "
+		    "%" PRIu64 " events, found %" PRIu64, n, r->r_nevents);
+	if (n < r->r_nevents)
+		return fail(r, W_FILE, "binary trace corrupt: header says "
+		    "%" PRIu64 " events, found %" PRIu64, n, r->r_nevents);
+	r->r_dpos = (size_t)(c->c_p - (const unsigned char *)r->r_dbuf);
+	if (bin_more(r, 1) != 0)
+		return -1;
+	if (r->r_dpos != r->r_dend)
+		return fail(r, W_FILE,
+		    "binary trace corrupt: data after the trailer");
+	r->r_done = 1;
+	return 0;
+}
+
+/* The next event of a binary trace: 1, 0 at the end, -1 on error. */
+static int
+bin_event(struct kmt_reader *r, struct kmt_event *ev)
+{
+	struct bcur c;
+	uint64_t v, t;
+	unsigned b, op, flag;
+
+	if (bin_more(r, KMB_RECORD_MAX) != 0)
+		return -1;
+	c.c_p = (const unsigned char *)r->r_dbuf + r->r_dpos;
+	c.c_end = (const unsigned char *)r->r_dbuf + r->r_dend;
+	c.c_short = c.c_long = 0;
+	if (c.c_p == c.c_end)
+		return fail(r, W_FILE, "binary trace truncated: no trailer "
+		    "after %" PRIu64 " events", r->r_nevents);
+	b = *c.c_p++;
+	if (b == KMB_TRAILER)
+		return bin_trailer(r, &c);
+
+	r->r_nevents++;
+	r->r_lineno = r->r_nevents;
+	ev->ke_no = r->r_nevents;
+	ev->ke_line = r->r_nevents;
+	ev->ke_child = ev->ke_fd = ev->ke_oldfd = 0;
+	ev->ke_cloexec = ev->ke_ranged = ev->ke_mflags = 0;
+	ev->ke_n = ev->ke_off = ev->ke_npages = 0;
+	ev->ke_id[0] = ev->ke_type[0] = '\0';
+
+	op = b & KMB_OPMASK;
+	flag = b & KMB_FLAG;
+	if ((b & ~(KMB_OPMASK | KMB_FLAG)) != 0 || op >= KMT_NOPS)
+		return fail(r, W_EVENT, "bad op byte 0x%02x", b);
+	if (flag && op != KMT_OPEN && op != KMT_DUP && op != KMT_TOUCH &&
+	    op != KMT_UNMAP)
+		return fail(r, W_EVENT, "bad op byte 0x%02x", b);
+	ev->ke_op = (enum kmt_op)op;
+	v = bget(&c);
+	if (c.c_short)
+		goto cut;
+	t = r->r_lasttime + v;
+	if (c.c_long || t < r->r_lasttime)
+		return fail(r, W_EVENT, "number out of range");
+	ev->ke_time = t;
+	BNUM(&c, v, 0, KMT_INT_MAX);
+	ev->ke_pid = (uint32_t)v;
+	if (ev->ke_pid == 0 && op != KMT_KMALLOC && op != KMT_KFREE)
+		return fail(r, W_EVENT,
+		    "PID 0 (the kernel) can only kmalloc and kfree");
+	switch (ev->ke_op) {
+	case KMT_FORK:
+		BNUM(&c, v, 1, KMT_INT_MAX);
+		if (v == ev->ke_pid)
+			return fail(r, W_EVENT, "CHILD is the same as PID");
+		ev->ke_child = (uint32_t)v;
+		break;
+	case KMT_SYSCTL:
+	case KMT_LIMIT:
+		BNUM(&c, ev->ke_n, 0, KMT_INT_MAX);
+		break;
+	case KMT_DUP:
+		BNUM(&c, v, 0, KMT_INT_MAX);
+		ev->ke_oldfd = (uint32_t)v;
+		/* FALLTHROUGH */
+	case KMT_OPEN:
+		ev->ke_cloexec = flag != 0;
+		/* FALLTHROUGH */
+	case KMT_CLOSE:
+		BNUM(&c, v, 0, KMT_INT_MAX);
+		ev->ke_fd = (uint32_t)v;
+		break;
+	case KMT_MAP:
+	case KMT_GROW:
+		BTOK(&c, ev->ke_id, "ID");
+		BNUM(&c, ev->ke_n, 1, KMT_NPAGES_MAX);
+		break;
+	case KMT_TOUCH:
+	case KMT_UNMAP:
+		BTOK(&c, ev->ke_id, "ID");
+		if (flag) {
+			BNUM(&c, ev->ke_off, 0, KMT_NPAGES_MAX - 1);
+			BNUM(&c, ev->ke_npages, 1, KMT_NPAGES_MAX);
+			ev->ke_ranged = 1;
+		}
+		break;
+	case KMT_KMALLOC:
+		BTOK(&c, ev->ke_id, "ID");
+		BNUM(&c, ev->ke_n, 0, KMT_SIZE_MAX);
+		BTOK(&c, ev->ke_type, "TYPE");
+		if (bad_mtype(ev->ke_type))
+			return fail(r, W_EVENT, "bad malloc type '%.*s%s'",
+			    QUOTE_MAX, ev->ke_type,
+			    strlen(ev->ke_type) > QUOTE_MAX ? "..." : "");
+		BNUM(&c, v, 0, KMT_M_NOWAIT | KMT_M_ZERO | KMT_M_CANFAIL);
+		ev->ke_mflags = (int)v;
+		break;
+	case KMT_KFREE:
+		BTOK(&c, ev->ke_id, "ID");
+		break;
+	default:
+		break;
+	}
+	r->r_lasttime = t;
+	r->r_dpos = (size_t)(c.c_p - (const unsigned char *)r->r_dbuf);
+	return 1;
+cut:
+	return fail(r, W_FILE, "binary trace truncated: event %" PRIu64
+	    " is cut short", r->r_nevents);
+}
+
 enum kmt_kind { K_BLANK, K_HEADER, K_EVENT };
 
 /* What a line is; *PP is set to its first non-blank character. */
@@ -958,6 +1258,11 @@ kmt_open(const char *path, char *err, size_t errlen)
 		fail(r, W_FILE, "empty file, expected 'kmtrace 1'");
 		goto bad;
 	}
+	if (len == KMB_MAGIC_LEN && memcmp(line, KMB_MAGIC, len) == 0) {
+		if (bin_headers(r) != 0)
+			goto bad;
+		return r;
+	}
 	if (len != 9 || memcmp(line, "kmtrace 1", 9) != 0)
 		goto notkmt;
 
@@ -1012,6 +1317,11 @@ kmt_read(struct kmt_reader *r, struct kmt_event *ev, char *err,
 		goto bad;
 	if (r->r_done)
 		return 0;
+	if (r->r_bin) {
+		if ((rc = bin_event(r, ev)) < 0)
+			goto bad;
+		return rc;
+	}
 	for (;;) {
 		if (r->r_pend) {
 			r->r_pend = 0;
@@ -1053,6 +1363,29 @@ kmt_header(const struct kmt_reader *r, const char *key)
 		if (strcmp(r->r_hdr[i].kh_key, key) == 0)
 			return r->r_hdr[i].kh_val;
 	return NULL;
+}
+
+int
+kmt_nheaders(const struct kmt_reader *r)
+{
+
+	return r->r_nhdr;
+}
+
+const char *
+kmt_header_key(const struct kmt_reader *r, int i)
+{
+
+	if (i < 0 || i >= r->r_nhdr)
+		return NULL;
+	return r->r_hdr[i].kh_key;
+}
+
+int
+kmt_isbinary(const struct kmt_reader *r)
+{
+
+	return r->r_bin;
 }
 
 const char *

@@ -53,7 +53,8 @@ enum kmt_op {
 struct kmt_event {
 	uint64_t	ke_time;	/* ns since the start of the trace */
 	uint64_t	ke_no;		/* 1-based event number */
-	uint64_t	ke_line;	/* 1-based line number in the file */
+	uint64_t	ke_line;	/* 1-based line number in the file;
+					   the event number if binary */
 	uint32_t	ke_pid;		/* 0 is the kernel (interrupt context) */
 	enum kmt_op	ke_op;
 
@@ -107,6 +108,16 @@ int kmt_read(struct kmt_reader *r, struct kmt_event *ev, char *err,
 
 /* The value of header KEY ("source", "command", ...), or NULL. */
 const char *kmt_header(const struct kmt_reader *r, const char *key);
+
+/* How many headers were kept, and the key of the Ith (0-based). */
+int	kmt_nheaders(const struct kmt_reader *r);
+const char *kmt_header_key(const struct kmt_reader *r, int i);
+
+/*
+ * 1 when the trace is in the binary form (kmtbin.h, from kmbench
+ * convert); its events' ke_line is then the event number.
+ */
+int	kmt_isbinary(const struct kmt_reader *r);
 
 /* The path the reader was opened with. */
 const char *kmt_path(const struct kmt_reader *r);

@@ -20,6 +20,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "kmtbin.h"
 #include "kmtrace_write.h"
 
 #define TBUF_SIZE	(256 * 1024)	/* text, before compression */
@@ -46,6 +47,8 @@ struct kmt_writer {
 
 	uint64_t	 w_nevents;
 	uint64_t	 w_lasttime;
+	int		 w_bin;		/* the binary form (kmtbin.h) */
+	int		 w_body;	/* binary: the "-" line is written */
 
 	int		 w_ioerr;	/* a write failed: sticky */
 	char		 w_iomsg[EMSG_SIZE];
@@ -211,6 +214,8 @@ kmt_wopen(const char *path, char *err, size_t errlen)
 		w->w_fd = STDOUT_FILENO;
 		w->w_comp = WC_PLAIN;
 	} else {
+		w->w_bin = has_suffix(path, ".kmb") ||
+		    has_suffix(path, ".kmb.gz") || has_suffix(path, ".kmb.zst");
 		if (has_suffix(path, ".gz"))
 			w->w_comp = WC_GZIP;
 		else if (has_suffix(path, ".zst"))
@@ -248,8 +253,13 @@ kmt_wopen(const char *path, char *err, size_t errlen)
 			goto bad;
 		}
 	}
-	memcpy(w->w_tbuf, "kmtrace 1\n", 10);
-	w->w_tlen = 10;
+	if (w->w_bin) {
+		memcpy(w->w_tbuf, KMB_MAGIC "\n", KMB_MAGIC_LEN + 1);
+		w->w_tlen = KMB_MAGIC_LEN + 1;
+	} else {
+		memcpy(w->w_tbuf, "kmtrace 1\n", 10);
+		w->w_tlen = 10;
+	}
 	return w;
 bad:
 	if (err != NULL && errlen > 0)
@@ -454,6 +464,103 @@ check_args(struct kmt_writer *w, const struct kmt_event *ev, uint64_t no)
 	return 0;
 }
 
+/* LEB128 V at P; returns the end. */
+static inline char *
+put_varint(char *p, uint64_t v)
+{
+
+	while (v >= 0x80) {
+		*p++ = (char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (char)v;
+	return p;
+}
+
+/* A length-prefixed token (at most KMT_TOKEN_MAX bytes) at P. */
+static inline char *
+put_token(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	*p++ = (char)n;
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* The binary "-" line, once, before the first event or the trailer. */
+static void
+bin_body(struct kmt_writer *w)
+{
+
+	if (!w->w_body) {
+		w->w_tbuf[w->w_tlen++] = '-';
+		w->w_tbuf[w->w_tlen++] = '\n';
+		w->w_body = 1;
+	}
+}
+
+/* EV, checked, in the binary form; room() has been called. */
+static void
+bin_event(struct kmt_writer *w, const struct kmt_event *ev)
+{
+	unsigned op = (unsigned)ev->ke_op;
+	char *p;
+
+	bin_body(w);
+	if (((op == KMT_OPEN || op == KMT_DUP) && ev->ke_cloexec) ||
+	    ((op == KMT_TOUCH || op == KMT_UNMAP) && ev->ke_ranged))
+		op |= KMB_FLAG;
+	p = w->w_tbuf + w->w_tlen;
+	*p++ = (char)op;
+	p = put_varint(p, ev->ke_time - w->w_lasttime);
+	p = put_varint(p, ev->ke_pid);
+	switch (ev->ke_op) {
+	case KMT_FORK:
+		p = put_varint(p, ev->ke_child);
+		break;
+	case KMT_SYSCTL:
+	case KMT_LIMIT:
+		p = put_varint(p, ev->ke_n);
+		break;
+	case KMT_DUP:
+		p = put_varint(p, ev->ke_oldfd);
+		/* FALLTHROUGH */
+	case KMT_OPEN:
+	case KMT_CLOSE:
+		p = put_varint(p, ev->ke_fd);
+		break;
+	case KMT_MAP:
+	case KMT_GROW:
+		p = put_token(p, ev->ke_id);
+		p = put_varint(p, ev->ke_n);
+		break;
+	case KMT_TOUCH:
+	case KMT_UNMAP:
+		p = put_token(p, ev->ke_id);
+		if (ev->ke_ranged) {
+			p = put_varint(p, ev->ke_off);
+			p = put_varint(p, ev->ke_npages);
+		}
+		break;
+	case KMT_KMALLOC:
+		p = put_token(p, ev->ke_id);
+		p = put_varint(p, ev->ke_n);
+		p = put_token(p, ev->ke_type);
+		p = put_varint(p, (uint64_t)ev->ke_mflags &
+		    (KMT_M_NOWAIT | KMT_M_ZERO | KMT_M_CANFAIL));
+		break;
+	case KMT_KFREE:
+		p = put_token(p, ev->ke_id);
+		break;
+	default:
+		break;
+	}
+	w->w_tlen = (size_t)(p - w->w_tbuf);
+	w->w_lasttime = ev->ke_time;
+	w->w_nevents++;
+}
+
 int
 kmt_wevent(struct kmt_writer *w, const struct kmt_event *ev)
 {
@@ -481,6 +588,10 @@ kmt_wevent(struct kmt_writer *w, const struct kmt_event *ev)
 
 	if (room(w) != 0)
 		return -1;
+	if (w->w_bin) {
+		bin_event(w, ev);
+		return 0;
+	}
 	p = w->w_tbuf + w->w_tlen;
 	p = put_u64(p, ev->ke_time);
 	p = put_num(p, ev->ke_pid);
@@ -570,6 +681,15 @@ kmt_wclose(struct kmt_writer *w, char *err, size_t errlen)
 
 	if (w == NULL)
 		return 0;
+	if (w->w_bin && room(w) == 0) {
+		char *p;
+
+		bin_body(w);
+		p = w->w_tbuf + w->w_tlen;
+		*p++ = (char)KMB_TRAILER;
+		p = put_varint(p, w->w_nevents);
+		w->w_tlen = (size_t)(p - w->w_tbuf);
+	}
 	if (flush_text(w, 1) != 0)
 		rc = -1;
 	if (w->w_ownfd && close(w->w_fd) != 0 && rc == 0)

@@ -26,8 +26,10 @@ struct kmt_writer;
 /*
  * Create (or truncate) PATH and write "kmtrace 1" to it.  PATH "-" is
  * the standard output, written plain; a PATH ending in ".gz" is written
- * gzip and one ending in ".zst" zstd.  On failure returns NULL with a
- * one-line message naming PATH in ERR.
+ * gzip and one ending in ".zst" zstd.  A PATH ending in ".kmb",
+ * ".kmb.gz" or ".kmb.zst" gets the binary form (kmtbin.h) instead of
+ * the text, with a trailer written by kmt_wclose().  On failure
+ * returns NULL with a one-line message naming PATH in ERR.
  */
 struct kmt_writer *kmt_wopen(const char *path, char *err, size_t errlen);
 
