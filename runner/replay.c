@@ -97,9 +97,10 @@ replay_newproc(struct replay *r, uint32_t pid)
 }
 
 static void
-rproc_clear_view(struct rproc *rp)
+rproc_clear_view(struct replay *r, struct rproc *rp)
 {
 
+	r->r_nids -= rp->rp_maps.it_n + rp->rp_kmallocs.it_n;
 	fdtab_free(&rp->rp_fds);
 	idtab_free(&rp->rp_maps);
 	idtab_free(&rp->rp_kmallocs);
@@ -324,7 +325,7 @@ rproc_begin(struct replay *r, struct rproc *rp)
 
 	if (rp->rp_state == RS_ASLEEP)
 		sleepers_remove(r, rp);
-	rproc_clear_view(rp);
+	rproc_clear_view(r, rp);
 	memset(&rp->rp_kp, 0, sizeof(rp->rp_kp));
 	rp->rp_kp.p_pid = pid;
 	rp->rp_kalive = 0;
@@ -346,6 +347,25 @@ malformed(char *err, size_t errlen, const char *path,
 	snprintf(err, errlen, "%s:%" PRIu64 ": event %" PRIu64 ": %s", path,
 	    ev->ke_line, ev->ke_no, msg);
 	return 2;
+}
+
+/*
+ * Past the replay's bounds (replay.h): the trace asks for more live
+ * processes or IDs than a replay keeps.  Exit status 2, like malformed
+ * input, with the limit named.
+ */
+static int
+toomany(struct replay *r, const struct kmt_event *ev, char *err,
+    size_t errlen)
+{
+
+	if (r->r_nprocs >= REPLAY_MAXPROCS && (ev->ke_op == KMT_SPAWN ||
+	    ev->ke_op == KMT_FORK))
+		return malformed(err, errlen, r->r_trace, ev, "too many "
+		    "processes: a replay keeps at most %d", REPLAY_MAXPROCS);
+	return malformed(err, errlen, r->r_trace, ev, "too many live "
+	    "mappings and kmallocs: a replay keeps at most %d",
+	    REPLAY_MAXIDS);
 }
 
 /*
@@ -377,6 +397,8 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 			return malformed(err, errlen, r->r_trace, ev,
 			    "spawn of PID %" PRIu32 ", which is alive",
 			    ev->ke_pid);
+		if (rp == NULL && r->r_nprocs >= REPLAY_MAXPROCS)
+			return toomany(r, ev, err, errlen);
 		if (rp == NULL && (rp = replay_newproc(r, ev->ke_pid)) == NULL)
 			goto nomem;
 		*lastp = rp;
@@ -414,6 +436,10 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 	kev = *ev;
 	switch (ev->ke_op) {
 	case KMT_FORK:
+		if (child == NULL && r->r_nprocs >= REPLAY_MAXPROCS)
+			return toomany(r, ev, err, errlen);
+		if (r->r_nids + rp->rp_maps.it_n > REPLAY_MAXIDS)
+			return toomany(r, ev, err, errlen);
 		if (child == NULL &&
 		    (child = replay_newproc(r, ev->ke_child)) == NULL)
 			goto nomem;
@@ -421,9 +447,11 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		if (fdtab_copy(&child->rp_fds, &rp->rp_fds) != 0 ||
 		    idtab_copy(&child->rp_maps, &rp->rp_maps) != 0)
 			goto nomem;
+		r->r_nids += child->rp_maps.it_n;
 		break;
 	case KMT_EXEC:
 		fdtab_close(&rp->rp_fds, VFD_OPEN | VFD_CLOEXEC);
+		r->r_nids -= rp->rp_maps.it_n;
 		idtab_clear(&rp->rp_maps);
 		if (o == OK)
 			proc_exec(m, &rp->rp_kp);
@@ -431,7 +459,7 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		break;
 	case KMT_EXIT:
 		rp->rp_alive = 0;
-		rproc_clear_view(rp);
+		rproc_clear_view(r, rp);
 		if (o == OK) {
 			m->m_curproc = &rp->rp_kp;
 			proc_exit(m, &rp->rp_kp);
@@ -495,8 +523,11 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		if (idtab_get(&rp->rp_maps, ev->ke_id) != NULL)
 			return malformed(err, errlen, r->r_trace, ev,
 			    "map of '%s', which is already mapped", ev->ke_id);
+		if (r->r_nids >= REPLAY_MAXIDS)
+			return toomany(r, ev, err, errlen);
 		if ((iv = idtab_add(&rp->rp_maps, ev->ke_id)) == NULL)
 			goto nomem;
+		r->r_nids++;
 		iv->iv_npages = ev->ke_n;
 		iv->iv_ghost = 1;
 		break;
@@ -533,8 +564,10 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 			    (ev->ke_op == KMT_UNMAP ? iv->iv_simpages :
 			    iv->iv_npages);
 		}
-		if (ev->ke_op == KMT_UNMAP && !ev->ke_ranged)
+		if (ev->ke_op == KMT_UNMAP && !ev->ke_ranged) {
 			idtab_del(&rp->rp_maps, ev->ke_id);
+			r->r_nids--;
+		}
 		break;
 	case KMT_KMALLOC:
 		if (idtab_get(&rp->rp_kmallocs, ev->ke_id) != NULL)
@@ -544,8 +577,11 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		if ((type = malloc_type(m, ev->ke_type)) < 0)
 			return malformed(err, errlen, r->r_trace, ev,
 			    "more than %d malloc types", MALLOC_MAXTYPES);
+		if (r->r_nids >= REPLAY_MAXIDS)
+			return toomany(r, ev, err, errlen);
 		if ((iv = idtab_add(&rp->rp_kmallocs, ev->ke_id)) == NULL)
 			goto nomem;
+		r->r_nids++;
 		iv->iv_ghost = 1;
 		iv->iv_type = type;
 		break;
@@ -563,6 +599,7 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 			kern_free(m, iv->iv_va, iv->iv_type);
 		}
 		idtab_del(&rp->rp_kmallocs, ev->ke_id);
+		r->r_nids--;
 		o = DONE;
 		break;
 	default:
@@ -716,11 +753,11 @@ replay_free(struct replay *r)
 			r->r_m->m_curproc = &r->r_procs[i]->rp_kp;
 			proc_exit(r->r_m, &r->r_procs[i]->rp_kp);
 		}
-		rproc_clear_view(r->r_procs[i]);
+		rproc_clear_view(r, r->r_procs[i]);
 		free(r->r_procs[i]);
 	}
 	if (r->r_kernel != NULL)
-		rproc_clear_view(r->r_kernel);
+		rproc_clear_view(r, r->r_kernel);
 	free(r->r_kernel);
 	free(r->r_procs);
 	free(r->r_sleepers);

@@ -20,6 +20,16 @@
 struct machine;
 struct probe;
 
+/*
+ * The replay's bounds, so that its memory stays bounded whatever the
+ * trace: process records (one per PID ever named, about 2.4 KiB each,
+ * some 300 MiB at the limit) and live mapping and kmalloc IDs over all
+ * processes (about 100 bytes each).  Past them the replay stops with
+ * "too many ..." and exit status 2 (kmtrace(5), LIMITS).
+ */
+#define REPLAY_MAXPROCS	131072
+#define REPLAY_MAXIDS	2097152
+
 enum kerr { KE_EMFILE, KE_ENFILE, KE_ENOMEM, KE_EBADF, KE_EAGAIN, KE_NERR };
 extern const char *const kerr_names[KE_NERR];
 
@@ -57,6 +67,7 @@ struct replay {
 	size_t		 r_nsleepers, r_sleepcap;
 	uint64_t	 r_events;	/* events read (to the panic) */
 	uint64_t	 r_skipped;
+	size_t		 r_nids;	/* live IDs in every view */
 	long		 r_errors[KE_NERR];
 	int		 r_panicked;
 	uint64_t	 r_panic_event;

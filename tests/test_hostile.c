@@ -185,13 +185,12 @@ Test(hostile, kmalloc_4g_counted)
 }
 
 /*
- * A million processes, each with a mapping.  The replayer keeps a record
- * per process and per mapping with no bound: its memory grows with the
- * trace (about 1 KiB a process) and nothing refuses it with a clear
- * error.  The bound belongs in runner/replay.c; until it is there this
- * test, which expects a documented limit and an error past it, is off.
+ * A million processes, each with a mapping: the replay keeps at most
+ * REPLAY_MAXPROCS (131072) process records, so that its memory stays
+ * bounded, and the spawn of the 131073rd PID stops it with "too many
+ * processes" and exit status 2.
  */
-Test(hostile, million_processes_bounded, .disabled = true)
+Test(hostile, million_processes_bounded)
 {
 	char path[64], args[256], *out, *err;
 	FILE *f;
