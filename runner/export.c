@@ -379,28 +379,46 @@ fail:
 	return -1;
 }
 
+/*
+ * The machines with cases of WORKLOAD into M, and the file KIND-WORKLOAD.tsv
+ * opened in *FP: the number of machines; 0 (with WHY) when the store has
+ * no such case; -1 on error.
+ */
+static int
+exp_by_machine(sqlite3 *db, const char *dir, const char *kind,
+    const char *workload, struct exp_machine *m, char *path, size_t pathlen,
+    FILE **fp, char *why, size_t whylen)
+{
+	char name[256];
+	int n;
+
+	if ((n = exp_machines(db, workload, m, EXP_MAXMACH, why, whylen)) < 0)
+		return -1;
+	if (n == 0) {
+		why_set(why, whylen, "no %s cases in the store", workload);
+		return 0;
+	}
+	snprintf(name, sizeof(name), "%s-%s.tsv", kind, workload);
+	if ((*fp = xopen(dir, name, path, pathlen, why, whylen)) == NULL)
+		return -1;
+	return n;
+}
+
 int
 export_grid(sqlite3 *db, const char *dir, const char *workload, char *why,
     size_t whylen)
 {
 	struct exp_machine m[EXP_MAXMACH];
-	char path[1024], name[256];
+	char path[1024];
 	const char *o;
 	double fds;
 	int64_t id;
 	int n, i, j, rc, code, any = 0;
 	FILE *f;
 
-	if ((n = exp_machines(db, workload, m, EXP_MAXMACH, why,
-	    whylen)) < 0)
-		return -1;
-	if (n == 0) {
-		why_set(why, whylen, "no %s cases in the store", workload);
-		return 0;
-	}
-	snprintf(name, sizeof(name), "grid-%s.tsv", workload);
-	if ((f = xopen(dir, name, path, sizeof(path), why, whylen)) == NULL)
-		return -1;
+	if ((n = exp_by_machine(db, dir, "grid", workload, m, path,
+	    sizeof(path), &f, why, whylen)) <= 0)
+		return n;
 	fprintf(f, "# x\ty\tmachine\tstrategy\toutcome(0 survived, 1 panic, "
 	    "2 hung, 3 none)\toutcome\tmax_fds\tmachine_short\n");
 	for (i = 0; i < EXP_NSTRAT; i++) {
@@ -440,23 +458,16 @@ export_maxfds(sqlite3 *db, const char *dir, const char *workload,
     char *why, size_t whylen)
 {
 	struct exp_machine m[EXP_MAXMACH];
-	char path[1024], name[256];
+	char path[1024];
 	double fds[EXP_NSTRAT], panic[EXP_NSTRAT];
 	const char *o;
 	int64_t id;
 	int n, i, j, rc, any = 0;
 	FILE *f;
 
-	if ((n = exp_machines(db, workload, m, EXP_MAXMACH, why,
-	    whylen)) < 0)
-		return -1;
-	if (n == 0) {
-		why_set(why, whylen, "no %s cases in the store", workload);
-		return 0;
-	}
-	snprintf(name, sizeof(name), "maxfds-%s.tsv", workload);
-	if ((f = xopen(dir, name, path, sizeof(path), why, whylen)) == NULL)
-		return -1;
+	if ((n = exp_by_machine(db, dir, "maxfds", workload, m, path,
+	    sizeof(path), &f, why, whylen)) <= 0)
+		return n;
 	fprintf(f, "# physmem_mib");
 	for (i = 0; i < EXP_NSTRAT; i++)
 		fprintf(f, "\t%s", exp_strategies[i]);

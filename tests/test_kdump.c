@@ -29,7 +29,6 @@
 
 TestSuite(kdump);
 
-
 /* Import kdump log LOG into a new temporary TRACE; the status. */
 static int
 import_file(const char *log, char *trace, size_t tracelen, char *err)

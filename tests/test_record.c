@@ -116,7 +116,6 @@ compile_prog(char *bin, size_t len)
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 }
 
-
 /*
  * The filter (docs/recording.md, "Testing the recorder"): events
  * before the marker "dup 2 63" are start-up and dropped; from it on,

@@ -28,7 +28,6 @@
 
 TestSuite(strace);
 
-
 /*
  * Import the log in file LOG; the trace goes to TRACE (a path of
  * PATHLEN bytes).  Returns import_log's status.
