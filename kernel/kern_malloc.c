@@ -31,19 +31,27 @@ freelist_next(struct machine *m, vaddr_t va)
 static inline struct kmemusage *
 btokup(struct machine *m, vaddr_t va)
 {
-	uint32_t pg = (va - m->m_kmem_map.vm_min) >> m->m_pageshift;
 
-	return (struct kmemusage *)kva(m, m->m_kmem.kmemusage) + pg;
+	return m->m_kmem.kup + ((va - m->m_kmem_map.vm_min) >> m->m_pageshift);
+}
+
+/* The smallest bucket that holds SIZE: ceil(log2(size)), clamped. */
+static inline int
+bucketindx(unsigned long size)
+{
+	int indx;
+
+	if (size <= (1UL << MINBUCKET))
+		return MINBUCKET;
+	indx = (int)(sizeof(long) * 8) - __builtin_clzl(size - 1);
+	return indx > MAXBUCKET ? MAXBUCKET : indx;
 }
 
 int
 malloc_bucketindx(unsigned long size)
 {
-	int indx = MINBUCKET;
 
-	while (indx < MAXBUCKET && (1UL << indx) < size)
-		indx++;
-	return indx;
+	return bucketindx(size);
 }
 
 unsigned long
@@ -96,7 +104,8 @@ kmeminit(struct machine *m)
 	    &k->kmemusage);
 	if (error != 0)
 		return error;
-	memset(kva(m, k->kmemusage), 0, usize);
+	k->kup = kva(m, k->kmemusage);
+	memset(k->kup, 0, usize);
 	/* kmem_map is a submap: its range is taken from kernel_map. */
 	if (vm_map_findspace(&m->m_kernel_map, npages, &base) != 0)
 		return ENOSPC;
@@ -129,8 +138,44 @@ kmemfini(struct machine *m)
 	vm_map_destroy(&m->m_kmem_map);
 }
 
-static int
-malloc1(struct machine *m, unsigned long size, int type, int flags,
+/* Count a malloc of SIZE that took VA; M_ZERO clears it. */
+static inline void
+malloc_done(struct machine *m, struct kmembuckets *kbp,
+    struct kmemstats *ksp, unsigned long size, int flags, vaddr_t va)
+{
+
+	kbp->kb_calls++;
+	ksp->ks_inuse++;
+	ksp->ks_calls++;
+	if (ksp->ks_memuse > ksp->ks_maxused)
+		ksp->ks_maxused = ksp->ks_memuse;
+	if (flags & M_ZERO)
+		memset(kva(m, va), 0, size);
+}
+
+/* Take the head of bucket INDX's free list (FIFO). */
+static inline vaddr_t
+bucket_take(struct machine *m, struct kmembuckets *kbp,
+    struct kmemstats *ksp, int indx)
+{
+	vaddr_t va = kbp->kb_next;
+
+	kbp->kb_next = *freelist_next(m, va);
+	if (kbp->kb_next == 0)
+		kbp->kb_last = 0;
+	btokup(m, va)->ku_count--;
+	kbp->kb_totalfree--;
+	ksp->ks_memuse += 1L << indx;
+	return va;
+}
+
+/*
+ * The rest of malloc: a type at its limit, an empty bucket refilled
+ * from kmem_map, a large request given whole pages.  Apart so that the
+ * common case, a non-empty bucket, stays short.
+ */
+static __attribute__((noinline)) int
+malloc_refill(struct machine *m, unsigned long size, int type, int flags,
     vaddr_t *vap)
 {
 	struct kmem *k = &m->m_kmem;
@@ -141,7 +186,7 @@ malloc1(struct machine *m, unsigned long size, int type, int flags,
 	vaddr_t va, cp;
 	int indx, error;
 
-	indx = malloc_bucketindx(size);
+	indx = bucketindx(size);
 	kbp = &k->kmembuckets[indx];
 	/* KMEMSTATS: a type at its limit waits (the check comes first). */
 	if (m->m_prof.pr_kmemstats && ksp->ks_memuse >= ksp->ks_limit) {
@@ -189,7 +234,9 @@ malloc1(struct machine *m, unsigned long size, int type, int flags,
 				    "malloc: allocation too large");
 			kup->ku_count = (uint16_t)npg;
 			ksp->ks_memuse += (long)allocsize;
-			goto out;
+			malloc_done(m, kbp, ksp, size, flags, va);
+			*vap = va;
+			return 0;
 		}
 		region = round_page(m, allocsize);
 		kbp->kb_pages += (long)(region >> m->m_pageshift);
@@ -207,28 +254,34 @@ malloc1(struct machine *m, unsigned long size, int type, int flags,
 		*freelist_next(m, cp) = 0;
 		kbp->kb_last = cp;
 	}
-	va = kbp->kb_next;
-	kbp->kb_next = *freelist_next(m, va);
-	if (kbp->kb_next == 0)
-		kbp->kb_last = 0;
-	kup = btokup(m, va);
-	kup->ku_count--;
-	kbp->kb_totalfree--;
-	ksp->ks_memuse += 1L << indx;
-out:
-	kbp->kb_calls++;
-	ksp->ks_inuse++;
-	ksp->ks_calls++;
-	if (ksp->ks_memuse > ksp->ks_maxused)
-		ksp->ks_maxused = ksp->ks_memuse;
-	if (flags & M_ZERO)
-		memset(kva(m, va), 0, size);
+	va = bucket_take(m, kbp, ksp, indx);
+	malloc_done(m, kbp, ksp, size, flags, va);
 	*vap = va;
 	return 0;
 }
 
-int
-kern_malloc(struct machine *m, unsigned long size, int type, int flags,
+static inline int
+malloc1(struct machine *m, unsigned long size, int type, int flags,
+    vaddr_t *vap)
+{
+	struct kmemstats *ksp = &m->m_kmem.kmemstats[type];
+	int indx = bucketindx(size);
+	struct kmembuckets *kbp = &m->m_kmem.kmembuckets[indx];
+	vaddr_t va;
+
+	if (__builtin_expect(kbp->kb_next == 0 || (m->m_prof.pr_kmemstats &&
+	    ksp->ks_memuse >= ksp->ks_limit), 0))
+		return malloc_refill(m, size, type, flags, vap);
+	ksp->ks_size |= 1U << indx;
+	va = bucket_take(m, kbp, ksp, indx);
+	malloc_done(m, kbp, ksp, size, flags, va);
+	*vap = va;
+	return 0;
+}
+
+/* malloc with the probes or the checker watching. */
+static __attribute__((noinline)) int
+malloc_watched(struct machine *m, unsigned long size, int type, int flags,
     vaddr_t *vap)
 {
 	uint64_t t = KP_START(m);
@@ -243,24 +296,42 @@ kern_malloc(struct machine *m, unsigned long size, int type, int flags,
 	return error;
 }
 
-static void
-free1(struct machine *m, vaddr_t addr, int type)
+int
+kern_malloc(struct machine *m, unsigned long size, int type, int flags,
+    vaddr_t *vap)
+{
+
+	if (__builtin_expect(m->m_kprobe != NULL || m->m_kcheck != NULL, 0))
+		return malloc_watched(m, size, type, flags, vap);
+	return malloc1(m, size, type, flags, vap);
+}
+
+/* free() of a large block: its pages go back to kmem_map. */
+static __attribute__((noinline)) void
+free_large(struct machine *m, vaddr_t addr, struct kmemstats *ksp,
+    struct kmemusage *kup)
+{
+	unsigned long size = (unsigned long)kup->ku_count << m->m_pageshift;
+
+	uvm_km_free(m, &m->m_kmem_map, addr, size);
+	m->m_kmem.kmembuckets[kup->ku_indx].kb_total -= 1;
+	kup->ku_indx = 0;
+	kup->ku_count = 0;
+	ksp->ks_memuse -= (long)size;
+	ksp->ks_inuse--;
+}
+
+static inline void
+free1(struct machine *m, vaddr_t addr, int type, struct kmemusage *kup)
 {
 	struct kmem *k = &m->m_kmem;
 	struct kmemstats *ksp = &k->kmemstats[type];
-	struct kmemusage *kup = btokup(m, addr);
 	struct kmembuckets *kbp = &k->kmembuckets[kup->ku_indx];
 	unsigned long size = 1UL << kup->ku_indx;
 
 	m->m_wakeups++;
-	if (size > k->maxallocsave) {
-		size = (unsigned long)kup->ku_count << m->m_pageshift;
-		uvm_km_free(m, &m->m_kmem_map, addr, size);
-		kup->ku_indx = 0;
-		kup->ku_count = 0;
-		ksp->ks_memuse -= (long)size;
-		ksp->ks_inuse--;
-		kbp->kb_total -= 1;
+	if (__builtin_expect(size > k->maxallocsave, 0)) {
+		free_large(m, addr, ksp, kup);
 		return;
 	}
 	kup->ku_count++;
@@ -279,11 +350,12 @@ free1(struct machine *m, vaddr_t addr, int type)
 	kbp->kb_last = addr;
 }
 
-void
-kern_free(struct machine *m, vaddr_t addr, int type)
+/* free with the probes or the checker watching. */
+static __attribute__((noinline)) void
+free_watched(struct machine *m, vaddr_t addr, int type)
 {
+	struct kmemusage *kup = btokup(m, addr);
 	uint64_t t = KP_START(m), given;
-	const struct kmemusage *kup = btokup(m, addr);
 
 	/* What the block took: its bucket, or its pages if large. */
 	given = 1UL << kup->ku_indx;
@@ -292,6 +364,16 @@ kern_free(struct machine *m, vaddr_t addr, int type)
 	KP_FREE(m, KA_KMEM, addr, given);
 	if (m->m_kcheck != NULL)
 		kcheck_free(m, addr, type);
-	free1(m, addr, type);
+	free1(m, addr, type, kup);
 	KP_END(m, KP_FREE, KA_KMEM, t);
+}
+
+void
+kern_free(struct machine *m, vaddr_t addr, int type)
+{
+
+	if (__builtin_expect(m->m_kprobe != NULL || m->m_kcheck != NULL, 0))
+		free_watched(m, addr, type);
+	else
+		free1(m, addr, type, btokup(m, addr));
 }

@@ -27,12 +27,19 @@ struct kmembuckets {
 /* Statistics of one malloc type (struct kmemstats). */
 struct kmemstats {
 	char		ks_shortdesc[32];
+	/*
+	 * No two counters that malloc() or free() both change sit side by
+	 * side: the compiler would update such a pair with one 16-byte
+	 * load and store, and a 16-byte load cannot take its bytes from the
+	 * two 8-byte stores the other call has just made (a store
+	 * forwarding stall on every malloc/free pair).
+	 */
 	long		ks_inuse;	/* blocks in use */
-	long		ks_calls;	/* malloc calls */
-	long		ks_memuse;	/* bytes in use, as buckets count them */
-	long		ks_maxused;	/* most bytes in use */
 	long		ks_limit;	/* the 60% limit */
+	long		ks_memuse;	/* bytes in use, as buckets count them */
 	long		ks_limblocks;	/* times the limit blocked a malloc */
+	long		ks_calls;	/* malloc calls */
+	long		ks_maxused;	/* most bytes in use */
 	uint32_t	ks_size;	/* bit per bucket size used */
 	long		ks_fails;	/* mallocs that returned NULL (model) */
 	long		ks_nointruse;	/* bytes outside kmem_map (M_NOINTR) */
@@ -48,6 +55,7 @@ struct kmemusage {
 
 struct kmem {
 	vaddr_t		 kmemusage;	/* the kmemusage[] array */
+	struct kmemusage *kup;		/* ... at its host address */
 	struct kmembuckets kmembuckets[MAXBUCKET + 1];
 	struct kmemstats *kmemstats;	/* by type */
 	int		 ntypes;
