@@ -4,7 +4,9 @@
  * that each store their cases (WAL and a busy timeout let them queue).
  * A case already stored for this commit and these inputs is skipped
  * unless --force.  SIGINT or SIGTERM stops new cases; finished cases
- * stay, a case cut short leaves nothing.
+ * stay, a case cut short leaves nothing.  A worker that fails or dies
+ * (killed, say) is reported in one line naming its case; the others go
+ * on, and the matrix exits 1.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -158,6 +160,26 @@ progress(int tty, int done, int total, const struct job *j, const char *what)
 	    j->cs.cs_rep, what);
 	if (done == total)
 		fputs("\r\033[K", stderr);
+}
+
+/*
+ * One line naming the case of a worker that failed or died: nothing of
+ * it is stored, and a rerun without --force runs it again.
+ */
+static void
+report_failed(int tty, const struct job *j, int status)
+{
+	char why[96];
+
+	if (WIFSIGNALED(status))
+		snprintf(why, sizeof(why), "worker killed by signal %d (%s)",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(why, sizeof(why), "worker exited with status %d",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	fprintf(stderr, "%skmbench matrix: case %s %s %s rep %d not stored: "
+	    "%s\n", tty ? "\r\033[K" : "", j->cs.cs_strategy->s_name,
+	    j->machine, j->cs.cs_trace, j->cs.cs_rep, why);
 }
 
 int
@@ -376,8 +398,10 @@ cmd_matrix(int argc, char **argv)
 				int ok = WIFEXITED(status) &&
 				    WEXITSTATUS(status) == 0;
 
-				if (!ok)
+				if (!ok) {
 					failed++;
+					report_failed(tty, &jv[i], status);
+				}
 				/* A malformed trace is bad input: status 2. */
 				if (WIFEXITED(status) &&
 				    WEXITSTATUS(status) == 2)

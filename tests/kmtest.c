@@ -239,8 +239,8 @@ kmtest_replays(const char *path)
 	cr_assert_eq(c.rc, 0, "replay of %s: %s", path, c.err);
 	kmcase_free(&c);
 }
-static char *
-slurp(FILE *f)
+char *
+kmtest_slurp(FILE *f)
 {
 	size_t len = 0, cap = 4096, n;
 	char *buf = malloc(cap);
@@ -261,6 +261,13 @@ slurp(FILE *f)
 int
 kmtest_cmd(const char *args, char **out, char **err)
 {
+
+	return kmtest_cmd_bin(env_or("KMBENCH", "./kmbench"), args, out, err);
+}
+
+int
+kmtest_cmd_bin(const char *bin, const char *args, char **out, char **err)
+{
 	char cmd[8192], errpath[64];
 	FILE *p, *e;
 	int status, fd;
@@ -269,15 +276,14 @@ kmtest_cmd(const char *args, char **out, char **err)
 	fd = mkstemp(errpath);
 	cr_assert(fd >= 0);
 	close(fd);
-	snprintf(cmd, sizeof(cmd), "%s %s 2>%s",
-	    env_or("KMBENCH", "./kmbench"), args, errpath);
+	snprintf(cmd, sizeof(cmd), "%s %s 2>%s", bin, args, errpath);
 	p = popen(cmd, "r");
 	cr_assert(p != NULL);
-	*out = slurp(p);
+	*out = kmtest_slurp(p);
 	status = pclose(p);
 	e = fopen(errpath, "r");
 	cr_assert(e != NULL);
-	*err = slurp(e);
+	*err = kmtest_slurp(e);
 	fclose(e);
 	unlink(errpath);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;

@@ -6,6 +6,7 @@
 #define KM_KMTEST_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../kernel/machine.h"
 #include "../runner/replay.h"
@@ -52,6 +53,12 @@ struct machine *kmtest_boot(const char *strategy, const char *machine,
  * stdout and stderr are in *OUT and *ERR (malloc'ed, NUL-terminated).
  */
 int	kmtest_cmd(const char *args, char **out, char **err);
+/* The same with the kmbench binary BIN. */
+int	kmtest_cmd_bin(const char *bin, const char *args, char **out,
+	    char **err);
+
+/* The rest of F (malloc'ed, NUL-terminated). */
+char	*kmtest_slurp(FILE *f);
 
 struct kmt_event;
 
