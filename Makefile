@@ -4,6 +4,10 @@
 #   make deps       install the Debian packages it needs (apt-get)
 #   make test       deps, then build and run the Criterion tests
 #   make check      the tests built with -Werror, ASan and UBSan
+#   make broken     build/broken/kmbench, with a pool(9) bug the tests
+#                   expect run --check to catch (docs/invariants.md)
+#   make check-traces  every trace of make bench under every strategy on
+#                   every machine with run --check (tools/check-all.sh)
 #   make bench      deps, build, replay the workloads under every strategy
 #   make traces     re-record the traces of real programs in workloads/traces
 #   make replay-speed  events per second of the replay (docs/replay-speed.md)
@@ -31,7 +35,8 @@ LIBOBJS	 = $(LIBSRCS:%.c=$(B)/%.o)
 TESTSRCS = tests/kmtest.c $(wildcard tests/test_*.c)
 TESTOBJS = $(TESTSRCS:%.c=$(B)/%.o)
 
-.PHONY: all deps test check bench traces replay-speed clean FORCE
+.PHONY: all deps test check broken check-traces bench traces replay-speed \
+	clean FORCE
 
 all: kmbench
 
@@ -72,12 +77,13 @@ deps:
 
 # The tests find the binary and the profiles through these.
 TESTENV	= KMBENCH=$(CURDIR)/$(B)/kmbench KMBENCH_MACHINES=$(CURDIR)/machines \
-	  KMBENCH_TESTDATA=$(CURDIR)/tests/data KMBENCH_SRC=$(CURDIR)
+	  KMBENCH_TESTDATA=$(CURDIR)/tests/data KMBENCH_SRC=$(CURDIR) \
+	  KMBENCH_BROKEN=$(CURDIR)/build/broken/kmbench
 
 test: deps
 	$(MAKE) --no-print-directory VARIANT=release run-tests
 
-run-tests: $(B)/kmtest $(B)/kmbench $(B)/gbench-selftest
+run-tests: $(B)/kmtest $(B)/kmbench $(B)/gbench-selftest broken
 	$(TESTENV) $(B)/kmtest --jobs 2
 
 check: deps
@@ -85,6 +91,17 @@ check: deps
 	    CFLAGS="-O1 -g -Werror -fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	    run-tests
+
+# kmbench with a deliberate pool(9) bug (KMBENCH_BROKEN_POOL in
+# kernel/subr_pool.c), always built with the same flags whoever asks, for
+# the test that run --check catches it (tests/test_broken.c).
+broken:
+	@$(MAKE) --no-print-directory VARIANT=broken OPT=-O2 \
+	    CFLAGS="-O2 -g -DKMBENCH_BROKEN_POOL" build/broken/kmbench
+
+# Every trace of make bench, every strategy, every machine, run --check.
+check-traces: kmbench
+	@sh tools/check-all.sh
 
 bench: deps kmbench
 	@sh tools/bench.sh

@@ -19,6 +19,17 @@
 
 #define POOL_ALIGN(x)	(((x) + 3u) & ~3u)	/* i386 ALIGNBYTES 3 */
 
+#ifdef KMBENCH_BROKEN_POOL
+/*
+ * A deliberate bug, for the tests only (make broken; docs/invariants.md):
+ * every POOL_BROKEN_EVERY-th get from a pool hands out the first free
+ * item of its page without taking it off the page's free list, so the
+ * page's list is one item longer than ph_nmissing allows and the next
+ * get hands the same item out again.  run --check must catch it.
+ */
+#define POOL_BROKEN_EVERY	100
+#endif
+
 static inline vaddr_t *
 item_next(struct machine *m, vaddr_t va)
 {
@@ -186,7 +197,10 @@ pool_get1(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 	}
 	ph = pp->pr_curpage;
 	v = ph->ph_items;
-	ph->ph_items = *item_next(m, v);
+#ifdef KMBENCH_BROKEN_POOL
+	if ((pp->pr_nget + 1) % POOL_BROKEN_EVERY != 0)
+#endif
+		ph->ph_items = *item_next(m, v);
 	if (ph->ph_nmissing == 0)
 		pp->pr_nidle--;
 	ph->ph_nmissing++;
