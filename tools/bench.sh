@@ -8,29 +8,8 @@
 set -e
 out=bench-out
 db=${KMBENCH_DB:-bench.db}
-mkdir -p "$out"
-gen() {
-	name=$1
-	shift
-	if [ ! -s "$out/$name.kmt.zst" ]; then
-		echo "bench: generating $out/$name.kmt.zst" >&2
-		./kmbench gen "$name" "$@" -o "$out/$name.kmt.zst.tmp"
-		mv "$out/$name.kmt.zst.tmp" "$out/$name.kmt.zst"
-	fi
-	traces="$traces${traces:+,}$out/$name.kmt.zst"
-}
-traces=""
-gen pr14721
-gen fd-server
-gen fork-server
-gen amap-storm
-gen heap-growth
-gen intr-load
-gen under-attack
-# And the recordings of real programs that ship with kmbench.
-for t in workloads/traces/*.kmt.zst; do
-	traces="$traces,$t"
-done
+kmbench=./kmbench
+. tools/bench-traces.sh
 ./kmbench matrix --db "$db" --jobs 2 --traces "$traces"
 ./kmbench plot --db "$db" --out "$out/plots"
 ./kmbench report --db "$db" --plots "$out/plots" >"$out/report.txt"
