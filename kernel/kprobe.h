@@ -58,8 +58,7 @@ kp_clock(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* The arena of MAP on machine M. */
-enum kp_arena kp_arena(const struct machine *, const struct vm_map *);
+/* kp_arena(m, map), the arena of MAP: in machine.h. */
 
 /*
  * Timing: t = KP_START(m); ... KP_END(m, op, arena, t).  Nothing is read

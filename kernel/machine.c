@@ -52,13 +52,6 @@ const char *const kp_arenanames[KA_NARENAS] = {
 	"kmem_map", "kernel_map", "path"
 };
 
-enum kp_arena
-kp_arena(const struct machine *m, const struct vm_map *map)
-{
-
-	return map == &m->m_kmem_map ? KA_KMEM : KA_KERNEL;
-}
-
 static const struct {
 	enum machine_pool	id;
 	const char		*name;

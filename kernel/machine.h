@@ -119,6 +119,14 @@ kva(const struct machine *m, vaddr_t va)
 	return m->m_kva + (va - m->m_kernbase);
 }
 
+/* The probes' arena of MAP (kprobe.h). */
+static inline enum kp_arena
+kp_arena(const struct machine *m, const struct vm_map *map)
+{
+
+	return map == &m->m_kmem_map ? KA_KMEM : KA_KERNEL;
+}
+
 static inline uint32_t
 kva_page(const struct machine *m, vaddr_t va)
 {

@@ -32,15 +32,35 @@ footprint(const struct probe *p, int i)
 	return probe_vmmap(p, i)->vm_used - p->p_map[i].pm_base;
 }
 
-static void
+/*
+ * Bytes PID holds in ARENA.  The last process's slot is kept: most
+ * allocations and frees in a row are one process's.  Only held_find()
+ * adds to p_held[arena], and it resets the kept slot, so the slot stays
+ * valid however the table grows; nothing is ever deleted from it.
+ */
+static __attribute__((noinline)) void
+held_find(struct probe *p, int arena, uint32_t pid, int64_t bytes)
+{
+	struct probe_held *h = &p->p_hlast[arena];
+
+	if ((h->ph_v = u32tab_ref(&p->p_held[arena], pid)) == NULL) {
+		h->ph_pid = PROBE_NOPID;
+		p->p_oom = 1;
+		return;
+	}
+	h->ph_pid = pid;
+	*h->ph_v += (uint64_t)bytes;
+}
+
+static inline void
 held_add(struct probe *p, int arena, uint32_t pid, int64_t bytes)
 {
-	uint64_t *v;
+	struct probe_held *h = &p->p_hlast[arena];
 
-	if ((v = u32tab_ref(&p->p_held[arena], pid)) == NULL)
-		p->p_oom = 1;
+	if (__builtin_expect(h->ph_pid == pid, 1))
+		*h->ph_v += (uint64_t)bytes;
 	else
-		*v += (uint64_t)bytes;
+		held_find(p, arena, pid, bytes);
 }
 
 static void
@@ -52,17 +72,60 @@ probe_latency(void *arg, enum kp_op op, enum kp_arena arena, uint64_t ns)
 	p->p_ncalls++;
 }
 
+/*
+ * Live objects are kept by kernel page: a page with any holds a record
+ * per PROBE_GRAIN bytes (pool items are as small as 8), and a bit per
+ * record for "live".  An address is found by indexing, not hashing; a
+ * page whose last object goes is kept on a spare list for the next.
+ */
+#define PROBE_GRAIN_SHIFT	3
+
+struct probe_page {
+	struct probe_page *pg_next;	/* on the spare list */
+	uint32_t	 pg_n;		/* live objects */
+	uint64_t	*pg_live;	/* a bit per record */
+	uint64_t	 pg_obj[];	/* OBJ() of each live record */
+};
+
+static __attribute__((noinline)) struct probe_page *
+page_get(struct probe *p, uint32_t pg)
+{
+	size_t nrec = (size_t)1 << p->p_recshift;
+	struct probe_page *pp;
+
+	if ((pp = p->p_spare) != NULL)
+		p->p_spare = pp->pg_next;
+	else if ((pp = malloc(sizeof(*pp) + nrec * sizeof(uint64_t) +
+	    nrec / 8)) == NULL)
+		return NULL;
+	else
+		pp->pg_live = pp->pg_obj + nrec;
+	memset(pp->pg_live, 0, nrec / 8);
+	pp->pg_n = 0;
+	return p->p_pages[pg] = pp;
+}
+
 static void
 probe_alloc(void *arg, enum kp_arena arena, vaddr_t va, uint64_t asked,
     uint64_t given)
 {
 	struct probe *p = arg;
 	struct probe_map *pm = &p->p_map[arena];
+	uint32_t off = va - p->p_m->m_kernbase;
+	uint32_t pg = off >> p->p_m->m_pageshift;
+	uint32_t rec = (off & (p->p_m->m_pagesize - 1)) >> PROBE_GRAIN_SHIFT;
+	struct probe_page *pp = p->p_pages[pg];
+	uint64_t bit = 1ULL << (rec & 63);
 
-	if (u32tab_set(&p->p_objs, va, OBJ(asked, p->p_pid, arena)) != 0) {
+	if (__builtin_expect(pp == NULL, 0) && (pp = page_get(p, pg)) == NULL) {
 		p->p_oom = 1;
 		return;
 	}
+	if ((pp->pg_live[rec >> 6] & bit) == 0) {
+		pp->pg_live[rec >> 6] |= bit;
+		pp->pg_n++;
+	}
+	pp->pg_obj[rec] = OBJ(asked, p->p_pid, arena);
 	pm->pm_live += asked;
 	pm->pm_given += given;
 	held_add(p, arena, p->p_pid, (int64_t)given);
@@ -76,10 +139,21 @@ static void
 probe_free(void *arg, enum kp_arena arena, vaddr_t va, uint64_t given)
 {
 	struct probe *p = arg;
-	uint64_t v;
+	uint32_t off = va - p->p_m->m_kernbase;
+	uint32_t pg = off >> p->p_m->m_pageshift;
+	uint32_t rec = (off & (p->p_m->m_pagesize - 1)) >> PROBE_GRAIN_SHIFT;
+	struct probe_page *pp = p->p_pages[pg];
+	uint64_t bit = 1ULL << (rec & 63), v;
 
-	if (!u32tab_take(&p->p_objs, va, &v))
+	if (pp == NULL || (pp->pg_live[rec >> 6] & bit) == 0)
 		return;
+	v = pp->pg_obj[rec];
+	pp->pg_live[rec >> 6] &= ~bit;
+	if (--pp->pg_n == 0) {
+		p->p_pages[pg] = NULL;
+		pp->pg_next = p->p_spare;
+		p->p_spare = pp;
+	}
 	p->p_map[arena].pm_live -= OBJ_ASKED(v);
 	p->p_map[arena].pm_given -= given;
 	held_add(p, OBJ_ARENA(v), OBJ_PID(v), -(int64_t)given);
@@ -156,6 +230,9 @@ probe_attach(struct probe *p, struct machine *m, int latency, uint64_t every)
 	p->p_m = m;
 	p->p_latency = latency;
 	p->p_every = every ? every : 1;
+	p->p_nextsample = p->p_every;
+	for (i = 0; i < PROBE_NMAPS; i++)
+		p->p_hlast[i].ph_pid = PROBE_NOPID;
 	for (i = 0; i < KP_NOPS * KA_NARENAS; i++)
 		hist_init(&p->p_lat[i / KA_NARENAS][i % KA_NARENAS]);
 	for (i = 0; i < PROBE_NMAPS; i++) {
@@ -163,6 +240,13 @@ probe_attach(struct probe *p, struct machine *m, int latency, uint64_t every)
 		p->p_map[i].pm_seen_peak = probe_vmmap(p, i)->vm_peak;
 		p->p_map[i].pm_min_headroom = probe_vmmap(p, i)->vm_npages -
 		    probe_vmmap(p, i)->vm_peak;
+	}
+	p->p_recshift = m->m_pageshift - PROBE_GRAIN_SHIFT;
+	if ((p->p_pages = calloc(m->m_kvapages, sizeof(*p->p_pages))) ==
+	    NULL) {
+		/* No probes at all: the figures say they are partial. */
+		p->p_oom = 1;
+		return;
 	}
 	if (latency)
 		p->p_overhead_ns = probe_calibrate();
@@ -174,26 +258,27 @@ probe_attach(struct probe *p, struct machine *m, int latency, uint64_t every)
 void
 probe_detach(struct probe *p)
 {
+	struct probe_page *pp;
+	uint32_t pg;
 	int i;
 
 	if (p->p_m != NULL) {
 		p->p_m->m_kprobe = NULL;
 		p->p_m->m_probe_lat = 0;
 	}
-	u32tab_free(&p->p_objs);
+	if (p->p_pages != NULL)
+		for (pg = 0; pg < p->p_m->m_kvapages; pg++)
+			free(p->p_pages[pg]);
+	free(p->p_pages);
+	p->p_pages = NULL;
+	while ((pp = p->p_spare) != NULL) {
+		p->p_spare = pp->pg_next;
+		free(pp);
+	}
 	for (i = 0; i < PROBE_NMAPS; i++)
 		u32tab_free(&p->p_held[i]);
 	free(p->p_samples);
 	p->p_samples = NULL;
-}
-
-void
-probe_event(struct probe *p, uint64_t event, uint64_t time, uint32_t pid)
-{
-
-	p->p_event = event;
-	p->p_time = time;
-	p->p_pid = pid;
 }
 
 /* Bucket pages of kmem_map whose every element is free. */
@@ -256,7 +341,7 @@ probe_sample(struct probe *p, const char *why)
 }
 
 void
-probe_after(struct probe *p, int outcome_changed, const char *why)
+probe_moved(struct probe *p, int outcome_changed, const char *why)
 {
 	int i;
 
@@ -272,10 +357,14 @@ probe_after(struct probe *p, int outcome_changed, const char *why)
 		if (map->vm_peak - pm->pm_base > pm->pm_peak_fp)
 			pm->pm_peak_fp = map->vm_peak - pm->pm_base;
 	}
+	/* Every p_every-th event, without a division each event. */
 	if (outcome_changed)
 		probe_sample(p, why);
-	else if (p->p_event % p->p_every == 0)
-		probe_sample(p, "every");
+	else if (p->p_event >= p->p_nextsample) {
+		if (p->p_event == p->p_nextsample)
+			probe_sample(p, "every");
+		p->p_nextsample = (p->p_event / p->p_every + 1) * p->p_every;
+	}
 }
 
 void
@@ -285,7 +374,7 @@ probe_finish(struct probe *p, const struct replay *r)
 	uint64_t best = 0, v;
 	size_t i;
 
-	probe_after(p, 1, "end");
+	probe_moved(p, 1, "end");
 	if (!r->r_panicked)
 		return;
 	/* Whoever holds the most of both maps brought the machine down. */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 
 #include "../kernel/kprobe.h"
+#include "../kernel/machine.h"
 #include "hist.h"
 #include "table.h"
 
@@ -39,6 +40,9 @@ struct probe_sample {
 	uint32_t	ps_wired;
 };
 
+/* No PID of a trace (they are below 2^31). */
+#define PROBE_NOPID	UINT32_MAX
+
 struct probe_map {
 	uint32_t	pm_base;	/* pages used at boot, not counted */
 	uint64_t	pm_live;
@@ -57,6 +61,7 @@ struct probe {
 	struct machine	*p_m;
 	int		 p_latency;	/* latency probes on */
 	uint64_t	 p_every;	/* sample every this many events */
+	uint64_t	 p_nextsample;	/* the next multiple of p_every */
 	uint64_t	 p_event;	/* the current event */
 	uint64_t	 p_time;
 	uint32_t	 p_pid;		/* the current process, 0: kernel */
@@ -73,9 +78,15 @@ struct probe {
 	uint64_t	 p_collateral;
 	int		 p_collateral_panic;
 	uint32_t	 p_culprit;	/* biggest holder at the last refusal */
-	/* Live objects by address, and bytes each process holds. */
-	struct u32tab	 p_objs;
+	/* Live objects by kernel page (probe.c), bytes each process holds. */
+	struct probe_page **p_pages;
+	struct probe_page *p_spare;
+	int		 p_recshift;	/* log2 of records a page */
 	struct u32tab	 p_held[PROBE_NMAPS];
+	struct probe_held {		/* the last process's slot */
+		uint32_t  ph_pid;	/* PROBE_NOPID: none kept */
+		uint64_t *ph_v;
+	}		 p_hlast[PROBE_NMAPS];
 	/* The time series. */
 	struct probe_sample *p_samples;
 	size_t		 p_nsamples, p_samplecap;
@@ -91,9 +102,32 @@ void	probe_attach(struct probe *, struct machine *, int latency,
 void	probe_detach(struct probe *);
 
 /* The replayer's calls: before each event, after it, at the end. */
-void	probe_event(struct probe *, uint64_t event, uint64_t time,
-	    uint32_t pid);
-void	probe_after(struct probe *, int outcome_changed, const char *why);
+static inline void
+probe_event(struct probe *p, uint64_t event, uint64_t time, uint32_t pid)
+{
+
+	p->p_event = event;
+	p->p_time = time;
+	p->p_pid = pid;
+}
+
+void	probe_moved(struct probe *, int outcome_changed, const char *why);
+
+/*
+ * After an event: a new peak of a map, a sample due, or an outcome
+ * change (why: "panic", "sleep", "refused") go to probe_moved(); most
+ * events have none, and cost three compares.
+ */
+static inline void
+probe_after(struct probe *p, int outcome_changed, const char *why)
+{
+
+	if (outcome_changed || p->p_event >= p->p_nextsample ||
+	    p->p_m->m_kmem_map.vm_peak != p->p_map[KA_KMEM].pm_seen_peak ||
+	    p->p_m->m_kernel_map.vm_peak != p->p_map[KA_KERNEL].pm_seen_peak)
+		probe_moved(p, outcome_changed, why);
+}
+
 void	probe_finish(struct probe *, const struct replay *);
 
 /* Johnstone and Wilson's measures 3 and 4 for map I (0 when no data). */
