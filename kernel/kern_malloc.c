@@ -73,11 +73,15 @@ malloc_type(struct machine *m, const char *name)
 	 * Names are mostly "M_..."; the third byte settles most
 	 * mismatches without a call (read only when the name is that long).
 	 */
+	/* A trace's kmallocs mostly name the type of the one before. */
+	if (k->lasttype < k->ntypes &&
+	    strcmp(k->kmemstats[k->lasttype].ks_shortdesc, name) == 0)
+		return k->lasttype;
 	c = name[0] == '\0' || name[1] == '\0' ? -1 : (unsigned char)name[2];
 	for (i = 0; i < k->ntypes; i++)
 		if ((c < 0 || (unsigned char)k->kmemstats[i].ks_shortdesc[2] ==
 		    c) && strcmp(k->kmemstats[i].ks_shortdesc, name) == 0)
-			return i;
+			return k->lasttype = i;
 	if (k->ntypes == MALLOC_MAXTYPES)
 		return -1;
 	i = k->ntypes++;
@@ -284,16 +288,18 @@ static __attribute__((noinline)) int
 malloc_watched(struct machine *m, unsigned long size, int type, int flags,
     vaddr_t *vap)
 {
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m), given;
 	int error;
 
 	error = malloc1(m, size, type, flags, vap);
 	KP_END(m, KP_MALLOC, KA_KMEM, t);
-	if (error == 0)
-		KP_ALLOC(m, KA_KMEM, *vap, size, malloc_allocsize(m, size));
-	if (error == 0 && m->m_kcheck != NULL)
-		kcheck_alloc(m, *vap, malloc_allocsize(m, size), type);
-	return error;
+	if (error != 0)
+		return error;
+	given = malloc_allocsize(m, size);
+	KP_ALLOC(m, KA_KMEM, *vap, size, given);
+	if (m->m_kcheck != NULL)
+		kcheck_alloc(m, *vap, given, type);
+	return 0;
 }
 
 int

@@ -197,16 +197,28 @@ note_fds(struct rproc *rp)
 		rp->rp_max_fds = rp->rp_kp.p_fd.fd_nopen;
 }
 
+/* The view's entry for EV's ID in T. */
+static struct idval *
+view_entry(const struct idtab *t, const struct kmt_event *ev)
+{
+	struct idkey k;
+
+	idkey_init(&k, ev->ke_id);
+	return idtab_get(t, &k);
+}
+
 /*
  * The kernel's part of an event, which can run again after a sleep.
- * The trace's view has already been updated.
+ * The trace's view has already been updated.  IV is the view's entry
+ * for the event's mapping or kmalloc, if the caller has it; NULL has
+ * it looked up (a restart: the entry may have moved, or gone).
  */
 static enum outcome
-kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev)
+kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
+    struct idval *iv)
 {
 	struct machine *m = r->r_m;
 	struct rproc *child;
-	struct idval *iv;
 	enum outcome o;
 	uint64_t start;
 	vaddr_t va;
@@ -278,8 +290,8 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev)
 	case KMT_MAP:
 		o = answer(r, rp, ev, uvm_map_anon(m, rp->rp_kp.p_vmspace,
 		    ev->ke_n, &start));
-		if (o == OK && (iv = idtab_get(&rp->rp_maps, ev->ke_id)) !=
-		    NULL) {
+		if (o == OK && (iv != NULL ||
+		    (iv = view_entry(&rp->rp_maps, ev)) != NULL)) {
 			iv->iv_ghost = 0;
 			iv->iv_start = start;
 			iv->iv_simpages = ev->ke_n;
@@ -292,18 +304,21 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev)
 	case KMT_GROW:
 		o = answer(r, rp, ev, uvm_map_grow(m, rp->rp_kp.p_vmspace,
 		    ev->ke_off, ev->ke_npages, ev->ke_n));
-		if (o == OK && (iv = idtab_get(&rp->rp_maps, ev->ke_id)) !=
-		    NULL)
+		if (o == OK && (iv != NULL ||
+		    (iv = view_entry(&rp->rp_maps, ev)) != NULL))
 			iv->iv_simpages = ev->ke_n;
 		return o;
 	case KMT_UNMAP:
 		return answer(r, rp, ev, uvm_unmap(m, rp->rp_kp.p_vmspace,
 		    ev->ke_off, ev->ke_npages));
 	case KMT_KMALLOC:
+		/* The view has the entry, with the type, unless freed since. */
+		if (iv == NULL)
+			iv = view_entry(&rp->rp_kmallocs, ev);
 		o = answer(r, rp, ev, kern_malloc(m, (unsigned long)ev->ke_n,
-		    malloc_type(m, ev->ke_type), ev->ke_mflags, &va));
-		if (o == OK && (iv = idtab_get(&rp->rp_kmallocs, ev->ke_id)) !=
-		    NULL) {
+		    iv != NULL ? iv->iv_type : malloc_type(m, ev->ke_type),
+		    ev->ke_mflags, &va));
+		if (o == OK && iv != NULL) {
 			iv->iv_ghost = 0;
 			iv->iv_va = va;
 		}
@@ -379,9 +394,11 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 	struct machine *m = r->r_m;
 	struct rproc *rp, *child = NULL;
 	struct kmt_event kev;
-	struct idval *iv;
+	const struct kmt_event *kp = ev;	/* what the kernel replays */
+	struct idval *iv = NULL;
+	struct idkey key;
 	uint8_t f;
-	int type;
+	int type, found;
 	enum outcome o = OK;
 
 	/*
@@ -408,7 +425,7 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 			if (fdtab_set(&rp->rp_fds, f,
 			    VFD_OPEN | VFD_GHOST) != 0)
 				goto nomem;
-		o = kernel_part(r, rp, ev);
+		o = kernel_part(r, rp, ev, NULL);
 		goto done;
 	}
 	if (rp == NULL)
@@ -433,7 +450,6 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		skip(r, rp);
 		o = DONE;
 	}
-	kev = *ev;
 	switch (ev->ke_op) {
 	case KMT_FORK:
 		if (child == NULL && r->r_nprocs >= REPLAY_MAXPROCS)
@@ -520,13 +536,15 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		o = DONE;
 		break;
 	case KMT_MAP:
-		if (idtab_get(&rp->rp_maps, ev->ke_id) != NULL)
+		idkey_init(&key, ev->ke_id);
+		if (r->r_nids >= REPLAY_MAXIDS &&
+		    idtab_get(&rp->rp_maps, &key) == NULL)
+			return toomany(r, ev, err, errlen);
+		if ((iv = idtab_put(&rp->rp_maps, &key, &found)) == NULL)
+			goto nomem;
+		if (found)
 			return malformed(err, errlen, r->r_trace, ev,
 			    "map of '%s', which is already mapped", ev->ke_id);
-		if (r->r_nids >= REPLAY_MAXIDS)
-			return toomany(r, ev, err, errlen);
-		if ((iv = idtab_add(&rp->rp_maps, ev->ke_id)) == NULL)
-			goto nomem;
 		r->r_nids++;
 		iv->iv_npages = ev->ke_n;
 		iv->iv_ghost = 1;
@@ -534,7 +552,7 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 	case KMT_TOUCH:
 	case KMT_GROW:
 	case KMT_UNMAP:
-		if ((iv = idtab_get(&rp->rp_maps, ev->ke_id)) == NULL) {
+		if ((iv = view_entry(&rp->rp_maps, ev)) == NULL) {
 			/* Names a mapping that does not exist. */
 			if (o == OK)
 				skip(r, rp);
@@ -553,6 +571,8 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 			o = DONE;
 		}
 		/* Resolve to pages of the address space, for a restart. */
+		kev = *ev;
+		kp = &kev;
 		if (ev->ke_op == KMT_GROW) {
 			kev.ke_off = iv->iv_start;
 			kev.ke_npages = iv->iv_simpages;
@@ -565,28 +585,33 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 			    iv->iv_npages);
 		}
 		if (ev->ke_op == KMT_UNMAP && !ev->ke_ranged) {
-			idtab_del(&rp->rp_maps, ev->ke_id);
+			idtab_remove(&rp->rp_maps, iv);
+			iv = NULL;
 			r->r_nids--;
 		}
 		break;
 	case KMT_KMALLOC:
-		if (idtab_get(&rp->rp_kmallocs, ev->ke_id) != NULL)
+		/* Past the limit: the errors still come in the order below. */
+		idkey_init(&key, ev->ke_id);
+		if (r->r_nids >= REPLAY_MAXIDS &&
+		    idtab_get(&rp->rp_kmallocs, &key) == NULL &&
+		    malloc_type(m, ev->ke_type) >= 0)
+			return toomany(r, ev, err, errlen);
+		if ((iv = idtab_put(&rp->rp_kmallocs, &key, &found)) == NULL)
+			goto nomem;
+		if (found)
 			return malformed(err, errlen, r->r_trace, ev,
 			    "kmalloc of '%s', which is not yet freed",
 			    ev->ke_id);
 		if ((type = malloc_type(m, ev->ke_type)) < 0)
 			return malformed(err, errlen, r->r_trace, ev,
 			    "more than %d malloc types", MALLOC_MAXTYPES);
-		if (r->r_nids >= REPLAY_MAXIDS)
-			return toomany(r, ev, err, errlen);
-		if ((iv = idtab_add(&rp->rp_kmallocs, ev->ke_id)) == NULL)
-			goto nomem;
 		r->r_nids++;
 		iv->iv_ghost = 1;
 		iv->iv_type = type;
 		break;
 	case KMT_KFREE:
-		if ((iv = idtab_get(&rp->rp_kmallocs, ev->ke_id)) == NULL) {
+		if ((iv = view_entry(&rp->rp_kmallocs, ev)) == NULL) {
 			if (o == OK)
 				skip(r, rp);
 			o = DONE;
@@ -598,7 +623,7 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 			m->m_curproc = ev->ke_pid ? &rp->rp_kp : NULL;
 			kern_free(m, iv->iv_va, iv->iv_type);
 		}
-		idtab_del(&rp->rp_kmallocs, ev->ke_id);
+		idtab_remove(&rp->rp_kmallocs, iv);
 		r->r_nids--;
 		o = DONE;
 		break;
@@ -606,7 +631,7 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		break;
 	}
 	if (o == OK)
-		o = kernel_part(r, rp, &kev);
+		o = kernel_part(r, rp, kp, iv);
 done:
 	if (o == PANICKED && !r->r_panicked) {
 		snprintf(err, errlen, "%s: out of memory at event %" PRIu64,
@@ -646,7 +671,7 @@ replay_wake(struct replay *r, const struct kmt_event *now)
 
 			rp->rp_state = RS_RUNNING;
 			rp->rp_kp.p_wmesg = NULL;
-			if (kernel_part(r, rp, &ev) == SLEPT)
+			if (kernel_part(r, rp, &ev, NULL) == SLEPT)
 				rp->rp_sleeps--;	/* the same sleep */
 			else
 				woke++;

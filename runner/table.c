@@ -1,6 +1,7 @@
 /*
  * table.c: the replayer's hash tables (see table.h).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,14 +26,41 @@ hash32(uint32_t k)
 	return k;
 }
 
-static size_t
-hashstr(const char *s)
+/*
+ * The IDs of a trace ("mb1234567"): eight bytes a step, each step a
+ * multiply and a shift, the last step the eight bytes that end the key
+ * (overlapping the one before), then MurmurHash3's 64-bit finaliser.
+ * A byte at a time, the hash was a third of a kmalloc-heavy replay.
+ */
+static uint32_t
+hashstr(const char s[static IDTAB_KEYMAX + 1], size_t len)
 {
-	size_t h = 1469598103934665603ULL;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+	size_t i;
 
-	while (*s != '\0')
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
+	if (len >= 8) {
+		for (i = 0; i + 8 < len; i += 8) {
+			memcpy(&w, s + i, 8);
+			h = (h ^ w) * 0xff51afd7ed558ccdULL;
+			h ^= h >> 32;
+		}
+		memcpy(&w, s + len - 8, 8);
+	} else {
+		/* S has IDTAB_KEYMAX + 1 bytes: read 8, keep LEN of them. */
+		memcpy(&w, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		w &= len == 0 ? 0 : ~0ULL >> (8 * (8 - len));
+#else
+		w &= len == 0 ? 0 : ~0ULL << (8 * (8 - len));
+#endif
+	}
+	h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 static size_t
@@ -310,92 +338,112 @@ fdtab_free(struct u32tab *t)
 	u32tab_free(t);
 }
 
-/* The slot of KEY (hash H), or the empty slot where it would go. */
-static inline size_t
-idtab_find(const struct idtab *t, const char *key, uint32_t h)
+void
+idkey_init(struct idkey *k, const char s[static IDTAB_KEYMAX + 1])
 {
-	size_t i = h & (t->it_cap - 1);
+
+	k->ik_s = s;
+	k->ik_len = strlen(s);
+	if (k->ik_len > IDTAB_KEYMAX)
+		k->ik_len = IDTAB_KEYMAX;
+	k->ik_hash = hashstr(s, k->ik_len) | IDTAB_USED;
+}
+
+/* The slot of KEY, or the empty slot where it would go. */
+static inline size_t
+idtab_find(const struct idtab *t, const struct idkey *k)
+{
+	size_t i = k->ik_hash & (t->it_cap - 1);
 	const struct identry *e;
 
-	for (;;) {
-		e = &t->it_slots[i];
-		if (!e->ie_used ||
-		    (e->ie_hash == h && strcmp(e->ie_key, key) == 0))
+	for (;; i = (i + 1) & (t->it_cap - 1)) {
+		if (t->it_hash[i] == 0)
 			return i;
-		i = (i + 1) & (t->it_cap - 1);
+		if (t->it_hash[i] != k->ik_hash)
+			continue;
+		e = &t->it_slots[i];
+		if (e->ie_len == k->ik_len &&
+		    memcmp(e->ie_key, k->ik_s, k->ik_len) == 0)
+			return i;
 	}
 }
 
 struct idval *
-idtab_get(const struct idtab *t, const char *key)
+idtab_get(const struct idtab *t, const struct idkey *k)
 {
 	size_t i;
 
 	if (t->it_cap == 0)
 		return NULL;
-	i = idtab_find(t, key, (uint32_t)hashstr(key));
-	return t->it_slots[i].ie_used ? &t->it_slots[i].ie_val : NULL;
+	i = idtab_find(t, k);
+	return t->it_hash[i] != 0 ? &t->it_slots[i].ie_val : NULL;
 }
 
 static int
 idtab_resize(struct idtab *t, size_t cap)
 {
 	struct idtab n = { 0 };
-	const struct identry *e;
 	size_t i, j;
 
-	if ((n.it_slots = calloc(cap, sizeof(*n.it_slots))) == NULL)
+	if ((n.it_hash = calloc(cap, sizeof(*n.it_hash))) == NULL ||
+	    (n.it_slots = malloc(cap * sizeof(*n.it_slots))) == NULL) {
+		free(n.it_hash);
 		return -1;
+	}
 	n.it_cap = cap;
 	for (i = 0; i < t->it_cap; i++) {
-		e = &t->it_slots[i];
-		if (!e->ie_used)
+		if (t->it_hash[i] == 0)
 			continue;
-		for (j = e->ie_hash & (cap - 1); n.it_slots[j].ie_used;
+		for (j = t->it_hash[i] & (cap - 1); n.it_hash[j] != 0;
 		    j = (j + 1) & (cap - 1))
 			continue;
-		n.it_slots[j] = *e;
+		n.it_hash[j] = t->it_hash[i];
+		n.it_slots[j] = t->it_slots[i];
 		n.it_n++;
 	}
-	free(t->it_slots);
+	idtab_free(t);
 	*t = n;
 	return 0;
 }
 
 struct idval *
-idtab_add(struct idtab *t, const char *key)
+idtab_put(struct idtab *t, const struct idkey *k, int *foundp)
 {
 	struct identry *e;
-	uint32_t h = (uint32_t)hashstr(key);
+	size_t i;
 
 	if ((t->it_n + 1) * 4 >= t->it_cap * 3 &&
 	    idtab_resize(t, t->it_cap ? 2 * t->it_cap : 16) != 0)
 		return NULL;
-	e = &t->it_slots[idtab_find(t, key, h)];
-	memset(e, 0, sizeof(*e));
-	strncpy(e->ie_key, key, sizeof(e->ie_key) - 1);
-	e->ie_used = 1;
-	e->ie_hash = h;
+	i = idtab_find(t, k);
+	e = &t->it_slots[i];
+	if ((*foundp = t->it_hash[i] != 0) != 0)
+		return &e->ie_val;
+	memset(&e->ie_val, 0, sizeof(e->ie_val));
+	memcpy(e->ie_key, k->ik_s, k->ik_len);
+	e->ie_key[k->ik_len] = '\0';
+	e->ie_len = (uint8_t)k->ik_len;
+	t->it_hash[i] = k->ik_hash;
 	t->it_n++;
 	return &e->ie_val;
 }
 
 void
-idtab_del(struct idtab *t, const char *key)
+idtab_remove(struct idtab *t, struct idval *iv)
 {
 	size_t i, j, home, mask = t->it_cap - 1;
 
-	if (t->it_cap == 0 || !t->it_slots[i = idtab_find(t, key,
-	    (uint32_t)hashstr(key))].ie_used)
-		return;
-	for (j = (i + 1) & mask; t->it_slots[j].ie_used; j = (j + 1) & mask) {
-		home = t->it_slots[j].ie_hash & mask;
+	i = (size_t)((struct identry *)((char *)iv -
+	    offsetof(struct identry, ie_val)) - t->it_slots);
+	for (j = (i + 1) & mask; t->it_hash[j] != 0; j = (j + 1) & mask) {
+		home = t->it_hash[j] & mask;
 		if (((j - home) & mask) >= ((j - i) & mask)) {
+			t->it_hash[i] = t->it_hash[j];
 			t->it_slots[i] = t->it_slots[j];
 			i = j;
 		}
 	}
-	t->it_slots[i].ie_used = 0;
+	t->it_hash[i] = 0;
 	t->it_n--;
 }
 
@@ -406,9 +454,14 @@ idtab_copy(struct idtab *dst, const struct idtab *src)
 	memset(dst, 0, sizeof(*dst));
 	if (src->it_cap == 0)
 		return 0;
-	if ((dst->it_slots = malloc(src->it_cap * sizeof(*dst->it_slots))) ==
-	    NULL)
+	if ((dst->it_hash = malloc(src->it_cap * sizeof(*dst->it_hash))) ==
+	    NULL || (dst->it_slots = malloc(src->it_cap *
+	    sizeof(*dst->it_slots))) == NULL) {
+		free(dst->it_hash);
+		dst->it_hash = NULL;
 		return -1;
+	}
+	memcpy(dst->it_hash, src->it_hash, src->it_cap * sizeof(*dst->it_hash));
 	memcpy(dst->it_slots, src->it_slots,
 	    src->it_cap * sizeof(*dst->it_slots));
 	dst->it_cap = src->it_cap;
@@ -421,7 +474,7 @@ idtab_clear(struct idtab *t)
 {
 
 	if (t->it_cap > 0)
-		memset(t->it_slots, 0, t->it_cap * sizeof(*t->it_slots));
+		memset(t->it_hash, 0, t->it_cap * sizeof(*t->it_hash));
 	t->it_n = 0;
 }
 
@@ -429,6 +482,7 @@ void
 idtab_free(struct idtab *t)
 {
 
+	free(t->it_hash);
 	free(t->it_slots);
 	memset(t, 0, sizeof(*t));
 }

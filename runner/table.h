@@ -85,23 +85,51 @@ struct idval {
 	int		iv_ghost;	/* refused by the kernel */
 };
 
-struct identry {
-	char		ie_key[64];
-	struct idval	ie_val;
-	int		ie_used;
-	uint32_t	ie_hash;	/* of ie_key, to skip most strcmp() */
+/* An ID of the trace, hashed once for every lookup of one event. */
+#define IDTAB_KEYMAX	63
+#define IDTAB_USED	0x80000000U	/* set in every live slot's hash */
+
+struct idkey {
+	const char	*ik_s;
+	size_t		 ik_len;	/* at most IDTAB_KEYMAX */
+	uint32_t	 ik_hash;	/* with IDTAB_USED */
 };
 
+/*
+ * The key of the NUL-terminated ID in S, which must be a whole buffer of
+ * IDTAB_KEYMAX + 1 bytes (as kmt_event's ke_id is): the hash reads it a
+ * word at a time.
+ */
+void	idkey_init(struct idkey *, const char s[static IDTAB_KEYMAX + 1]);
+
+struct identry {
+	char		ie_key[IDTAB_KEYMAX + 1];
+	struct idval	ie_val;
+	uint8_t		ie_len;		/* strlen(ie_key) */
+};
+
+/*
+ * The hashes are apart from the entries, so that a probe reads 4 bytes
+ * a slot, sixteen to a cache line, until it meets its own.
+ */
 struct idtab {
+	uint32_t	*it_hash;	/* 0: an empty slot */
 	struct identry	*it_slots;
 	size_t		 it_cap;
 	size_t		 it_n;
 };
 
-struct idval *idtab_get(const struct idtab *, const char *key);
-/* A new entry for KEY (which must be absent), zeroed; NULL on ENOMEM. */
-struct idval *idtab_add(struct idtab *, const char *key);
-void	idtab_del(struct idtab *, const char *key);
+struct idval *idtab_get(const struct idtab *, const struct idkey *);
+/*
+ * The entry of KEY: *FOUNDP 1 if it was there, else 0 and a new zeroed
+ * entry; NULL on ENOMEM.  One probe sequence, where get then add took two.
+ */
+struct idval *idtab_put(struct idtab *, const struct idkey *, int *foundp);
+/*
+ * Delete the entry IV, as returned by idtab_get() or idtab_put() with no
+ * idtab_put() since (which may move entries).
+ */
+void	idtab_remove(struct idtab *, struct idval *iv);
 int	idtab_copy(struct idtab *dst, const struct idtab *src);
 void	idtab_clear(struct idtab *);
 void	idtab_free(struct idtab *);
