@@ -972,11 +972,25 @@ bget(struct bcur *c)
 	}
 }
 
-/* A length-prefixed token into DST; 0, or why it is bad. */
+/*
+ * Whether any of the eight bytes of W is a blank or control character
+ * (below 0x21, or 0x7f), for little-endian words.  A byte below 0x21
+ * borrows when 0x21 is taken from it, setting its top bit where the
+ * byte's own top bit was clear; no byte can borrow unless one below it
+ * did, so the test is exact.  0x7f is a byte that XOR 0x7f makes zero,
+ * found the same way with 0x01.
+ */
+#define BYTES(b)	(0x0101010101010101ULL * (b))
+#define HAS_BELOW(w, b)	((((w) - BYTES(b)) & ~(w) & BYTES(0x80)) != 0)
+#define BAD_TOKEN_BYTES(w) \
+	(HAS_BELOW(w, 0x21) || HAS_BELOW((w) ^ BYTES(0x7f), 0x01))
+
+/* A length-prefixed token into DST (KMT_TOKEN_MAX + 1 bytes); 0, or
+ * why it is bad. */
 static const char *
 bget_token(struct bcur *c, char *dst)
 {
-	uint64_t n;
+	uint64_t n, w, mask;
 	size_t i;
 
 	n = bget(c);
@@ -990,7 +1004,26 @@ bget_token(struct bcur *c, char *dst)
 		c->c_short = 1;
 		return NULL;
 	}
-	for (i = 0; i < n; i++) {
+	/*
+	 * Eight bytes at a time while eight are in the buffer; DST holds
+	 * KMT_TOKEN_MAX + 1 bytes, so the last word may spill past N into
+	 * it (the NUL goes on top).  Bytes past N read from the buffer are
+	 * masked to 'A' before the test.
+	 */
+	i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; i < n && (size_t)(c->c_end - c->c_p) - i >= 8; i += 8) {
+		memcpy(&w, c->c_p + i, 8);
+		if (n - i < 8) {
+			mask = ~0ULL >> (8 * (8 - (n - i)));
+			w = (w & mask) | (0x4141414141414141ULL & ~mask);
+		}
+		if (BAD_TOKEN_BYTES(w))
+			return "holds a blank or a control character";
+		memcpy(dst + i, &w, 8);
+	}
+#endif
+	for (; i < n; i++) {
 		if (c->c_p[i] <= ' ' || c->c_p[i] == 0x7f)
 			return "holds a blank or a control character";
 		dst[i] = (char)c->c_p[i];
