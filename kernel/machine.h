@@ -51,6 +51,7 @@ struct machine {
 	char		*m_kva;		/* host address of m_kernbase */
 	size_t		 m_kvalen;
 	struct pool_page **m_pgowner;	/* per kernel page: its pool page */
+	uint32_t	 m_npgowned;	/* entries of m_pgowner[] not NULL */
 
 	struct vm_map	 m_kernel_map;
 	struct vm_map	 m_kmem_map;
@@ -117,6 +118,19 @@ kva(const struct machine *m, vaddr_t va)
 {
 
 	return m->m_kva + (va - m->m_kernbase);
+}
+
+/*
+ * Make PH the pool page owning kernel page PG (NULL: none).  The only
+ * writer of m_pgowner[], so that m_npgowned counts its owners exactly
+ * and the checker need not walk the whole array.
+ */
+static inline void
+pgowner_set(struct machine *m, uint32_t pg, struct pool_page *ph)
+{
+
+	m->m_npgowned += (ph != NULL) - (m->m_pgowner[pg] != NULL);
+	m->m_pgowner[pg] = ph;
 }
 
 /* The probes' arena of MAP (kprobe.h). */

@@ -120,7 +120,7 @@ pool_rmpage(struct machine *m, struct pool *pp, struct pool_page *ph)
 	pool_unlink(pp, ph);
 	if (pp->pr_curpage == ph)
 		pool_update_curpage(pp);
-	m->m_pgowner[kva_page(m, ph->ph_page)] = NULL;
+	pgowner_set(m, kva_page(m, ph->ph_page), NULL);
 	uvm_km_free(m, pp->pr_map, ph->ph_page, m->m_pagesize);
 	if (ph->ph_hdr != 0)
 		pool_put(m, m->m_pools[POOL_PHPOOL], ph->ph_hdr);
@@ -169,7 +169,7 @@ pool_addpage(struct machine *m, struct pool *pp, int flags)
 		    item + pp->pr_size : 0;
 	}
 	ph->ph_items = page;
-	m->m_pgowner[kva_page(m, page)] = ph;
+	pgowner_set(m, kva_page(m, page), ph);
 	pool_insert_head(pp, ph);
 	pp->pr_curpage = ph;
 	pp->pr_nitems += pp->pr_itemsperpage;

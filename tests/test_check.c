@@ -519,14 +519,13 @@ Test(check, pool_owner)
 
 	fixture(&f);
 	m = f.m;
-	m->m_pgowner[kva_page(m, f.item[0])] = NULL;
+	pgowner_set(m, kva_page(m, f.item[0]), NULL);
 	CHECK_FAILS(m, "m_pgowner does not point back");
-	m->m_pgowner[kva_page(m, f.item[0])] =
-	    m->m_pools[POOL_FILE]->pr_head;
+	pgowner_set(m, kva_page(m, f.item[0]),
+	    m->m_pools[POOL_FILE]->pr_head);
 	CHECK_OK(m);
 	/* An owner for a page no pool holds. */
-	m->m_pgowner[kva_page(m, f.large)] =
-	    m->m_pools[POOL_FILE]->pr_head;
+	pgowner_set(m, kva_page(m, f.large), m->m_pools[POOL_FILE]->pr_head);
 	CHECK_FAILS(m, "m_pgowner: ");
 	machine_free(m);
 }
