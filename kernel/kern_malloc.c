@@ -142,10 +142,9 @@ kmemfini(struct machine *m)
 	vm_map_destroy(&m->m_kmem_map);
 }
 
-/* Count a malloc of SIZE that took VA; M_ZERO clears it. */
+/* Count a malloc that took a block. */
 static inline void
-malloc_done(struct machine *m, struct kmembuckets *kbp,
-    struct kmemstats *ksp, unsigned long size, int flags, vaddr_t va)
+malloc_done(struct kmembuckets *kbp, struct kmemstats *ksp)
 {
 
 	kbp->kb_calls++;
@@ -153,8 +152,18 @@ malloc_done(struct machine *m, struct kmembuckets *kbp,
 	ksp->ks_calls++;
 	if (ksp->ks_memuse > ksp->ks_maxused)
 		ksp->ks_maxused = ksp->ks_memuse;
-	if (flags & M_ZERO)
-		memset(kva(m, va), 0, size);
+}
+
+/*
+ * M_ZERO: clear the SIZE bytes at VA; returns 0, malloc's answer.  Out
+ * of line, so that the common case calls nothing and saves no registers.
+ */
+static __attribute__((noinline)) int
+malloc_zero(struct machine *m, vaddr_t va, unsigned long size)
+{
+
+	memset(kva(m, va), 0, size);
+	return 0;
 }
 
 /* Take the head of bucket INDX's free list (FIFO). */
@@ -238,9 +247,9 @@ malloc_refill(struct machine *m, unsigned long size, int type, int flags,
 				    "malloc: allocation too large");
 			kup->ku_count = (uint16_t)npg;
 			ksp->ks_memuse += (long)allocsize;
-			malloc_done(m, kbp, ksp, size, flags, va);
+			malloc_done(kbp, ksp);
 			*vap = va;
-			return 0;
+			return (flags & M_ZERO) ? malloc_zero(m, va, size) : 0;
 		}
 		region = round_page(m, allocsize);
 		kbp->kb_pages += (long)(region >> m->m_pageshift);
@@ -259,9 +268,9 @@ malloc_refill(struct machine *m, unsigned long size, int type, int flags,
 		kbp->kb_last = cp;
 	}
 	va = bucket_take(m, kbp, ksp, indx);
-	malloc_done(m, kbp, ksp, size, flags, va);
+	malloc_done(kbp, ksp);
 	*vap = va;
-	return 0;
+	return (flags & M_ZERO) ? malloc_zero(m, va, size) : 0;
 }
 
 static inline int
@@ -278,8 +287,10 @@ malloc1(struct machine *m, unsigned long size, int type, int flags,
 		return malloc_refill(m, size, type, flags, vap);
 	ksp->ks_size |= 1U << indx;
 	va = bucket_take(m, kbp, ksp, indx);
-	malloc_done(m, kbp, ksp, size, flags, va);
+	malloc_done(kbp, ksp);
 	*vap = va;
+	if (__builtin_expect(flags & M_ZERO, 0))
+		return malloc_zero(m, va, size);
 	return 0;
 }
 
