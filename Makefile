@@ -78,7 +78,8 @@ deps:
 # The tests find the binary and the profiles through these.
 TESTENV	= KMBENCH=$(CURDIR)/$(B)/kmbench KMBENCH_MACHINES=$(CURDIR)/machines \
 	  KMBENCH_TESTDATA=$(CURDIR)/tests/data KMBENCH_SRC=$(CURDIR) \
-	  KMBENCH_BROKEN=$(CURDIR)/build/broken/kmbench
+	  KMBENCH_BROKEN=$(CURDIR)/build/broken/kmbench \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 test: deps
 	$(MAKE) --no-print-directory VARIANT=release run-tests
