@@ -340,6 +340,31 @@ probe_sample(struct probe *p, const char *why)
 	s->ps_wired = m->m_wired;
 }
 
+/*
+ * PROBE_MAXEVERY periodic samples: double the period, and keep of them
+ * those on the new one (and every sample an outcome change took), so
+ * that the series, and the replay's memory, stop growing with the trace.
+ */
+static void
+thin_samples(struct probe *p)
+{
+	size_t i, n = 0;
+
+	p->p_every *= 2;
+	p->p_nevery = 0;
+	for (i = 0; i < p->p_nsamples; i++) {
+		const struct probe_sample *s = &p->p_samples[i];
+
+		if (strcmp(s->ps_why, "every") == 0) {
+			if (s->ps_event % p->p_every != 0)
+				continue;
+			p->p_nevery++;
+		}
+		p->p_samples[n++] = *s;
+	}
+	p->p_nsamples = n;
+}
+
 void
 probe_moved(struct probe *p, int outcome_changed, const char *why)
 {
@@ -361,8 +386,11 @@ probe_moved(struct probe *p, int outcome_changed, const char *why)
 	if (outcome_changed)
 		probe_sample(p, why);
 	else if (p->p_event >= p->p_nextsample) {
-		if (p->p_event == p->p_nextsample)
+		if (p->p_event == p->p_nextsample) {
 			probe_sample(p, "every");
+			if (++p->p_nevery >= PROBE_MAXEVERY)
+				thin_samples(p);
+		}
 		p->p_nextsample = (p->p_event / p->p_every + 1) * p->p_every;
 	}
 }

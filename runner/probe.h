@@ -40,6 +40,13 @@ struct probe_sample {
 	uint32_t	ps_wired;
 };
 
+/*
+ * Periodic samples kept at most: past it, the period doubles and half
+ * of them go (probe.c).  4096 x the default period of 10000 events is
+ * about 41 million events before the first doubling.
+ */
+#define PROBE_MAXEVERY	4096
+
 /* No PID of a trace (they are below 2^31). */
 #define PROBE_NOPID	UINT32_MAX
 
@@ -62,6 +69,7 @@ struct probe {
 	int		 p_latency;	/* latency probes on */
 	uint64_t	 p_every;	/* sample every this many events */
 	uint64_t	 p_nextsample;	/* the next multiple of p_every */
+	size_t		 p_nevery;	/* samples taken for p_every */
 	uint64_t	 p_event;	/* the current event */
 	uint64_t	 p_time;
 	uint32_t	 p_pid;		/* the current process, 0: kernel */
