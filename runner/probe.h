@@ -42,10 +42,10 @@ struct probe_sample {
 
 /*
  * Periodic samples kept at most: past it, the period doubles and half
- * of them go (probe.c).  4096 x the default period of 10000 events is
- * about 41 million events before the first doubling.
+ * of them go (probe.c).  1024 x the default period of 10000 events is
+ * about 10 million events before the first doubling.
  */
-#define PROBE_MAXEVERY	4096
+#define PROBE_MAXEVERY	1024
 
 /* No PID of a trace (they are below 2^31). */
 #define PROBE_NOPID	UINT32_MAX

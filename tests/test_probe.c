@@ -230,12 +230,13 @@ Test(probe, deterministic_across_processes)
 /*
  * The series stops growing: sampling every event (probed() attaches
  * with a period of 1) over 10000 events of PID 0, with no refusal,
- * sleep or panic.  Events 1..4096 fill PROBE_MAXEVERY = 4096 samples:
- * the period doubles to 2 and the 2048 even events stay.  Events 4098,
- * 4100 .. 8192 add 2048 more, 4096 again: the period goes to 4 and the
- * multiples of 4 up to 8192 stay, 2048.  Then 8196 .. 10000 step 4:
- * (10000 - 8192) / 4 = 452.  2048 + 452 = 2500 periodic samples, then
- * the "end" sample replay_run() has probe_finish() take: 2501.
+ * sleep or panic.  Events 1..1024 fill PROBE_MAXEVERY = 1024 samples:
+ * the period doubles to 2 and the 512 even events stay.  Events 1026
+ * .. 2048 add 512 more, 1024 again: period 4, the 512 multiples of 4 up
+ * to 2048 stay.  Likewise at 4096 (period 8) and 8192 (period 16), 512
+ * each time.  Then 8208 .. 10000 step 16: (10000 - 8192) / 16 = 113.
+ * 512 + 113 = 625 periodic samples, then the "end" sample replay_run()
+ * has probe_finish() take: 626.
  */
 Test(probe, series_thinned)
 {
@@ -253,16 +254,16 @@ Test(probe, series_thinned)
 		    "%d 0 kfree k%d\n", 2 * k, k, 2 * k + 1, k);
 	probed(&c, &p, NULL, text);
 	free(text);
-	cr_expect_eq(p.p_every, 4);
-	cr_expect_eq(p.p_nsamples, 2501);
+	cr_expect_eq(p.p_every, 16);
+	cr_expect_eq(p.p_nsamples, 626);
 	for (i = 0; i < p.p_nsamples; i++) {
 		if (strcmp(p.p_samples[i].ps_why, "every") != 0)
 			continue;
 		nevery++;
-		cr_expect_eq(p.p_samples[i].ps_event % 4, 0, "sample of event"
+		cr_expect_eq(p.p_samples[i].ps_event % 16, 0, "sample of event"
 		    " %lu", (unsigned long)p.p_samples[i].ps_event);
 	}
-	cr_expect_eq(nevery, 2500);
+	cr_expect_eq(nevery, 625);
 	cr_expect_str_eq(p.p_samples[p.p_nsamples - 1].ps_why, "end");
 	unprobe(&c, &p);
 }
