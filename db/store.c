@@ -416,7 +416,8 @@ put_results(struct case_stmts *cs, int64_t id, const struct replay *r,
 } while (0)
 			RM("jw3", probe_jw3(p, t));
 			RM("jw4", probe_jw4(p, t));
-			RM("peak_live_bytes", p->p_map[t].pm_peak_live);
+			RM("peak_live_bytes",
+			    p->p_ledger.kl_acct[t].ka_peak_live);
 			RM("peak_footprint_pages", p->p_map[t].pm_peak_fp);
 			RM("min_headroom_pages", p->p_map[t].pm_min_headroom);
 			RM("min_headroom_event",

@@ -17,6 +17,7 @@
 #include "kcheck.h"
 #include "kern_malloc.h"
 #include "kern_synch.h"
+#include "kp_ledger.h"
 #include "machine.h"
 #include "uvm_km.h"
 
@@ -248,6 +249,7 @@ malloc_refill(struct machine *m, unsigned long size, int type, int flags,
 			kup->ku_count = (uint16_t)npg;
 			ksp->ks_memuse += (long)allocsize;
 			malloc_done(kbp, ksp);
+			kp_alloc(m, KA_KMEM, va, size, allocsize);
 			*vap = va;
 			return (flags & M_ZERO) ? malloc_zero(m, va, size) : 0;
 		}
@@ -269,13 +271,18 @@ malloc_refill(struct machine *m, unsigned long size, int type, int flags,
 	}
 	va = bucket_take(m, kbp, ksp, indx);
 	malloc_done(kbp, ksp);
+	kp_alloc(m, KA_KMEM, va, size, 1UL << indx);
 	*vap = va;
 	return (flags & M_ZERO) ? malloc_zero(m, va, size) : 0;
 }
 
-static inline int
+/*
+ * The common case: a block from a bucket that has one.  COUNTED (a
+ * constant where it is inlined) puts it in the probes' ledger.
+ */
+static inline __attribute__((always_inline)) int
 malloc1(struct machine *m, unsigned long size, int type, int flags,
-    vaddr_t *vap)
+    vaddr_t *vap, int counted)
 {
 	struct kmemstats *ksp = &m->m_kmem.kmemstats[type];
 	int indx = bucketindx(size);
@@ -288,29 +295,36 @@ malloc1(struct machine *m, unsigned long size, int type, int flags,
 	ksp->ks_size |= 1U << indx;
 	va = bucket_take(m, kbp, ksp, indx);
 	malloc_done(kbp, ksp);
+	if (counted)
+		kp_alloc(m, KA_KMEM, va, size, 1UL << indx);
 	*vap = va;
 	if (__builtin_expect(flags & M_ZERO, 0))
 		return malloc_zero(m, va, size);
 	return 0;
 }
 
-/* malloc with the probes or the checker watching. */
+/* malloc with the probes' ledger counting, and nothing else. */
+static __attribute__((noinline)) int
+malloc_counted(struct machine *m, unsigned long size, int type, int flags,
+    vaddr_t *vap)
+{
+
+	return malloc1(m, size, type, flags, vap, 1);
+}
+
+/* malloc timed by the probes or watched by the checker. */
 static __attribute__((noinline)) int
 malloc_watched(struct machine *m, unsigned long size, int type, int flags,
     vaddr_t *vap)
 {
-	uint64_t t = KP_START(m), given;
+	uint64_t t = KP_START(m);
 	int error;
 
-	error = malloc1(m, size, type, flags, vap);
+	error = malloc1(m, size, type, flags, vap, m->m_kledger != NULL);
 	KP_END(m, KP_MALLOC, KA_KMEM, t);
-	if (error != 0)
-		return error;
-	given = malloc_allocsize(m, size);
-	KP_ALLOC(m, KA_KMEM, *vap, size, given);
-	if (m->m_kcheck != NULL)
-		kcheck_alloc(m, *vap, given, type);
-	return 0;
+	if (error == 0 && m->m_kcheck != NULL)
+		kcheck_alloc(m, *vap, malloc_allocsize(m, size), type);
+	return error;
 }
 
 int
@@ -319,8 +333,10 @@ kern_malloc(struct machine *m, unsigned long size, int type, int flags,
 {
 
 	if (__builtin_expect(m->m_kprobe != NULL || m->m_kcheck != NULL, 0))
-		return malloc_watched(m, size, type, flags, vap);
-	return malloc1(m, size, type, flags, vap);
+		return m->m_probe_lat || m->m_kcheck != NULL ?
+		    malloc_watched(m, size, type, flags, vap) :
+		    malloc_counted(m, size, type, flags, vap);
+	return malloc1(m, size, type, flags, vap, 0);
 }
 
 /* free() of a large block: its pages go back to kmem_map. */
@@ -330,6 +346,7 @@ free_large(struct machine *m, vaddr_t addr, struct kmemstats *ksp,
 {
 	unsigned long size = (unsigned long)kup->ku_count << m->m_pageshift;
 
+	kp_free(m, KA_KMEM, addr, size);
 	uvm_km_free(m, &m->m_kmem_map, addr, size);
 	m->m_kmem.kmembuckets[kup->ku_indx].kb_total -= 1;
 	kup->ku_indx = 0;
@@ -338,8 +355,10 @@ free_large(struct machine *m, vaddr_t addr, struct kmemstats *ksp,
 	ksp->ks_inuse--;
 }
 
-static inline void
-free1(struct machine *m, vaddr_t addr, int type, struct kmemusage *kup)
+/* COUNTED as for malloc1(). */
+static inline __attribute__((always_inline)) void
+free1(struct machine *m, vaddr_t addr, int type, struct kmemusage *kup,
+    int counted)
 {
 	struct kmem *k = &m->m_kmem;
 	struct kmemstats *ksp = &k->kmemstats[type];
@@ -365,23 +384,27 @@ free1(struct machine *m, vaddr_t addr, int type, struct kmemusage *kup)
 	else
 		*freelist_next(m, kbp->kb_last) = addr;
 	kbp->kb_last = addr;
+	if (counted)
+		kp_free(m, KA_KMEM, addr, size);
 }
 
-/* free with the probes or the checker watching. */
+/* free with the probes' ledger counting, and nothing else. */
+static __attribute__((noinline)) void
+free_counted(struct machine *m, vaddr_t addr, int type)
+{
+
+	free1(m, addr, type, btokup(m, addr), 1);
+}
+
+/* free timed by the probes or watched by the checker. */
 static __attribute__((noinline)) void
 free_watched(struct machine *m, vaddr_t addr, int type)
 {
-	struct kmemusage *kup = btokup(m, addr);
-	uint64_t t = KP_START(m), given;
+	uint64_t t = KP_START(m);
 
-	/* What the block took: its bucket, or its pages if large. */
-	given = 1UL << kup->ku_indx;
-	if (given > m->m_kmem.maxallocsave)
-		given = (uint64_t)kup->ku_count << m->m_pageshift;
-	KP_FREE(m, KA_KMEM, addr, given);
 	if (m->m_kcheck != NULL)
 		kcheck_free(m, addr, type);
-	free1(m, addr, type, kup);
+	free1(m, addr, type, btokup(m, addr), m->m_kledger != NULL);
 	KP_END(m, KP_FREE, KA_KMEM, t);
 }
 
@@ -389,8 +412,11 @@ void
 kern_free(struct machine *m, vaddr_t addr, int type)
 {
 
-	if (__builtin_expect(m->m_kprobe != NULL || m->m_kcheck != NULL, 0))
-		free_watched(m, addr, type);
-	else
-		free1(m, addr, type, btokup(m, addr));
+	if (__builtin_expect(m->m_kprobe != NULL || m->m_kcheck != NULL, 0)) {
+		if (m->m_probe_lat || m->m_kcheck != NULL)
+			free_watched(m, addr, type);
+		else
+			free_counted(m, addr, type);
+	} else
+		free1(m, addr, type, btokup(m, addr), 0);
 }

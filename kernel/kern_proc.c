@@ -11,6 +11,7 @@
 
 #include "../strategies/strategy.h"
 #include "kern_proc.h"
+#include "kp_ledger.h"
 #include "machine.h"
 #include "subr_pool.h"
 #include "uvm_km.h"
@@ -37,7 +38,7 @@ proc_release(struct machine *m, struct proc *p)
 	if (p->p_va != 0)
 		pool_put(m, m->m_pools[POOL_PROC], p->p_va);
 	if (p->p_uarea != 0) {
-		KP_FREE(m, KA_KERNEL, p->p_uarea,
+		kp_free(m, KA_KERNEL, p->p_uarea,
 		    (uint64_t)UPAGES << m->m_pageshift);
 		uvm_km_free(m, &m->m_kernel_map, p->p_uarea,
 		    (vsize_t)UPAGES << m->m_pageshift);
@@ -73,7 +74,7 @@ proc_create(struct machine *m, struct proc *parent, struct proc *p)
 		return error == ENOSPC ? ENOMEM : error;
 	}
 	m->m_uareapages += UPAGES;
-	KP_ALLOC(m, KA_KERNEL, p->p_uarea, (uint64_t)UPAGES << m->m_pageshift,
+	kp_alloc(m, KA_KERNEL, p->p_uarea, (uint64_t)UPAGES << m->m_pageshift,
 	    (uint64_t)UPAGES << m->m_pageshift);
 	if ((error = pool_get(m, m->m_pools[POOL_PROC], PR_WAITOK,
 	    &p->p_va)) != 0)

@@ -1,9 +1,10 @@
 /*
  * kprobe.h: the hook points through which the simulated kernel reports
  * to the probes (runner/probe.c): the latency of allocator entries and
- * allocating paths, objects allocated and freed in each map, and
- * refused requests.  With no probe attached each hook is one test of a
- * pointer; the kernel never depends on what the probes do.
+ * allocating paths, and refused requests.  Objects allocated and freed
+ * in each map go to the probes' ledger (kp_ledger.h), kept inline.  With
+ * no probe attached each hook is one test of a pointer; the kernel never
+ * depends on what the probes do.
  */
 #ifndef KM_KPROBE_H
 #define KM_KPROBE_H
@@ -34,13 +35,10 @@ enum kp_op {
 
 /* Where: the map that served it, or none for a code path. */
 enum kp_arena { KA_KMEM, KA_KERNEL, KA_PATH, KA_NARENAS };
+#define KP_NMAPS	2	/* the arenas that are maps: KA_KMEM, KA_KERNEL */
 
 struct kprobe_ops {
 	void	(*kp_latency)(void *, enum kp_op, enum kp_arena, uint64_t ns);
-	/* An object of ASKED bytes took GIVEN bytes at VA in ARENA. */
-	void	(*kp_alloc)(void *, enum kp_arena, vaddr_t va, uint64_t asked,
-		    uint64_t given);
-	void	(*kp_free)(void *, enum kp_arena, vaddr_t va, uint64_t given);
 	/* A request of SIZE was refused in ARENA for REASON. */
 	void	(*kp_refused)(void *, enum kp_arena, uint64_t size,
 		    const char *reason);
@@ -70,18 +68,6 @@ kp_clock(void)
 		if ((m)->m_probe_lat)					\
 			(m)->m_kprobe->kp_latency((m)->m_kprobe_arg,	\
 			    (op), (arena), kp_clock() - (t));		\
-	} while (0)
-#define KP_ALLOC(m, arena, va, asked, given)				\
-	do {								\
-		if ((m)->m_kprobe != NULL)				\
-			(m)->m_kprobe->kp_alloc((m)->m_kprobe_arg,	\
-			    (arena), (va), (asked), (given));		\
-	} while (0)
-#define KP_FREE(m, arena, va, given)					\
-	do {								\
-		if ((m)->m_kprobe != NULL)				\
-			(m)->m_kprobe->kp_free((m)->m_kprobe_arg,	\
-			    (arena), (va), (given));			\
 	} while (0)
 
 #endif /* KM_KPROBE_H */

@@ -147,6 +147,8 @@ machine_boot(const struct profile *pr, const struct strategy *s,
 		    "space: %s", m->m_kvalen, strerror(errno));
 		goto fail;
 	}
+	/* Host pages of 4 KiB, so that unwiring one gives it back. */
+	(void)madvise(m->m_kva, m->m_kvalen, MADV_NOHUGEPAGE);
 	m->m_pgowner = calloc(m->m_kvapages, sizeof(*m->m_pgowner));
 	if (m->m_pgowner == NULL ||
 	    vm_map_init(&m->m_kernel_map, "kernel_map", m->m_kernbase,

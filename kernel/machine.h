@@ -21,6 +21,7 @@
 #include "kprobe.h"
 
 struct kcheck;
+struct kp_ledger;
 struct pool;
 struct pool_page;
 struct proc;
@@ -93,10 +94,14 @@ struct machine {
 	int		 m_panicked;
 	char		 m_panicstr[128];
 
-	/* Probes (kprobe.h): NULL when off; m_probe_lat times calls. */
+	/*
+	 * Probes (kprobe.h): NULL when off; m_probe_lat times calls;
+	 * m_kledger counts live objects (kp_ledger.h).
+	 */
 	const struct kprobe_ops *m_kprobe;
 	void		*m_kprobe_arg;
 	int		 m_probe_lat;
+	struct kp_ledger *m_kledger;
 
 	/* Live malloc blocks, for machine_check(); NULL when off. */
 	struct kcheck	*m_kcheck;

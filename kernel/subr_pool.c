@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kern_synch.h"
+#include "kp_ledger.h"
 #include "machine.h"
 #include "subr_pool.h"
 #include "uvm_km.h"
@@ -226,7 +227,7 @@ pool_get(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 	error = pool_get1(m, pp, flags, vap);
 	KP_END(m, KP_POOL_GET, kp_arena(m, pp->pr_map), t);
 	if (error == 0 && !pp->pr_internal)
-		KP_ALLOC(m, kp_arena(m, pp->pr_map), *vap, pp->pr_size,
+		kp_alloc(m, kp_arena(m, pp->pr_map), *vap, pp->pr_size,
 		    pp->pr_size);
 	return error;
 }
@@ -265,7 +266,7 @@ pool_put(struct machine *m, struct pool *pp, vaddr_t v)
 	uint64_t t = KP_START(m);
 
 	if (!pp->pr_internal)
-		KP_FREE(m, kp_arena(m, pp->pr_map), v, pp->pr_size);
+		kp_free(m, kp_arena(m, pp->pr_map), v, pp->pr_size);
 	pool_put1(m, pp, v);
 	KP_END(m, KP_POOL_PUT, kp_arena(m, pp->pr_map), t);
 }

@@ -12,6 +12,7 @@
 
 #include "machine.h"
 #include "kern_synch.h"
+#include "kp_ledger.h"
 #include "subr_pool.h"
 #include "uvm_km.h"
 
@@ -76,6 +77,7 @@ uvm_km_free(struct machine *m, struct vm_map *map, vaddr_t va, vsize_t size)
 	/* Give the host pages back; the next use finds them zeroed. */
 	(void)madvise(kva(m, va), (size_t)npages << m->m_pageshift,
 	    MADV_DONTNEED);
+	kp_unwired(m, va, npages);
 	vm_map_release(map, va, npages);
 	uvm_pageunwire(m, npages);
 	KP_END(m, KP_KM_FREE, kp_arena(m, map), t);

@@ -4,19 +4,13 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "../kernel/machine.h"
 #include "../kernel/subr_pool.h"
 #include "json.h"
 #include "probe.h"
 #include "replay.h"
-
-/* A live object: bytes asked (32 bits), owner PID (31), arena (1). */
-#define OBJ(asked, pid, arena) \
-	((uint64_t)(asked) | (uint64_t)(pid) << 32 | (uint64_t)(arena) << 63)
-#define OBJ_ASKED(v)	((v) & 0xffffffffULL)
-#define OBJ_PID(v)	((uint32_t)(((v) >> 32) & 0x7fffffffU))
-#define OBJ_ARENA(v)	((int)((v) >> 63))
 
 static const struct vm_map *
 probe_vmmap(const struct probe *p, int i)
@@ -33,34 +27,26 @@ footprint(const struct probe *p, int i)
 }
 
 /*
- * Bytes PID holds in ARENA.  The last process's slot is kept: most
- * allocations and frees in a row are one process's.  Only held_find()
- * adds to p_held[arena], and it resets the kept slot, so the slot stays
- * valid however the table grows; nothing is ever deleted from it.
+ * The ledger's call for a process other than the last one
+ * (kp_held_add()): bytes PID holds in ARENA, the counter kept after.
+ * Only this adds to p_held[arena], and it resets the kept counter, so
+ * that pointer stays valid however the table grows; nothing is ever
+ * deleted from it.
  */
-static __attribute__((noinline)) void
-held_find(struct probe *p, int arena, uint32_t pid, int64_t bytes)
+static void
+held_find(struct kp_ledger *l, enum kp_arena arena, uint32_t pid,
+    int64_t bytes)
 {
-	struct probe_held *h = &p->p_hlast[arena];
+	struct probe *p = l->kl_arg;
+	struct kp_account *a = &l->kl_acct[arena];
 
-	if ((h->ph_v = u32tab_ref(&p->p_held[arena], pid)) == NULL) {
-		h->ph_pid = PROBE_NOPID;
+	if ((a->ka_heldv = u32tab_ref(&p->p_held[arena], pid)) == NULL) {
+		a->ka_heldpid = KP_NOPID;
 		p->p_oom = 1;
 		return;
 	}
-	h->ph_pid = pid;
-	*h->ph_v += (uint64_t)bytes;
-}
-
-static inline void
-held_add(struct probe *p, int arena, uint32_t pid, int64_t bytes)
-{
-	struct probe_held *h = &p->p_hlast[arena];
-
-	if (__builtin_expect(h->ph_pid == pid, 1))
-		*h->ph_v += (uint64_t)bytes;
-	else
-		held_find(p, arena, pid, bytes);
+	a->ka_heldpid = pid;
+	*a->ka_heldv += (uint64_t)bytes;
 }
 
 static void
@@ -70,93 +56,6 @@ probe_latency(void *arg, enum kp_op op, enum kp_arena arena, uint64_t ns)
 
 	hist_add(&p->p_lat[op][arena], ns);
 	p->p_ncalls++;
-}
-
-/*
- * Live objects are kept by kernel page: a page with any holds a record
- * per PROBE_GRAIN bytes (pool items are as small as 8), and a bit per
- * record for "live".  An address is found by indexing, not hashing; a
- * page whose last object goes is kept on a spare list for the next.
- */
-#define PROBE_GRAIN_SHIFT	3
-
-struct probe_page {
-	struct probe_page *pg_next;	/* on the spare list */
-	uint32_t	 pg_n;		/* live objects */
-	uint64_t	*pg_live;	/* a bit per record */
-	uint64_t	 pg_obj[];	/* OBJ() of each live record */
-};
-
-static __attribute__((noinline)) struct probe_page *
-page_get(struct probe *p, uint32_t pg)
-{
-	size_t nrec = (size_t)1 << p->p_recshift;
-	struct probe_page *pp;
-
-	if ((pp = p->p_spare) != NULL)
-		p->p_spare = pp->pg_next;
-	else if ((pp = malloc(sizeof(*pp) + nrec * sizeof(uint64_t) +
-	    nrec / 8)) == NULL)
-		return NULL;
-	else
-		pp->pg_live = pp->pg_obj + nrec;
-	memset(pp->pg_live, 0, nrec / 8);
-	pp->pg_n = 0;
-	return p->p_pages[pg] = pp;
-}
-
-static void
-probe_alloc(void *arg, enum kp_arena arena, vaddr_t va, uint64_t asked,
-    uint64_t given)
-{
-	struct probe *p = arg;
-	struct probe_map *pm = &p->p_map[arena];
-	uint32_t off = va - p->p_m->m_kernbase;
-	uint32_t pg = off >> p->p_m->m_pageshift;
-	uint32_t rec = (off & (p->p_m->m_pagesize - 1)) >> PROBE_GRAIN_SHIFT;
-	struct probe_page *pp = p->p_pages[pg];
-	uint64_t bit = 1ULL << (rec & 63);
-
-	if (__builtin_expect(pp == NULL, 0) && (pp = page_get(p, pg)) == NULL) {
-		p->p_oom = 1;
-		return;
-	}
-	if ((pp->pg_live[rec >> 6] & bit) == 0) {
-		pp->pg_live[rec >> 6] |= bit;
-		pp->pg_n++;
-	}
-	pp->pg_obj[rec] = OBJ(asked, p->p_pid, arena);
-	pm->pm_live += asked;
-	pm->pm_given += given;
-	held_add(p, arena, p->p_pid, (int64_t)given);
-	if (pm->pm_live > pm->pm_peak_live) {
-		pm->pm_peak_live = pm->pm_live;
-		pm->pm_fp_at_peak_live = footprint(p, arena);
-	}
-}
-
-static void
-probe_free(void *arg, enum kp_arena arena, vaddr_t va, uint64_t given)
-{
-	struct probe *p = arg;
-	uint32_t off = va - p->p_m->m_kernbase;
-	uint32_t pg = off >> p->p_m->m_pageshift;
-	uint32_t rec = (off & (p->p_m->m_pagesize - 1)) >> PROBE_GRAIN_SHIFT;
-	struct probe_page *pp = p->p_pages[pg];
-	uint64_t bit = 1ULL << (rec & 63), v;
-
-	if (pp == NULL || (pp->pg_live[rec >> 6] & bit) == 0)
-		return;
-	v = pp->pg_obj[rec];
-	pp->pg_live[rec >> 6] &= ~bit;
-	if (--pp->pg_n == 0) {
-		p->p_pages[pg] = NULL;
-		pp->pg_next = p->p_spare;
-		p->p_spare = pp;
-	}
-	p->p_map[arena].pm_live -= OBJ_ASKED(v);
-	p->p_map[arena].pm_given -= given;
-	held_add(p, OBJ_ARENA(v), OBJ_PID(v), -(int64_t)given);
 }
 
 /* The process holding the most of ARENA (0 if none holds any). */
@@ -186,21 +85,20 @@ probe_refused(void *arg, enum kp_arena arena, uint64_t size,
 	p->p_map[arena].pm_refused++;
 	if (!p->p_refused) {
 		p->p_refused = 1;
+		p->p_why = "refused";
 		p->p_ref_event = p->p_event;
 		p->p_ref_size = size;
-		p->p_ref_pid = p->p_pid;
+		p->p_ref_pid = p->p_ledger.kl_pid;
 		p->p_ref_arena = arena;
 		p->p_ref_reason = reason;
 	}
 	p->p_culprit = biggest_holder(p, arena);
-	if (p->p_culprit != 0 && p->p_culprit != p->p_pid)
+	if (p->p_culprit != 0 && p->p_culprit != p->p_ledger.kl_pid)
 		p->p_collateral++;
 }
 
 static const struct kprobe_ops probe_ops = {
 	.kp_latency = probe_latency,
-	.kp_alloc = probe_alloc,
-	.kp_free = probe_free,
 	.kp_refused = probe_refused,
 };
 
@@ -224,6 +122,8 @@ probe_calibrate(void)
 void
 probe_attach(struct probe *p, struct machine *m, int latency, uint64_t every)
 {
+	struct kp_ledger *l = &p->p_ledger;
+	void *rec;
 	int i;
 
 	memset(p, 0, sizeof(*p));
@@ -231,50 +131,54 @@ probe_attach(struct probe *p, struct machine *m, int latency, uint64_t every)
 	p->p_latency = latency;
 	p->p_every = every ? every : 1;
 	p->p_nextsample = p->p_every;
-	for (i = 0; i < PROBE_NMAPS; i++)
-		p->p_hlast[i].ph_pid = PROBE_NOPID;
 	for (i = 0; i < KP_NOPS * KA_NARENAS; i++)
 		hist_init(&p->p_lat[i / KA_NARENAS][i % KA_NARENAS]);
 	for (i = 0; i < PROBE_NMAPS; i++) {
-		p->p_map[i].pm_base = probe_vmmap(p, i)->vm_used;
-		p->p_map[i].pm_seen_peak = probe_vmmap(p, i)->vm_peak;
-		p->p_map[i].pm_min_headroom = probe_vmmap(p, i)->vm_npages -
-		    probe_vmmap(p, i)->vm_peak;
+		const struct vm_map *map = probe_vmmap(p, i);
+
+		p->p_map[i].pm_base = map->vm_used;
+		p->p_map[i].pm_seen_peak = map->vm_peak;
+		p->p_map[i].pm_min_headroom = map->vm_npages - map->vm_peak;
+		p->p_seen_peaks += map->vm_peak;
+		l->kl_acct[i].ka_used_at_peak = map->vm_used;
+		l->kl_acct[i].ka_heldpid = KP_NOPID;
 	}
-	p->p_recshift = m->m_pageshift - PROBE_GRAIN_SHIFT;
-	if ((p->p_pages = calloc(m->m_kvapages, sizeof(*p->p_pages))) ==
-	    NULL) {
+	/*
+	 * The records: a word per 8 bytes of kernel space, reserved like
+	 * the space itself; the host backs the pages that get written.
+	 */
+	rec = mmap(NULL, m->m_kvalen, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (rec == MAP_FAILED) {
 		/* No probes at all: the figures say they are partial. */
 		p->p_oom = 1;
 		return;
 	}
+	(void)madvise(rec, m->m_kvalen, MADV_NOHUGEPAGE);
+	l->kl_rec = rec;
+	l->kl_held = held_find;
+	l->kl_arg = p;
 	if (latency)
 		p->p_overhead_ns = probe_calibrate();
 	m->m_kprobe = &probe_ops;
 	m->m_kprobe_arg = p;
 	m->m_probe_lat = latency;
+	m->m_kledger = l;
 }
 
 void
 probe_detach(struct probe *p)
 {
-	struct probe_page *pp;
-	uint32_t pg;
 	int i;
 
 	if (p->p_m != NULL) {
 		p->p_m->m_kprobe = NULL;
 		p->p_m->m_probe_lat = 0;
+		p->p_m->m_kledger = NULL;
+		if (p->p_ledger.kl_rec != NULL)
+			(void)munmap(p->p_ledger.kl_rec, p->p_m->m_kvalen);
 	}
-	if (p->p_pages != NULL)
-		for (pg = 0; pg < p->p_m->m_kvapages; pg++)
-			free(p->p_pages[pg]);
-	free(p->p_pages);
-	p->p_pages = NULL;
-	while ((pp = p->p_spare) != NULL) {
-		p->p_spare = pp->pg_next;
-		free(pp);
-	}
+	p->p_ledger.kl_rec = NULL;
 	for (i = 0; i < PROBE_NMAPS; i++)
 		u32tab_free(&p->p_held[i]);
 	free(p->p_samples);
@@ -328,8 +232,9 @@ probe_sample(struct probe *p, const char *why)
 		const struct vm_map *map = probe_vmmap(p, i);
 
 		s->ps_map[i].footprint = footprint(p, i);
-		s->ps_map[i].live = p->p_map[i].pm_live;
-		s->ps_map[i].waste = p->p_map[i].pm_given - p->p_map[i].pm_live;
+		s->ps_map[i].live = p->p_ledger.kl_acct[i].ka_live;
+		s->ps_map[i].waste = p->p_ledger.kl_acct[i].ka_given -
+		    p->p_ledger.kl_acct[i].ka_live;
 		s->ps_map[i].largest = vm_map_largest_free(map);
 		s->ps_map[i].freepages = map->vm_npages - map->vm_used;
 	}
@@ -366,10 +271,14 @@ thin_samples(struct probe *p)
 }
 
 void
-probe_moved(struct probe *p, int outcome_changed, const char *why)
+probe_moved(struct probe *p, const char *why)
 {
 	int i;
 
+	if (why == NULL)
+		why = p->p_why;
+	p->p_why = NULL;
+	p->p_seen_peaks = 0;
 	for (i = 0; i < PROBE_NMAPS; i++) {
 		const struct vm_map *map = probe_vmmap(p, i);
 		struct probe_map *pm = &p->p_map[i];
@@ -381,9 +290,10 @@ probe_moved(struct probe *p, int outcome_changed, const char *why)
 		}
 		if (map->vm_peak - pm->pm_base > pm->pm_peak_fp)
 			pm->pm_peak_fp = map->vm_peak - pm->pm_base;
+		p->p_seen_peaks += map->vm_peak;
 	}
 	/* Every p_every-th event, without a division each event. */
-	if (outcome_changed)
+	if (why != NULL)
 		probe_sample(p, why);
 	else if (p->p_event >= p->p_nextsample) {
 		if (p->p_event == p->p_nextsample) {
@@ -402,7 +312,7 @@ probe_finish(struct probe *p, const struct replay *r)
 	uint64_t best = 0, v;
 	size_t i;
 
-	probe_moved(p, 1, "end");
+	probe_moved(p, "end");
 	if (!r->r_panicked)
 		return;
 	/* Whoever holds the most of both maps brought the machine down. */
@@ -422,26 +332,33 @@ probe_finish(struct probe *p, const struct replay *r)
 	p->p_collateral_panic = culprit != 0 && culprit != r->r_panic_pid;
 }
 
+uint32_t
+probe_fp_at_peak_live(const struct probe *p, int i)
+{
+
+	return p->p_ledger.kl_acct[i].ka_used_at_peak - p->p_map[i].pm_base;
+}
+
 double
 probe_jw3(const struct probe *p, int i)
 {
-	const struct probe_map *pm = &p->p_map[i];
+	uint64_t peak = p->p_ledger.kl_acct[i].ka_peak_live;
 
-	if (pm->pm_peak_live == 0)
+	if (peak == 0)
 		return 0;
-	return (double)pm->pm_fp_at_peak_live * p->p_m->m_pagesize /
-	    (double)pm->pm_peak_live;
+	return (double)probe_fp_at_peak_live(p, i) * p->p_m->m_pagesize /
+	    (double)peak;
 }
 
 double
 probe_jw4(const struct probe *p, int i)
 {
-	const struct probe_map *pm = &p->p_map[i];
+	uint64_t peak = p->p_ledger.kl_acct[i].ka_peak_live;
 
-	if (pm->pm_peak_live == 0)
+	if (peak == 0)
 		return 0;
-	return (double)pm->pm_peak_fp * p->p_m->m_pagesize /
-	    (double)pm->pm_peak_live;
+	return (double)p->p_map[i].pm_peak_fp * p->p_m->m_pagesize /
+	    (double)peak;
 }
 
 /* External fragmentation of map I now: 1 - largest free / free. */
@@ -487,16 +404,17 @@ probe_json(struct json *j, const struct probe *p)
 	json_object(j, "fragmentation");
 	for (i = 0; i < PROBE_NMAPS; i++) {
 		const struct probe_map *pm = &p->p_map[i];
+		const struct kp_account *ka = &p->p_ledger.kl_acct[i];
 
 		json_object(j, kp_arenanames[i]);
 		json_uint(j, "peak_footprint_pages", pm->pm_peak_fp);
-		json_uint(j, "peak_live_bytes", pm->pm_peak_live);
+		json_uint(j, "peak_live_bytes", ka->ka_peak_live);
 		json_uint(j, "footprint_at_peak_live_pages",
-		    pm->pm_fp_at_peak_live);
+		    probe_fp_at_peak_live(p, i));
 		json_double(j, "jw3", probe_jw3(p, i));
 		json_double(j, "jw4", probe_jw4(p, i));
-		json_uint(j, "live_bytes_end", pm->pm_live);
-		json_uint(j, "waste_bytes_end", pm->pm_given - pm->pm_live);
+		json_uint(j, "live_bytes_end", ka->ka_live);
+		json_uint(j, "waste_bytes_end", ka->ka_given - ka->ka_live);
 		json_double(j, "external_end", extfrag(p, i));
 		json_end(j);
 	}
@@ -558,7 +476,7 @@ probe_text(FILE *f, const struct probe *p)
 	for (i = 0; i < PROBE_NMAPS; i++)
 		fprintf(f, "  %-11s %9" PRIu32 " %12" PRIu64 " %6.2f %6.2f "
 		    "%8.3f %10" PRIu32 "\n", kp_arenanames[i],
-		    p->p_map[i].pm_peak_fp, p->p_map[i].pm_peak_live,
+		    p->p_map[i].pm_peak_fp, p->p_ledger.kl_acct[i].ka_peak_live,
 		    probe_jw3(p, i), probe_jw4(p, i), extfrag(p, i),
 		    p->p_map[i].pm_min_headroom);
 	if (p->p_refused)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../kernel/kp_ledger.h"
 #include "../kernel/kprobe.h"
 #include "../kernel/machine.h"
 #include "hist.h"
@@ -23,7 +24,7 @@ struct machine;
 struct replay;
 struct json;
 
-#define PROBE_NMAPS	2	/* KA_KMEM, KA_KERNEL */
+#define PROBE_NMAPS	KP_NMAPS	/* KA_KMEM, KA_KERNEL */
 
 struct probe_sample {
 	uint64_t	ps_event;
@@ -47,15 +48,9 @@ struct probe_sample {
  */
 #define PROBE_MAXEVERY	1024
 
-/* No PID of a trace (they are below 2^31). */
-#define PROBE_NOPID	UINT32_MAX
-
+/* A map's figures; its live objects are in the ledger's kl_acct[]. */
 struct probe_map {
 	uint32_t	pm_base;	/* pages used at boot, not counted */
-	uint64_t	pm_live;
-	uint64_t	pm_given;
-	uint64_t	pm_peak_live;
-	uint64_t	pm_fp_at_peak_live;	/* footprint pages then */
 	uint32_t	pm_peak_fp;
 	uint32_t	pm_min_headroom;	/* pages */
 	uint64_t	pm_min_headroom_event;
@@ -72,7 +67,8 @@ struct probe {
 	size_t		 p_nevery;	/* samples taken for p_every */
 	uint64_t	 p_event;	/* the current event */
 	uint64_t	 p_time;
-	uint32_t	 p_pid;		/* the current process, 0: kernel */
+	const char	*p_why;		/* "refused" in this event, or NULL */
+	uint64_t	 p_seen_peaks;	/* the maps' vm_peak summed, as seen */
 	struct hist	 p_lat[KP_NOPS][KA_NARENAS];
 	struct probe_map p_map[PROBE_NMAPS];
 	/* The first refused request. */
@@ -86,15 +82,12 @@ struct probe {
 	uint64_t	 p_collateral;
 	int		 p_collateral_panic;
 	uint32_t	 p_culprit;	/* biggest holder at the last refusal */
-	/* Live objects by kernel page (probe.c), bytes each process holds. */
-	struct probe_page **p_pages;
-	struct probe_page *p_spare;
-	int		 p_recshift;	/* log2 of records a page */
+	/*
+	 * Live objects, kept by the kernel (kp_ledger.h; kl_pid is the
+	 * current process, 0: the kernel), and the bytes each process holds.
+	 */
+	struct kp_ledger p_ledger;
 	struct u32tab	 p_held[PROBE_NMAPS];
-	struct probe_held {		/* the last process's slot */
-		uint32_t  ph_pid;	/* PROBE_NOPID: none kept */
-		uint64_t *ph_v;
-	}		 p_hlast[PROBE_NMAPS];
 	/* The time series. */
 	struct probe_sample *p_samples;
 	size_t		 p_nsamples, p_samplecap;
@@ -116,27 +109,32 @@ probe_event(struct probe *p, uint64_t event, uint64_t time, uint32_t pid)
 
 	p->p_event = event;
 	p->p_time = time;
-	p->p_pid = pid;
+	p->p_ledger.kl_pid = pid;
 }
 
-void	probe_moved(struct probe *, int outcome_changed, const char *why);
+void	probe_moved(struct probe *, const char *why);
 
 /*
- * After an event: a new peak of a map, a sample due, or an outcome
- * change (why: "panic", "sleep", "refused") go to probe_moved(); most
- * events have none, and cost three compares.
+ * After an event: a new peak of a map (peaks only grow, so their sum
+ * tells), a sample due, or an outcome change (WHY: "panic", "sleep";
+ * the first refusal sets p_why) go to probe_moved(); most events have
+ * none, and cost four compares.
  */
 static inline void
-probe_after(struct probe *p, int outcome_changed, const char *why)
+probe_after(struct probe *p, const char *why)
 {
 
-	if (outcome_changed || p->p_event >= p->p_nextsample ||
-	    p->p_m->m_kmem_map.vm_peak != p->p_map[KA_KMEM].pm_seen_peak ||
-	    p->p_m->m_kernel_map.vm_peak != p->p_map[KA_KERNEL].pm_seen_peak)
-		probe_moved(p, outcome_changed, why);
+	if (why != NULL || p->p_why != NULL ||
+	    p->p_event >= p->p_nextsample ||
+	    (uint64_t)p->p_m->m_kmem_map.vm_peak +
+	    p->p_m->m_kernel_map.vm_peak != p->p_seen_peaks)
+		probe_moved(p, why);
 }
 
 void	probe_finish(struct probe *, const struct replay *);
+
+/* Map I's footprint in pages when its live bytes peaked. */
+uint32_t probe_fp_at_peak_live(const struct probe *, int i);
 
 /* Johnstone and Wilson's measures 3 and 4 for map I (0 when no data). */
 double	probe_jw3(const struct probe *, int i);

@@ -699,7 +699,7 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 	struct rproc *last = NULL;
 	uint64_t woken;
 	size_t sleepers;
-	int rc = 0, n, refused;
+	int rc = 0, n;
 
 	memset(r, 0, sizeof(*r));
 	r->r_m = m;
@@ -720,14 +720,11 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 		if (p != NULL)
 			probe_event(p, ev.ke_no, ev.ke_time, ev.ke_pid);
 		sleepers = r->r_nsleepers;
-		refused = p != NULL && p->p_refused;
 		if ((rc = replay_event(r, &ev, &last, err, errlen)) != 0)
 			break;
 		if (p != NULL)
-			probe_after(p, r->r_panicked ||
-			    r->r_nsleepers > sleepers ||
-			    p->p_refused != refused, r->r_panicked ? "panic" :
-			    r->r_nsleepers > sleepers ? "sleep" : "refused");
+			probe_after(p, r->r_panicked ? "panic" :
+			    r->r_nsleepers > sleepers ? "sleep" : NULL);
 		if (r->r_panicked)
 			break;
 		if (m->m_wakeups != woken && r->r_nsleepers > 0 &&

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "../kernel/kern_malloc.h"
+#include "../kernel/kp_ledger.h"
 #include "../kernel/machine.h"
 #include "../kernel/subr_pool.h"
 #include "../kernel/uvm_km.h"
@@ -124,7 +125,7 @@ nointr_malloc(struct machine *m, enum alloc_site site, unsigned long size,
 		ksp->ks_fails++;
 	if (error != 0)
 		return error;
-	KP_ALLOC(m, KA_KERNEL, *vap, size, allocsize);
+	kp_alloc(m, KA_KERNEL, *vap, size, allocsize);
 	/* The type's statistics count it; kmem_map's limit does not. */
 	ksp->ks_calls++;
 	ksp->ks_inuse++;
@@ -149,13 +150,13 @@ nointr_free(struct machine *m, enum alloc_site site, vaddr_t va, int type)
 	t = KP_START(m);
 	ksp->ks_inuse--;
 	if ((pp = pool_of(m, va)) != NULL) {
-		KP_FREE(m, KA_KERNEL, va, pp->pr_size);
+		kp_free(m, KA_KERNEL, va, pp->pr_size);
 		ksp->ks_nointruse -= (long)pp->pr_size;
 		pool_put(m, pp, va);
 	} else {
 		npg = ni->npages[kva_page(m, va)];
 		ni->npages[kva_page(m, va)] = 0;
-		KP_FREE(m, KA_KERNEL, va, (uint64_t)npg << m->m_pageshift);
+		kp_free(m, KA_KERNEL, va, (uint64_t)npg << m->m_pageshift);
 		ksp->ks_nointruse -= (long)npg << m->m_pageshift;
 		uvm_km_free(m, &m->m_kernel_map, va,
 		    (vsize_t)npg << m->m_pageshift);

@@ -9,7 +9,9 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
+#include "../kernel/kp_ledger.h"
 #include "../kernel/machine.h"
 #include "../runner/hist.h"
 #include "../runner/probe.h"
@@ -132,8 +134,8 @@ Test(probe, johnstone_wilson)
 	snprintf(text + n, sizeof(text) - n,
 	    "200 0 kmalloc big 5000 M_TEMP NOWAIT\n");
 	probed(&c, &p, NULL, text);
-	cr_expect_eq(p.p_map[KA_KMEM].pm_peak_live, 6400);
-	cr_expect_eq(p.p_map[KA_KMEM].pm_fp_at_peak_live, 2);
+	cr_expect_eq(p.p_ledger.kl_acct[KA_KMEM].ka_peak_live, 6400);
+	cr_expect_eq(probe_fp_at_peak_live(&p, KA_KMEM), 2);
 	cr_expect_eq(p.p_map[KA_KMEM].pm_peak_fp, 4);
 	cr_expect_float_eq(probe_jw3(&p, KA_KMEM), 1.28, 1e-12);
 	cr_expect_float_eq(probe_jw4(&p, KA_KMEM), 2.56, 1e-12);
@@ -266,4 +268,69 @@ Test(probe, series_thinned)
 	cr_expect_eq(nevery, 625);
 	cr_expect_str_eq(p.p_samples[p.p_nsamples - 1].ps_why, "end");
 	unprobe(&c, &p);
+}
+
+/* Whether the host holds the page of ADDR. */
+static int
+resident(const void *addr)
+{
+	long pagesize = sysconf(_SC_PAGESIZE);
+	uintptr_t a = (uintptr_t)addr & ~(uintptr_t)(pagesize - 1);
+	unsigned char v = 0;
+
+	cr_assert_eq(mincore((void *)a, (size_t)pagesize, &v), 0);
+	return v & 1;
+}
+
+/*
+ * The ledger the kernel keeps for the probes (kernel/kp_ledger.h).
+ * Process 7 mallocs 100 bytes: bucket 128, so live 100, given 128, and
+ * 7 holds 128 of kmem_map.  The kernel (PID 0) mallocs 20000 bytes:
+ * large, 5 pages, 20480 given.  Each record names its bytes and owner.
+ * Freeing the large block unwires its 5 pages: its record goes and the
+ * host page holding it is given back.  Freeing the small one leaves
+ * live and given at 0, and 7 holding 0.
+ */
+Test(probe, ledger)
+{
+	struct machine *m = kmtest_boot("panic-only", "i386-64M", NULL);
+	struct kp_ledger *l;
+	struct probe p;
+	vaddr_t small, big;
+	uint64_t r, held = 1;
+	int t = malloc_type(m, "M_TEMP");
+
+	probe_attach(&p, m, 0, 1);
+	l = m->m_kledger;
+	cr_assert_eq(l, &p.p_ledger);
+	probe_event(&p, 1, 0, 7);
+	cr_assert_eq(kern_malloc(m, 100, t, M_NOWAIT, &small), 0);
+	r = *kp_rec(m, l, small);
+	cr_expect_eq(KP_REC_ASKED(r), 100);
+	cr_expect_eq(KP_REC_PID(r), 7);
+	cr_expect_eq(KP_REC_ARENA(r), KA_KMEM);
+	cr_expect(u32tab_get(&p.p_held[KA_KMEM], 7, &held));
+	cr_expect_eq(held, 128);
+	probe_event(&p, 2, 0, 0);
+	cr_assert_eq(kern_malloc(m, 20000, t, M_NOWAIT, &big), 0);
+	r = *kp_rec(m, l, big);
+	cr_expect_eq(KP_REC_ASKED(r), 20000);
+	cr_expect_eq(KP_REC_PID(r), 0);
+	cr_expect_eq(l->kl_acct[KA_KMEM].ka_live, 20100);
+	cr_expect_eq(l->kl_acct[KA_KMEM].ka_given, 20608);
+	cr_expect(resident(kp_rec(m, l, big)));
+	kern_free(m, big, t);
+	/* Before reading it, which would map the zero page there. */
+	cr_expect_not(resident(kp_rec(m, l, big)));
+	cr_expect_eq(*kp_rec(m, l, big), 0);
+	kern_free(m, small, t);
+	cr_expect_eq(*kp_rec(m, l, small), 0);
+	cr_expect_eq(l->kl_acct[KA_KMEM].ka_live, 0);
+	cr_expect_eq(l->kl_acct[KA_KMEM].ka_given, 0);
+	cr_expect(u32tab_get(&p.p_held[KA_KMEM], 7, &held));
+	cr_expect_eq(held, 0);
+	cr_expect_eq(l->kl_acct[KA_KMEM].ka_peak_live, 20100);
+	probe_detach(&p);
+	cr_expect_null(m->m_kledger);
+	machine_free(m);
 }
