@@ -507,3 +507,65 @@ Test(binary, token_bytes)
 		kmt_close(r);
 	}
 }
+
+/* V as a varint at P; its length. */
+static size_t
+put_varint(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (unsigned char)v;
+	return n;
+}
+
+/*
+ * Every varint length, at the edges where one more byte is needed:
+ * 2^(7k) - 1 takes k bytes, 2^(7k) takes k + 1.  Sysctl events of PID
+ * 1 carry them as N (up to 2^31 - 1, five bytes) and as the time step
+ * (up to ten bytes, the sum staying below 2^64).  The last event's
+ * varints end 2 bytes before the buffer's end (trailer 0xff and a
+ * one-byte count), so the reader also meets them where fewer than four
+ * bytes are left.  Each event reads back its N and its running time.
+ */
+Test(binary, varint_lengths)
+{
+	static const uint64_t ns[] = { 0, 127, 128, 16383, 16384, 2097151,
+	    2097152, 268435455, 268435456, 2147483647 };
+	static const uint64_t dts[] = { 0, 127, 128, 16383, 16384, 2097151,
+	    2097152, 268435455, 268435456, 34359738367ULL, 34359738368ULL,
+	    (1ULL << 49), (1ULL << 56), (1ULL << 63) };
+	unsigned char buf[1024];
+	struct kmt_reader *r;
+	struct kmt_event ev;
+	const char *path;
+	char err[ERRSZ];
+	uint64_t t = 0, want_t[32];
+	size_t n, i, nev = 0;
+
+	n = (size_t)snprintf((char *)buf, sizeof(buf), "%s\n-\n", KMB_MAGIC);
+	for (i = 0; i < sizeof(dts) / sizeof(dts[0]); i++) {
+		buf[n++] = KMT_SYSCTL;
+		n += put_varint(buf + n, dts[i]);
+		buf[n++] = 1;
+		n += put_varint(buf + n, ns[i % 10]);
+		want_t[nev++] = t += dts[i];
+	}
+	buf[n++] = KMB_TRAILER;
+	n += put_varint(buf + n, nev);
+	path = spew(".kmb", buf, n);
+	r = kmt_open(path, err, sizeof(err));
+	cr_assert_not_null(r, "%s", err);
+	for (i = 0; i < nev; i++) {
+		cr_assert_eq(kmt_read(r, &ev, err, sizeof(err)), 1, "%s", err);
+		cr_expect_eq(ev.ke_op, KMT_SYSCTL);
+		cr_expect_eq(ev.ke_pid, 1);
+		cr_expect_eq(ev.ke_n, ns[i % 10], "event %zu", i + 1);
+		cr_expect_eq(ev.ke_time, want_t[i], "event %zu", i + 1);
+	}
+	cr_expect_eq(kmt_read(r, &ev, err, sizeof(err)), 0, "%s", err);
+	kmt_close(r);
+}

@@ -495,22 +495,23 @@ token(struct kmt_reader *r, const struct kmt_field *f, const char *what,
 	return 0;
 }
 
+/* The characters of a malloc type after its "M_". */
+static const unsigned char mtype_char[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['_'] = 1
+};
+
 static int
 malloc_type(struct kmt_reader *r, const struct kmt_field *f, char *dst)
 {
 	size_t i;
-	char c;
 
 	if (token(r, f, "TYPE", dst) != 0)
 		return -1;
 	if (f->f_n < 3 || f->f_s[0] != 'M' || f->f_s[1] != '_')
 		goto bad;
-	for (i = 2; i < f->f_n; i++) {
-		c = f->f_s[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '_'))
+	for (i = 2; i < f->f_n; i++)
+		if (!mtype_char[(unsigned char)f->f_s[i]])
 			goto bad;
-	}
 	return 0;
 bad:
 	return fail(r, W_EVENT, "bad malloc type " QFMT, QARG(f));
@@ -904,8 +905,7 @@ bad_mtype(const char *s)
 	if (s[0] != 'M' || s[1] != '_' || s[2] == '\0')
 		return 1;
 	for (i = 2; s[i] != '\0'; i++)
-		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+		if (!mtype_char[(unsigned char)s[i]])
 			return 1;
 	return 0;
 }
@@ -942,15 +942,14 @@ struct bcur {
 	int			 c_long;	/* a varint past 64 bits */
 };
 
-static inline uint64_t
-bget(struct bcur *c)
+/* A varint, checked byte by byte: short, past 64 bits, or its value. */
+static __attribute__((noinline)) uint64_t
+bget_slow(struct bcur *c)
 {
 	uint64_t v;
 	unsigned sh;
 	unsigned char b;
 
-	if (c->c_p < c->c_end && *c->c_p < 0x80)
-		return *c->c_p++;
 	v = 0;
 	for (sh = 0;; sh += 7) {
 		if (c->c_p == c->c_end) {
@@ -973,6 +972,41 @@ bget(struct bcur *c)
 }
 
 /*
+ * A varint.  Those of one to four bytes with the bytes in the buffer
+ * (nearly all: times, PIDs, sizes) are decoded without the checks that
+ * only longer ones or the buffer's end need.
+ */
+static inline uint64_t
+bget(struct bcur *c)
+{
+	const unsigned char *p = c->c_p;
+	uint64_t v;
+
+	if (__builtin_expect(c->c_end - p >= 4, 1)) {
+		if (p[0] < 0x80) {
+			c->c_p = p + 1;
+			return p[0];
+		}
+		v = p[0] & 0x7f;
+		if (p[1] < 0x80) {
+			c->c_p = p + 2;
+			return v | (uint64_t)p[1] << 7;
+		}
+		v |= (uint64_t)(p[1] & 0x7f) << 7;
+		if (p[2] < 0x80) {
+			c->c_p = p + 3;
+			return v | (uint64_t)p[2] << 14;
+		}
+		v |= (uint64_t)(p[2] & 0x7f) << 14;
+		if (p[3] < 0x80) {
+			c->c_p = p + 4;
+			return v | (uint64_t)p[3] << 21;
+		}
+	}
+	return bget_slow(c);
+}
+
+/*
  * Whether any of the eight bytes of W is a blank or control character
  * (below 0x21, or 0x7f), for little-endian words.  A byte below 0x21
  * borrows when 0x21 is taken from it, setting its top bit where the
@@ -987,7 +1021,7 @@ bget(struct bcur *c)
 
 /* A length-prefixed token into DST (KMT_TOKEN_MAX + 1 bytes); 0, or
  * why it is bad. */
-static const char *
+static inline __attribute__((always_inline)) const char *
 bget_token(struct bcur *c, char *dst)
 {
 	uint64_t n, w, mask;
