@@ -7,7 +7,9 @@
 #   run --parse-only                      (the parse lower bound)
 #   run --no-latency --no-probes, and with the probes, for each strategy
 # and prints a table of events a second and the ratios the targets of
-# docs/replay-speed.md are about.  With RSS=1 it also compares the peak
+# docs/replay-speed.md are about.  Runs without and with the probes
+# alternate, and on/off is the median of the RUNS pairs' ratios, so
+# that the host's speed drifting between runs cancels out.  With RSS=1 it also compares the peak
 # RSS of a 10M and a 100M event flat-memory trace (slow: writes ~600 MB).
 #
 # Environment: KMBENCH (./kmbench), DIR (/tmp/kmbench-replay-speed),
@@ -66,6 +68,35 @@ median()
 	    printf "%.3f\n", m / 1e9 }'
 }
 
+# Median wall times of RUNS alternating runs of "$1" and "$2" (each a
+# quoted command line), and the median of their ratios, second over
+# first: "T1 T2 RATIO".
+paired()
+{
+	i=0
+	: > "$DIR/pairs"
+	while [ $i -lt "$RUNS" ]; do
+		t0=$(now)
+		$1 >/dev/null
+		t1=$(now)
+		$2 >/dev/null
+		t2=$(now)
+		echo $(( t1 - t0 )) $(( t2 - t1 )) >> "$DIR/pairs"
+		i=$((i + 1))
+	done
+	awk '
+	function median(a, n,    i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	{ x[NR] = $1; y[NR] = $2; r[NR] = $2 / $1 }
+	END { printf "%.3f %.3f %.2f\n", median(x, NR) / 1e9,
+	    median(y, NR) / 1e9, median(r, NR) }' "$DIR/pairs"
+}
+
 events()
 {
 	$KMBENCH run --parse-only --json "$1" |
@@ -94,15 +125,12 @@ for tr in $TRACES; do
 		printf '%-10s %-4s %-11s %8s %8s\n' "$tr" "$form" \
 		    "parse-only" "$p" "$(rate "$n" "$p")"
 		for s in $STRATEGIES; do
-			off=$(median $KMBENCH run --brief --no-latency \
-			    --no-probes --strategy "$s" --machine "$MACHINE" \
-			    "$f")
-			on=$(median $KMBENCH run --brief --no-latency \
-			    --strategy "$s" --machine "$MACHINE" "$f")
+			run="$KMBENCH run --brief --no-latency --strategy $s"
+			run="$run --machine $MACHINE"
+			set -- $(paired "$run --no-probes $f" "$run $f")
 			printf '%-10s %-4s %-11s %8s %8s %8s %8s %6s %6s\n' \
-			    "$tr" "$form" "$s" "$off" "$(rate "$n" "$off")" \
-			    "$on" "$(rate "$n" "$on")" "$(ratio "$on" "$off")" \
-			    "$(ratio "$off" "$p")"
+			    "$tr" "$form" "$s" "$1" "$(rate "$n" "$1")" \
+			    "$2" "$(rate "$n" "$2")" "$3" "$(ratio "$1" "$p")"
 		done
 	done
 done
