@@ -15,6 +15,7 @@ MICROOBJS = $(MICROSRCS:%.c=$(B)/%.o)
 MICRODB	?= bench.db
 MICROOUT ?= bench-out/micro.json
 MICROFLAGS ?= --benchmark_repetitions=5 --benchmark_min_time=0.05 \
+	   --benchmark_enable_random_interleaving=true \
 	   --benchmark_min_warmup_time=0.01 \
 	   --benchmark_report_aggregates_only=true
 
