@@ -18,7 +18,7 @@
 
 #include "machine.h"
 
-/* A record per KP_GRAIN bytes of kernel space: pool items are as small. */
+/* A record per 8 bytes of kernel space: pool items are as small. */
 #define KP_GRAIN_SHIFT	3
 
 /*
@@ -48,7 +48,7 @@ struct kp_account {
 #define KP_NOPID	UINT32_MAX
 
 struct kp_ledger {
-	uint64_t	*kl_rec;	/* a record per KP_GRAIN bytes */
+	uint64_t	*kl_rec;	/* a record per 1 << KP_GRAIN_SHIFT bytes */
 	uint32_t	 kl_pid;	/* who allocates now; 0: the kernel */
 	struct kp_account kl_acct[KP_NMAPS];
 	/*
