@@ -14,7 +14,6 @@
 #define KM_KP_LEDGER_H
 
 #include <stdint.h>
-#include <sys/mman.h>
 
 #include "machine.h"
 
@@ -130,8 +129,8 @@ kp_unwired(struct machine *m, vaddr_t va, uint32_t npages)
 {
 
 	if (m->m_kledger != NULL)
-		(void)madvise(kp_rec(m, m->m_kledger, va),
-		    (size_t)npages << m->m_pageshift, MADV_DONTNEED);
+		host_release(kp_rec(m, m->m_kledger, va),
+		    (size_t)npages << m->m_pageshift);
 }
 
 #endif /* KM_KP_LEDGER_H */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "../strategies/strategy.h"
 #include "kcheck.h"
@@ -31,6 +32,17 @@ machine_panic(struct machine *m, const char *fmt, ...)
 		m->m_panicked = 1;
 	}
 	return EPANIC;
+}
+
+void
+host_release(void *p, size_t len)
+{
+	uintptr_t hp = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)p + hp - 1) & ~(hp - 1);
+	uintptr_t e = ((uintptr_t)p + len) & ~(hp - 1);
+
+	if (a < e)
+		(void)madvise((void *)a, e - a, MADV_DONTNEED);
 }
 
 void

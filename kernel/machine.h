@@ -164,6 +164,13 @@ round_page(const struct machine *m, uint64_t size)
 int	machine_panic(struct machine *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/*
+ * Give the host back the pages of its own inside LEN bytes at P; they
+ * read as zeros next time.  A simulated page can be smaller than the
+ * host's, and a host page that holds part of one still in use stays.
+ */
+void	host_release(void *p, size_t len);
+
 /* Report a refused request in MAP to the probes. */
 void	machine_refused(struct machine *, const struct vm_map *map,
 	    unsigned long size, const char *reason);

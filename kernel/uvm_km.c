@@ -8,7 +8,6 @@
  * much as the simulated kernel has wired.
  */
 #include <errno.h>
-#include <sys/mman.h>
 
 #include "machine.h"
 #include "kern_synch.h"
@@ -75,8 +74,7 @@ uvm_km_free(struct machine *m, struct vm_map *map, vaddr_t va, vsize_t size)
 	uint64_t t = KP_START(m);
 
 	/* Give the host pages back; the next use finds them zeroed. */
-	(void)madvise(kva(m, va), (size_t)npages << m->m_pageshift,
-	    MADV_DONTNEED);
+	host_release(kva(m, va), (size_t)npages << m->m_pageshift);
 	kp_unwired(m, va, npages);
 	vm_map_release(map, va, npages);
 	uvm_pageunwire(m, npages);

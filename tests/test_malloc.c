@@ -22,6 +22,7 @@
 #include "../kernel/kern_malloc.h"
 #include "../kernel/kern_proc.h"
 #include "../kernel/machine.h"
+#include "../kernel/uvm_km.h"
 #include "kmtest.h"
 
 #define PG	4096u
@@ -736,5 +737,40 @@ Test(malloc, allocation_too_large)
 	cr_expect_eq(kern_malloc(m, 65536UL * 4096, t, M_WAITOK, &va),
 	    EPANIC);
 	cr_expect_str_eq(m->m_panicstr, "malloc: allocation too large");
+	machine_free(m);
+}
+
+/*
+ * Pages smaller than the host's: with 1 KiB pages, four simulated pages
+ * share a 4 KiB host page.  Three-page blocks are taken from kmem_map
+ * (first fit, one after another) until one, A, starts a host page (one
+ * of the first four does, as 3 and 4 are coprime); the next page, P, is
+ * A + 3072, in A's host page.  P holds a word.  Freeing A gives the
+ * host back no page: the only host page A touches is also P's, so the
+ * word is still there.  (Giving back A's 3072 bytes as they were would
+ * have cleared the whole host page, P with it.)
+ */
+Test(malloc, small_pages_free_keeps_neighbour)
+{
+	const char *sets[] = { "pagesize=1024", NULL };
+	struct machine *m = boot64(sets);
+	vaddr_t a = 0, p;
+	uint64_t word = 0x1234567890abcdefULL;
+	int i;
+
+	cr_assert_eq(m->m_pagesize, 1024);
+	for (i = 0; i < 4; i++) {
+		cr_assert_eq(uvm_km_kmemalloc(m, &m->m_kmem_map, 3072,
+		    UVM_KMF_NOWAIT, &a), 0);
+		if (((uintptr_t)kva(m, a) & 4095) == 0)
+			break;
+	}
+	cr_assert_lt(i, 4, "no 3-page block starts a host page");
+	cr_assert_eq(uvm_km_kmemalloc(m, &m->m_kmem_map, 1024,
+	    UVM_KMF_NOWAIT, &p), 0);
+	cr_assert_eq(p, a + 3072);
+	memcpy(kva(m, p), &word, sizeof(word));
+	uvm_km_free(m, &m->m_kmem_map, a, 3072);
+	cr_expect_eq(memcmp(kva(m, p), &word, sizeof(word)), 0);
 	machine_free(m);
 }
