@@ -283,6 +283,16 @@ profile_check(const struct profile *pr, char *err, size_t errlen)
 	if (ps < 512 || ps > (1 << 16) || (ps & (ps - 1)) != 0)
 		BAD("pagesize: %" PRIu64 " is not a power of two from 512 "
 		    "to 65536", ps);
+	/*
+	 * pool(9) keeps a page's header in the page only when its items
+	 * are under a sixteenth of it; phpool, which holds the others,
+	 * must, or getting one of its pages needs one of its items.
+	 */
+	if (SIZEOF_POOL_ITEM_HEADER >= ps / 16)
+		BAD("pagesize: %" PRIu64 " is too small for pool(9): phpool's "
+		    "%d-byte items would need off-page headers from phpool "
+		    "itself (pages of %d bytes at least)", ps,
+		    SIZEOF_POOL_ITEM_HEADER, 1024);
 	if (pr->pr_ptrsize != 4 && pr->pr_ptrsize != 8)
 		BAD("ptrsize: %" PRIu64 " is not 4 or 8", pr->pr_ptrsize);
 	if (pr->pr_kernend > 0xffffffffULL + 1 ||

@@ -231,6 +231,17 @@ Test(hostile, kmem_map_bigger_than_kernel_space)
 	bad_profile("--set nkmempages=300000", "do not fit in");
 }
 
+/*
+ * 512-byte pages: pool(9) puts a page's header in the page only for
+ * items under 512 / 16 = 32 bytes; phpool's items, the 40-byte
+ * headers, are not, so a phpool page would need a header from phpool.
+ * The first spawn slept on phpool forever with kmem_map full.
+ */
+Test(hostile, pagesize_too_small_for_pools)
+{
+	bad_profile("--set pagesize=512", "too small for pool(9)");
+}
+
 Test(hostile, nkmempages_min_above_max)
 {
 	bad_profile("--set nkmempages_min=40000 --set nkmempages_max=2000",
