@@ -95,8 +95,7 @@ kp_alloc(struct machine *m, enum kp_arena arena, vaddr_t va,
 	a->ka_given += given;
 	if (a->ka_live > a->ka_peak_live) {
 		a->ka_peak_live = a->ka_live;
-		a->ka_used_at_peak = arena == KA_KMEM ?
-		    m->m_kmem_map.vm_used : m->m_kernel_map.vm_used;
+		a->ka_used_at_peak = kp_map(m, arena)->vm_used;
 	}
 	kp_held_add(l, arena, l->kl_pid, (int64_t)given);
 }

@@ -34,6 +34,19 @@ machine_panic(struct machine *m, const char *fmt, ...)
 	return EPANIC;
 }
 
+void *
+host_reserve(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	/* Host pages of 4 KiB, so that releasing one gives it back. */
+	(void)madvise(p, len, MADV_NOHUGEPAGE);
+	return p;
+}
+
 void
 host_release(void *p, size_t len)
 {
@@ -151,16 +164,11 @@ machine_boot(const struct profile *pr, const struct strategy *s,
 	m->m_kvapages = (uint32_t)((pr->pr_kernend - pr->pr_kernbase) >>
 	    m->m_pageshift);
 	m->m_kvalen = (size_t)m->m_kvapages << m->m_pageshift;
-	m->m_kva = mmap(NULL, m->m_kvalen, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (m->m_kva == MAP_FAILED) {
-		m->m_kva = NULL;
+	if ((m->m_kva = host_reserve(m->m_kvalen)) == NULL) {
 		snprintf(err, errlen, "cannot reserve %zu bytes of kernel "
 		    "space: %s", m->m_kvalen, strerror(errno));
 		goto fail;
 	}
-	/* Host pages of 4 KiB, so that unwiring one gives it back. */
-	(void)madvise(m->m_kva, m->m_kvalen, MADV_NOHUGEPAGE);
 	m->m_pgowner = calloc(m->m_kvapages, sizeof(*m->m_pgowner));
 	if (m->m_pgowner == NULL ||
 	    vm_map_init(&m->m_kernel_map, "kernel_map", m->m_kernbase,

@@ -146,6 +146,14 @@ kp_arena(const struct machine *m, const struct vm_map *map)
 	return map == &m->m_kmem_map ? KA_KMEM : KA_KERNEL;
 }
 
+/* The map of arena A, KA_KMEM or KA_KERNEL. */
+static inline struct vm_map *
+kp_map(struct machine *m, enum kp_arena a)
+{
+
+	return a == KA_KMEM ? &m->m_kmem_map : &m->m_kernel_map;
+}
+
 static inline uint32_t
 kva_page(const struct machine *m, vaddr_t va)
 {
@@ -163,6 +171,12 @@ round_page(const struct machine *m, uint64_t size)
 /* panic(9): the first message sticks.  Returns EPANIC. */
 int	machine_panic(struct machine *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * LEN bytes of host address space, zeroed, backed page by page as they
+ * are written (NULL, errno set, if it cannot be had); munmap() ends it.
+ */
+void	*host_reserve(size_t len);
 
 /*
  * Give the host back the pages of its own inside LEN bytes at P; they

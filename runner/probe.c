@@ -16,7 +16,7 @@ static const struct vm_map *
 probe_vmmap(const struct probe *p, int i)
 {
 
-	return i == KA_KMEM ? &p->p_m->m_kmem_map : &p->p_m->m_kernel_map;
+	return kp_map(p->p_m, (enum kp_arena)i);
 }
 
 static uint32_t
@@ -123,7 +123,6 @@ void
 probe_attach(struct probe *p, struct machine *m, int latency, uint64_t every)
 {
 	struct kp_ledger *l = &p->p_ledger;
-	void *rec;
 	int i;
 
 	memset(p, 0, sizeof(*p));
@@ -147,15 +146,11 @@ probe_attach(struct probe *p, struct machine *m, int latency, uint64_t every)
 	 * The records: a word per 8 bytes of kernel space, reserved like
 	 * the space itself; the host backs the pages that get written.
 	 */
-	rec = mmap(NULL, m->m_kvalen, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (rec == MAP_FAILED) {
+	if ((l->kl_rec = host_reserve(m->m_kvalen)) == NULL) {
 		/* No probes at all: the figures say they are partial. */
 		p->p_oom = 1;
 		return;
 	}
-	(void)madvise(rec, m->m_kvalen, MADV_NOHUGEPAGE);
-	l->kl_rec = rec;
 	l->kl_held = held_find;
 	l->kl_arg = p;
 	if (latency)
