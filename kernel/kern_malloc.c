@@ -83,7 +83,7 @@ malloc_type(struct machine *m, const char *name)
 		if ((c < 0 || (unsigned char)k->kmemstats[i].ks_shortdesc[2] ==
 		    c) && strcmp(k->kmemstats[i].ks_shortdesc, name) == 0)
 			return k->lasttype = i;
-	if (k->ntypes == MALLOC_MAXTYPES)
+	if (k->ntypes == MALLOC_MAXTYPES || strlen(name) > MALLOC_NAMEMAX)
 		return -1;
 	i = k->ntypes++;
 	memset(&k->kmemstats[i], 0, sizeof(k->kmemstats[i]));

@@ -24,9 +24,12 @@ struct kmembuckets {
 	long		kb_pages;	/* pages held (model's count) */
 };
 
+/* Longest malloc type name: as long as a kmtrace token may be. */
+#define MALLOC_NAMEMAX	63
+
 /* Statistics of one malloc type (struct kmemstats). */
 struct kmemstats {
-	char		ks_shortdesc[32];
+	char		ks_shortdesc[MALLOC_NAMEMAX + 1];
 	/*
 	 * No two counters that malloc() or free() both change sit side by
 	 * side: the compiler would update such a pair with one 16-byte
@@ -68,7 +71,10 @@ struct kmem {
 int	kmeminit(struct machine *);
 void	kmemfini(struct machine *);
 
-/* The index of malloc type NAME ("M_FILEDESC"), registering it; -1 if full. */
+/*
+ * The index of malloc type NAME ("M_FILEDESC", at most MALLOC_NAMEMAX
+ * characters), registering it; -1 if full or NAME is longer.
+ */
 int	malloc_type(struct machine *, const char *name);
 
 /*

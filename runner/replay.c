@@ -24,6 +24,9 @@
 #include "probe.h"
 #include "replay.h"
 
+/* Every malloc type a trace can name fits the kernel's table. */
+_Static_assert(KMT_TOKEN_MAX <= MALLOC_NAMEMAX, "type names fit kmemstats");
+
 const char *const kerr_names[KE_NERR] = {
 	"EMFILE", "ENFILE", "ENOMEM", "EBADF", "EAGAIN"
 };

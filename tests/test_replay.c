@@ -197,3 +197,40 @@ Test(replay, check_every_event)
 	}
 	unlink(path);
 }
+
+/*
+ * A malloc type may be as long as any token, 63 characters.  Two such
+ * names that differ only in their last character are two types, and
+ * each keeps its one kmemstats entry however often it is named: 300
+ * kmallocs, alternating, more than MALLOC_MAXTYPES (256) of them, give
+ * 150 calls and 150 blocks in use to each.  (Names were kept to 31
+ * characters: each kmalloc of a longer one then registered a new type,
+ * and the 257th failed with "more than 256 malloc types".)
+ */
+Test(replay, longest_type_names)
+{
+	char a[KMT_TOKEN_MAX + 1], b[KMT_TOKEN_MAX + 1], *trace, *p;
+	struct kmcase c;
+	size_t i;
+
+	memset(a, 'A', KMT_TOKEN_MAX);
+	a[0] = 'M';
+	a[1] = '_';
+	a[KMT_TOKEN_MAX] = '\0';
+	memcpy(b, a, sizeof(b));
+	b[KMT_TOKEN_MAX - 1] = 'B';
+	trace = malloc(300 * 100 + 64);
+	cr_assert_not_null(trace);
+	p = trace + sprintf(trace, "kmtrace 1\n");
+	for (i = 0; i < 300; i++)
+		p += sprintf(p, "%zu 0 kmalloc k%zu 16 %s NOWAIT\n", i, i,
+		    i % 2 ? b : a);
+	kmcase_run(&c, "panic-only", "i386-64M", NULL, trace);
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_eq(kmcase_type(&c, a)->ks_calls, 150);
+	cr_expect_eq(kmcase_type(&c, a)->ks_inuse, 150);
+	cr_expect_eq(kmcase_type(&c, b)->ks_calls, 150);
+	cr_expect_eq(kmcase_type(&c, b)->ks_inuse, 150);
+	kmcase_free(&c);
+	free(trace);
+}
