@@ -200,13 +200,33 @@ note_fds(struct rproc *rp)
 		rp->rp_max_fds = rp->rp_kp.p_fd.fd_nopen;
 }
 
+/*
+ * The kernel's index of EV's malloc type, -1 when the kernel's table is
+ * full.  A trace's kmallocs mostly name the type of the one before.
+ */
+static int
+replay_type(struct replay *r, const struct kmt_event *ev)
+{
+	int type;
+
+	if (ev->ke_typelen != r->r_typelen ||
+	    !kmt_tokeq(ev->ke_type, r->r_typename, ev->ke_typelen)) {
+		if ((type = malloc_type(r->r_m, ev->ke_type)) < 0)
+			return -1;
+		memcpy(r->r_typename, ev->ke_type, sizeof(r->r_typename));
+		r->r_typelen = ev->ke_typelen;
+		r->r_type = type;
+	}
+	return r->r_type;
+}
+
 /* The view's entry for EV's ID in T. */
 static struct idval *
 view_entry(const struct idtab *t, const struct kmt_event *ev)
 {
 	struct idkey k;
 
-	idkey_init(&k, ev->ke_id);
+	idkey_init(&k, ev->ke_id, ev->ke_idlen);
 	return idtab_get(t, &k);
 }
 
@@ -319,7 +339,7 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 		if (iv == NULL)
 			iv = view_entry(&rp->rp_kmallocs, ev);
 		o = answer(r, rp, ev, kern_malloc(m, (unsigned long)ev->ke_n,
-		    iv != NULL ? iv->iv_type : malloc_type(m, ev->ke_type),
+		    iv != NULL ? iv->iv_type : replay_type(r, ev),
 		    ev->ke_mflags, &va));
 		if (o == OK && iv != NULL) {
 			iv->iv_ghost = 0;
@@ -539,7 +559,7 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		o = DONE;
 		break;
 	case KMT_MAP:
-		idkey_init(&key, ev->ke_id);
+		idkey_init(&key, ev->ke_id, ev->ke_idlen);
 		if (r->r_nids >= REPLAY_MAXIDS &&
 		    idtab_get(&rp->rp_maps, &key) == NULL)
 			return toomany(r, ev, err, errlen);
@@ -595,10 +615,10 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		break;
 	case KMT_KMALLOC:
 		/* Past the limit: the errors still come in the order below. */
-		idkey_init(&key, ev->ke_id);
+		idkey_init(&key, ev->ke_id, ev->ke_idlen);
 		if (r->r_nids >= REPLAY_MAXIDS &&
 		    idtab_get(&rp->rp_kmallocs, &key) == NULL &&
-		    malloc_type(m, ev->ke_type) >= 0)
+		    replay_type(r, ev) >= 0)
 			return toomany(r, ev, err, errlen);
 		if ((iv = idtab_put(&rp->rp_kmallocs, &key, &found)) == NULL)
 			goto nomem;
@@ -606,7 +626,7 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 			return malformed(err, errlen, r->r_trace, ev,
 			    "kmalloc of '%s', which is not yet freed",
 			    ev->ke_id);
-		if ((type = malloc_type(m, ev->ke_type)) < 0)
+		if ((type = replay_type(r, ev)) < 0)
 			return malformed(err, errlen, r->r_trace, ev,
 			    "more than %d malloc types", MALLOC_MAXTYPES);
 		r->r_nids++;

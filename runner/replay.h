@@ -75,6 +75,10 @@ struct replay {
 	uint64_t	 r_panic_time;
 	int		 r_progress;	/* show progress on stderr */
 	struct probe	*r_probe;	/* NULL: no probes */
+	/* The malloc type of the last kmalloc, and its index. */
+	char		 r_typename[KMT_TOKEN_MAX + 1];
+	uint8_t		 r_typelen;	/* 0: none yet */
+	int		 r_type;
 };
 
 /*

@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../workloads/kmtrace.h"
 #include "table.h"
+
+/* IDs are trace tokens, compared with kmt_tokeq(). */
+_Static_assert(IDTAB_KEYMAX == KMT_TOKEN_MAX, "an ID is a token");
 
 /*
  * Keys are sparse descriptor numbers (the dense ones are in the direct
@@ -339,13 +343,12 @@ fdtab_free(struct u32tab *t)
 }
 
 void
-idkey_init(struct idkey *k, const char s[static IDTAB_KEYMAX + 1])
+idkey_init(struct idkey *k, const char s[static IDTAB_KEYMAX + 1],
+    size_t len)
 {
 
 	k->ik_s = s;
-	k->ik_len = strlen(s);
-	if (k->ik_len > IDTAB_KEYMAX)
-		k->ik_len = IDTAB_KEYMAX;
+	k->ik_len = len > IDTAB_KEYMAX ? IDTAB_KEYMAX : len;
 	k->ik_hash = hashstr(s, k->ik_len) | IDTAB_USED;
 }
 
@@ -363,7 +366,7 @@ idtab_find(const struct idtab *t, const struct idkey *k)
 			continue;
 		e = &t->it_slots[i];
 		if (e->ie_len == k->ik_len &&
-		    memcmp(e->ie_key, k->ik_s, k->ik_len) == 0)
+		    kmt_tokeq(e->ie_key, k->ik_s, k->ik_len))
 			return i;
 	}
 }

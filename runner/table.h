@@ -96,11 +96,12 @@ struct idkey {
 };
 
 /*
- * The key of the NUL-terminated ID in S, which must be a whole buffer of
- * IDTAB_KEYMAX + 1 bytes (as kmt_event's ke_id is): the hash reads it a
- * word at a time.
+ * The key of the ID of LEN bytes in S (as kmt_event's ke_id and
+ * ke_idlen are), which must be a whole buffer of IDTAB_KEYMAX + 1 bytes:
+ * the hash and the compares read it a word at a time.
  */
-void	idkey_init(struct idkey *, const char s[static IDTAB_KEYMAX + 1]);
+void	idkey_init(struct idkey *, const char s[static IDTAB_KEYMAX + 1],
+	    size_t len);
 
 struct identry {
 	char		ie_key[IDTAB_KEYMAX + 1];

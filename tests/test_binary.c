@@ -389,6 +389,33 @@ Test(binary, out_of_range)
 	bad_body(child, sizeof(child), "event 2: CHILD is the same as PID");
 }
 
+/*
+ * The reader checks a malloc type once for a run of the same type: a
+ * type that differs from the good one before it in any byte, in the
+ * first word or past it, or only in its length, is still checked.
+ */
+Test(binary, type_after_good_type)
+{
+	/* M_A, then M_a. */
+	static const unsigned char short_[] = { KMT_KMALLOC, 0, 0, 1, 'a',
+	    8, 3, 'M', '_', 'A', 0, KMT_KMALLOC, 0, 0, 1, 'b', 8, 3, 'M',
+	    '_', 'a', 0, 0xff, 2 };
+	/* M_ABCDEFG (nine bytes), then M_ABCDEFg. */
+	static const unsigned char long_[] = { KMT_KMALLOC, 0, 0, 1, 'a',
+	    8, 9, 'M', '_', 'A', 'B', 'C', 'D', 'E', 'F', 'G', 0,
+	    KMT_KMALLOC, 0, 0, 1, 'b', 8, 9, 'M', '_', 'A', 'B', 'C', 'D',
+	    'E', 'F', 'g', 0, 0xff, 2 };
+	/* M_AB, then M_A with 'B' behind it in the file. */
+	static const unsigned char shorter[] = { KMT_KMALLOC, 0, 0, 1, 'a',
+	    8, 4, 'M', '_', 'A', 'B', 0, KMT_KMALLOC, 0, 0, 1, 'b', 8, 2,
+	    'M', '_', 'B', 0, 0xff, 2 };
+
+	bad_body(short_, sizeof(short_), "event 2: bad malloc type 'M_a'");
+	bad_body(long_, sizeof(long_),
+	    "event 2: bad malloc type 'M_ABCDEFg'");
+	bad_body(shorter, sizeof(shorter), "event 2: bad malloc type 'M_'");
+}
+
 Test(binary, writer)
 {
 	const char *bin = tmppath(".kmb");

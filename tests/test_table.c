@@ -55,7 +55,7 @@ get(const struct idtab *t, const char *buf)
 
 	memset(other, 'Z', sizeof(other));
 	memcpy(other, buf, strlen(buf) + 1);
-	idkey_init(&k, other);
+	idkey_init(&k, other, strlen(other));
 	return idtab_get(t, &k);
 }
 
@@ -91,7 +91,7 @@ Test(table, put_get_remove)
 	make_keys();
 	/* Insert all: each new, each zeroed. */
 	for (i = 0; i < NKEYS; i++) {
-		idkey_init(&k, keys[i].buf);
+		idkey_init(&k, keys[i].buf, strlen(keys[i].buf));
 		iv = idtab_put(&t, &k, &found);
 		cr_assert_not_null(iv);
 		cr_assert_eq(found, 0, "key %s there before", keys[i].buf);
@@ -102,7 +102,7 @@ Test(table, put_get_remove)
 	check(&t);
 	/* A second put finds the entry and leaves it be. */
 	for (i = 0; i < NKEYS; i += 7) {
-		idkey_init(&k, keys[i].buf);
+		idkey_init(&k, keys[i].buf, strlen(keys[i].buf));
 		iv = idtab_put(&t, &k, &found);
 		cr_assert_eq(found, 1);
 		cr_assert_eq(iv->iv_start, keys[i].tag);
@@ -148,7 +148,7 @@ Test(table, prefixes)
 	for (i = 0; i < IDTAB_KEYMAX; i++) {
 		memset(bufs[i], 'a', (size_t)i + 1);
 		bufs[i][i + 1] = '\0';
-		idkey_init(&k, bufs[i]);
+		idkey_init(&k, bufs[i], strlen(bufs[i]));
 		cr_assert_eq(k.ik_len, (size_t)i + 1);
 		iv = idtab_put(&t, &k, &found);
 		cr_assert_eq(found, 0, "length %d found", i + 1);

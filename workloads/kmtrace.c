@@ -85,6 +85,10 @@ struct kmt_reader {
 	int		 r_done;
 	int		 r_failed;
 	int		 r_bin;		/* the binary form (kmtbin.h) */
+	/* The last malloc type found good, so that a run of one is checked
+	 * once (binary form). */
+	char		 r_goodtype[KMT_TOKEN_MAX + 1];
+	uint8_t		 r_goodtypelen;	/* 0: none yet */
 
 	struct kmt_hdr	 r_hdr[HDR_MAX];
 	int		 r_nhdr;
@@ -482,16 +486,18 @@ number(struct kmt_reader *r, const struct kmt_field *f, uint64_t lo,
 	return 0;
 }
 
-/* A mapping or kmalloc ID, or a malloc type, into DST. */
+/* A mapping or kmalloc ID, or a malloc type, into DST, its length
+ * into *LENP. */
 static int
 token(struct kmt_reader *r, const struct kmt_field *f, const char *what,
-    char *dst)
+    char *dst, uint8_t *lenp)
 {
 
 	if (f->f_n > KMT_TOKEN_MAX)
 		return fail(r, W_EVENT, "%s too long", what);
 	memcpy(dst, f->f_s, f->f_n);
 	dst[f->f_n] = '\0';
+	*lenp = (uint8_t)f->f_n;
 	return 0;
 }
 
@@ -501,11 +507,12 @@ static const unsigned char mtype_char[256] = {
 };
 
 static int
-malloc_type(struct kmt_reader *r, const struct kmt_field *f, char *dst)
+malloc_type(struct kmt_reader *r, const struct kmt_field *f,
+    struct kmt_event *ev)
 {
 	size_t i;
 
-	if (token(r, f, "TYPE", dst) != 0)
+	if (token(r, f, "TYPE", ev->ke_type, &ev->ke_typelen) != 0)
 		return -1;
 	if (f->f_n < 3 || f->f_s[0] != 'M' || f->f_s[1] != '_')
 		goto bad;
@@ -614,7 +621,7 @@ id_npages(struct kmt_reader *r, const struct kmt_field *a, size_t na,
 
 	if (na < 1)
 		return fail(r, W_EVENT, "missing ID");
-	if (token(r, &a[0], "ID", ev->ke_id) != 0)
+	if (token(r, &a[0], "ID", ev->ke_id, &ev->ke_idlen) != 0)
 		return -1;
 	if (na < 2)
 		return fail(r, W_EVENT, "missing NPAGES");
@@ -629,7 +636,7 @@ id_range(struct kmt_reader *r, const struct kmt_field *a, size_t na,
 
 	if (na < 1)
 		return fail(r, W_EVENT, "missing ID");
-	if (token(r, &a[0], "ID", ev->ke_id) != 0)
+	if (token(r, &a[0], "ID", ev->ke_id, &ev->ke_idlen) != 0)
 		return -1;
 	if (na < 2)
 		return 0;
@@ -693,6 +700,7 @@ parse_event(struct kmt_reader *r, const char *line, struct kmt_event *ev)
 	ev->ke_cloexec = ev->ke_ranged = ev->ke_mflags = 0;
 	ev->ke_n = ev->ke_off = ev->ke_npages = 0;
 	ev->ke_id[0] = ev->ke_type[0] = '\0';
+	ev->ke_idlen = ev->ke_typelen = 0;
 
 	nf = split(line, f, NFIELDS);
 	if (number(r, &f[0], 0, UINT64_MAX, &ev->ke_time) != 0)
@@ -778,7 +786,7 @@ parse_event(struct kmt_reader *r, const char *line, struct kmt_event *ev)
 		max = 4;
 		if (na < 1)
 			return fail(r, W_EVENT, "missing ID");
-		if (token(r, &a[0], "ID", ev->ke_id) != 0)
+		if (token(r, &a[0], "ID", ev->ke_id, &ev->ke_idlen) != 0)
 			return -1;
 		if (na < 2)
 			return fail(r, W_EVENT, "missing SIZE");
@@ -786,7 +794,7 @@ parse_event(struct kmt_reader *r, const char *line, struct kmt_event *ev)
 			return -1;
 		if (na < 3)
 			return fail(r, W_EVENT, "missing TYPE");
-		if (malloc_type(r, &a[2], ev->ke_type) != 0)
+		if (malloc_type(r, &a[2], ev) != 0)
 			return -1;
 		if (na < 4)
 			return fail(r, W_EVENT, "missing FLAGS");
@@ -797,7 +805,7 @@ parse_event(struct kmt_reader *r, const char *line, struct kmt_event *ev)
 		max = 1;
 		if (na < 1)
 			return fail(r, W_EVENT, "missing ID");
-		if (token(r, &a[0], "ID", ev->ke_id) != 0)
+		if (token(r, &a[0], "ID", ev->ke_id, &ev->ke_idlen) != 0)
 			return -1;
 		break;
 	default:
@@ -1019,17 +1027,22 @@ bget(struct bcur *c)
 #define BAD_TOKEN_BYTES(w) \
 	(HAS_BELOW(w, 0x21) || HAS_BELOW((w) ^ BYTES(0x7f), 0x01))
 
-/* A length-prefixed token into DST (KMT_TOKEN_MAX + 1 bytes); 0, or
- * why it is bad. */
+/* A length-prefixed token into DST (KMT_TOKEN_MAX + 1 bytes) and its
+ * length into *LENP; 0, or why it is bad. */
 static inline __attribute__((always_inline)) const char *
-bget_token(struct bcur *c, char *dst)
+bget_token(struct bcur *c, char *dst, uint8_t *lenp)
 {
 	uint64_t n, w, mask;
 	size_t i;
 
-	n = bget(c);
-	if (c->c_short || c->c_long)
-		return NULL;
+	/* A token's length is one byte (it is at most 63): read it here. */
+	if (__builtin_expect(c->c_p < c->c_end && *c->c_p < 0x80, 1))
+		n = *c->c_p++;
+	else {
+		n = bget(c);
+		if (c->c_short || c->c_long)
+			return NULL;
+	}
 	if (n == 0)
 		return "is empty";
 	if (n > KMT_TOKEN_MAX)
@@ -1063,6 +1076,7 @@ bget_token(struct bcur *c, char *dst)
 		dst[i] = (char)c->c_p[i];
 	}
 	dst[n] = '\0';
+	*lenp = (uint8_t)n;
 	c->c_p += n;
 	return NULL;
 }
@@ -1082,8 +1096,8 @@ in_range(uint64_t v, uint64_t lo, uint64_t hi)
 		return fail(r, W_EVENT, "number out of range");		\
 } while (0)
 
-#define BTOK(c, dst, what) do {						\
-	const char *why_ = bget_token(c, dst);				\
+#define BTOK(c, dst, lenp, what) do {					\
+	const char *why_ = bget_token(c, dst, lenp);			\
 	if ((c)->c_short)						\
 		goto cut;						\
 	if ((c)->c_long)						\
@@ -1128,7 +1142,8 @@ bin_event(struct kmt_reader *r, struct kmt_event *ev)
 	uint64_t v, t;
 	unsigned b, op, flag;
 
-	if (bin_more(r, KMB_RECORD_MAX) != 0)
+	if (r->r_dend - r->r_dpos < KMB_RECORD_MAX && bin_more(r,
+	    KMB_RECORD_MAX) != 0)
 		return -1;
 	c.c_p = (const unsigned char *)r->r_dbuf + r->r_dpos;
 	c.c_end = (const unsigned char *)r->r_dbuf + r->r_dend;
@@ -1148,6 +1163,7 @@ bin_event(struct kmt_reader *r, struct kmt_event *ev)
 	ev->ke_cloexec = ev->ke_ranged = ev->ke_mflags = 0;
 	ev->ke_n = ev->ke_off = ev->ke_npages = 0;
 	ev->ke_id[0] = ev->ke_type[0] = '\0';
+	ev->ke_idlen = ev->ke_typelen = 0;
 
 	op = b & KMB_OPMASK;
 	flag = b & KMB_FLAG;
@@ -1193,12 +1209,12 @@ bin_event(struct kmt_reader *r, struct kmt_event *ev)
 		break;
 	case KMT_MAP:
 	case KMT_GROW:
-		BTOK(&c, ev->ke_id, "ID");
+		BTOK(&c, ev->ke_id, &ev->ke_idlen, "ID");
 		BNUM(&c, ev->ke_n, 1, KMT_NPAGES_MAX);
 		break;
 	case KMT_TOUCH:
 	case KMT_UNMAP:
-		BTOK(&c, ev->ke_id, "ID");
+		BTOK(&c, ev->ke_id, &ev->ke_idlen, "ID");
 		if (flag) {
 			BNUM(&c, ev->ke_off, 0, KMT_NPAGES_MAX - 1);
 			BNUM(&c, ev->ke_npages, 1, KMT_NPAGES_MAX);
@@ -1206,18 +1222,25 @@ bin_event(struct kmt_reader *r, struct kmt_event *ev)
 		}
 		break;
 	case KMT_KMALLOC:
-		BTOK(&c, ev->ke_id, "ID");
+		BTOK(&c, ev->ke_id, &ev->ke_idlen, "ID");
 		BNUM(&c, ev->ke_n, 0, KMT_SIZE_MAX);
-		BTOK(&c, ev->ke_type, "TYPE");
-		if (bad_mtype(ev->ke_type))
-			return fail(r, W_EVENT, "bad malloc type '%.*s%s'",
-			    QUOTE_MAX, ev->ke_type,
-			    strlen(ev->ke_type) > QUOTE_MAX ? "..." : "");
+		BTOK(&c, ev->ke_type, &ev->ke_typelen, "TYPE");
+		if (ev->ke_typelen != r->r_goodtypelen ||
+		    !kmt_tokeq(ev->ke_type, r->r_goodtype, ev->ke_typelen)) {
+			if (bad_mtype(ev->ke_type))
+				return fail(r, W_EVENT,
+				    "bad malloc type '%.*s%s'", QUOTE_MAX,
+				    ev->ke_type, ev->ke_typelen > QUOTE_MAX ?
+				    "..." : "");
+			memcpy(r->r_goodtype, ev->ke_type,
+			    sizeof(r->r_goodtype));
+			r->r_goodtypelen = ev->ke_typelen;
+		}
 		BNUM(&c, v, 0, KMT_M_NOWAIT | KMT_M_ZERO | KMT_M_CANFAIL);
 		ev->ke_mflags = (int)v;
 		break;
 	case KMT_KFREE:
-		BTOK(&c, ev->ke_id, "ID");
+		BTOK(&c, ev->ke_id, &ev->ke_idlen, "ID");
 		break;
 	default:
 		break;

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <string.h>
 
 enum kmt_op {
 	KMT_SPAWN,
@@ -84,7 +85,38 @@ struct kmt_event {
 	int		ke_mflags;
 	char		ke_id[KMT_TOKEN_MAX + 1];
 	char		ke_type[KMT_TOKEN_MAX + 1];
+	uint8_t		ke_idlen;	/* strlen(ke_id), from kmt_read() */
+	uint8_t		ke_typelen;	/* strlen(ke_type), likewise */
 };
+
+/*
+ * Whether two tokens of LEN bytes, A and B, are the same.  Each must be
+ * a whole buffer of KMT_TOKEN_MAX + 1 bytes (as ke_id is), since they
+ * are compared eight bytes at a time; bytes past LEN do not count.
+ */
+static inline int
+kmt_tokeq(const char *a, const char *b, size_t len)
+{
+	uint64_t x, y, keep;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	if (i == len)
+		return 1;
+	memcpy(&x, a + i, 8);
+	memcpy(&y, b + i, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	keep = ~0ULL << (8 * (8 - (len - i)));
+#else
+	keep = ~0ULL >> (8 * (8 - (len - i)));
+#endif
+	return ((x ^ y) & keep) == 0;
+}
 
 struct kmt_reader;
 
