@@ -163,15 +163,13 @@ skip(struct replay *r, struct rproc *rp)
 		rp->rp_skipped++;
 }
 
-/* Take the kernel's answer ERROR to EV of RP. */
-static enum outcome
-answer(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
+/* Take the kernel's answer ERROR, not 0, to EV of RP. */
+static __attribute__((noinline)) enum outcome
+answer_error(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
     int error)
 {
 
 	switch (error) {
-	case 0:
-		return OK;
 	case EPANIC:
 		r->r_panicked = 1;
 		r->r_panic_event = ev->ke_no;
@@ -190,6 +188,16 @@ answer(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 		count_error(r, rp, error);
 		return REFUSED;
 	}
+}
+
+/* Take the kernel's answer ERROR to EV of RP (mostly 0: go on). */
+static inline enum outcome
+answer(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
+    int error)
+{
+
+	return __builtin_expect(error == 0, 1) ? OK :
+	    answer_error(r, rp, ev, error);
 }
 
 static void

@@ -423,7 +423,8 @@ idtab_put(struct idtab *t, const struct idkey *k, int *foundp)
 	if ((*foundp = t->it_hash[i] != 0) != 0)
 		return &e->ie_val;
 	memset(&e->ie_val, 0, sizeof(e->ie_val));
-	memcpy(e->ie_key, k->ik_s, k->ik_len);
+	/* The whole buffer: a fixed size is copied without a call. */
+	memcpy(e->ie_key, k->ik_s, sizeof(e->ie_key));
 	e->ie_key[k->ik_len] = '\0';
 	e->ie_len = (uint8_t)k->ik_len;
 	t->it_hash[i] = k->ik_hash;

@@ -344,10 +344,7 @@ gen_ev(struct gen_out *out, uint64_t t, uint32_t pid, enum kmt_op op)
 	ev->ke_no = ev->ke_line = 0;
 	ev->ke_pid = pid;
 	ev->ke_op = op;
-	ev->ke_child = ev->ke_fd = ev->ke_oldfd = 0;
-	ev->ke_cloexec = ev->ke_ranged = ev->ke_mflags = 0;
-	ev->ke_n = ev->ke_off = ev->ke_npages = 0;
-	ev->ke_id[0] = ev->ke_type[0] = '\0';
+	kmt_clear_args(ev);
 	return ev;
 }
 
