@@ -758,7 +758,7 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 			    r->r_nsleepers > sleepers ? "sleep" : NULL);
 		if (r->r_panicked)
 			break;
-		if (m->m_wakeups != woken && r->r_nsleepers > 0 &&
+		if (r->r_nsleepers > 0 && m->m_wakeups != woken &&
 		    replay_wake(r, &ev) != 0) {
 			snprintf(err, errlen, "out of memory");
 			rc = 1;

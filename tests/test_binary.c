@@ -465,21 +465,22 @@ Test(binary, writer)
 }
 
 /*
- * The binary reader tests a token's bytes eight at a time, masking the
- * bytes past its end.  Every token length from 1 to 24 and every
+ * The binary reader tests a token's bytes eight at a time, and a bad
+ * byte past the token's end (here the map's NPAGES, 1) must not count.
+ * Every token length from 1 to 40 (one to five words) and every
  * position in it, with a byte it must refuse (NUL, control, blank, DEL)
  * and with one it must take (the edges '!', '~', and 0x80, 0xff): one
  * wrong mask or borrow and a blank slips through or a good byte is
- * refused.  Twelve events follow the map, so that eight bytes are left
- * in the buffer whatever the length (the word path), and the short
- * trace at the end of the loop has the byte path.
+ * refused.  Twelve events follow the map, so that 64 bytes are left in
+ * the buffer whatever the length (the word path), and the short trace
+ * at the end of the loop has the byte path.
  */
 Test(binary, token_bytes)
 {
 	static const unsigned char bad[] = { 0x00, 0x01, 0x1f, ' ', 0x7f };
 	static const unsigned char good[] = { '!', '~', 0x80, 0xff };
 	const char *path = tmppath(".kmb");
-	unsigned char buf[256], id[32];
+	unsigned char buf[256], id[40];
 	struct kmt_reader *r;
 	struct kmt_event ev;
 	char err[ERRSZ];
@@ -488,12 +489,12 @@ Test(binary, token_bytes)
 	FILE *f;
 
 	for (tail = 0; tail < 2; tail++)
-	for (len = 1; len <= 24; len++)
+	for (len = 1; len <= 40; len++)
 	for (pos = 0; pos < len; pos++)
 	for (k = 0; k < sizeof(bad) + sizeof(good); k++) {
 		ok = k >= sizeof(bad);
 		for (i = 0; i < len; i++)
-			id[i] = 'a' + (unsigned char)i;
+			id[i] = 'a' + (unsigned char)(i % 26);
 		id[pos] = ok ? good[k - sizeof(bad)] : bad[k];
 		n = (size_t)snprintf((char *)buf, sizeof(buf), "%s\n-\n",
 		    KMB_MAGIC);

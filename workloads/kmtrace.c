@@ -1007,24 +1007,25 @@ bget(struct bcur *c)
 }
 
 /*
- * Whether any of the eight bytes of W is a blank or control character
- * (below 0x21, or 0x7f), for little-endian words.  A byte below 0x21
- * borrows when 0x21 is taken from it, setting its top bit where the
- * byte's own top bit was clear; no byte can borrow unless one below it
- * did, so the test is exact.  0x7f is a byte that XOR 0x7f makes zero,
- * found the same way with 0x01.
+ * The blank and control characters (below 0x21, and 0x7f) among the
+ * eight bytes of the little-endian word W: the top bit of each, or 0.
+ * A byte below 0x21 borrows when 0x21 is taken from it, setting its top
+ * bit where the byte's own top bit was clear; 0x7f is the byte that XOR
+ * 0x7f makes zero, found the same way with 0x01.  A borrow runs on into
+ * the bytes above, which may then be marked too, so only the lowest bit
+ * set is sure to mark such a byte; it always does, as nothing below it
+ * borrowed.
  */
 #define BYTES(b)	(0x0101010101010101ULL * (b))
-#define HAS_BELOW(w, b)	((((w) - BYTES(b)) & ~(w) & BYTES(0x80)) != 0)
-#define BAD_TOKEN_BYTES(w) \
-	(HAS_BELOW(w, 0x21) || HAS_BELOW((w) ^ BYTES(0x7f), 0x01))
+#define BELOW(w, b)	(((w) - BYTES(b)) & ~(w) & BYTES(0x80))
+#define BAD_TOKEN_BYTES(w) (BELOW(w, 0x21) | BELOW((w) ^ BYTES(0x7f), 0x01))
 
 /* A length-prefixed token into DST (KMT_TOKEN_MAX + 1 bytes) and its
  * length into *LENP; 0, or why it is bad. */
 static inline __attribute__((always_inline)) const char *
 bget_token(struct bcur *c, char *dst, uint8_t *lenp)
 {
-	uint64_t n, w, mask;
+	uint64_t n, w, bad;
 	size_t i;
 
 	/* A token's length is one byte (it is at most 63): read it here. */
@@ -1044,22 +1045,23 @@ bget_token(struct bcur *c, char *dst, uint8_t *lenp)
 		return NULL;
 	}
 	/*
-	 * Eight bytes at a time while eight are in the buffer; DST holds
-	 * KMT_TOKEN_MAX + 1 bytes, so the last word may spill past N into
-	 * it (the NUL goes on top).  Bytes past N read from the buffer are
-	 * masked to 'A' before the test.
+	 * With a whole token buffer's worth of bytes in the input, eight at
+	 * a time: the last word may take bytes past N, which are copied too
+	 * (DST holds KMT_TOKEN_MAX + 1 bytes, and the NUL goes on top) but
+	 * do not count.  Nearer the input's end, a byte at a time.
 	 */
 	i = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; i < n && (size_t)(c->c_end - c->c_p) - i >= 8; i += 8) {
-		memcpy(&w, c->c_p + i, 8);
-		if (n - i < 8) {
-			mask = ~0ULL >> (8 * (8 - (n - i)));
-			w = (w & mask) | (0x4141414141414141ULL & ~mask);
+	if ((size_t)(c->c_end - c->c_p) > KMT_TOKEN_MAX) {
+		for (; i < n; i += 8) {
+			memcpy(&w, c->c_p + i, 8);
+			bad = BAD_TOKEN_BYTES(w);
+			if (bad != 0 &&
+			    (uint64_t)__builtin_ctzll(bad) / 8 < n - i)
+				return "holds a blank or a control character";
+			memcpy(dst + i, &w, 8);
 		}
-		if (BAD_TOKEN_BYTES(w))
-			return "holds a blank or a control character";
-		memcpy(dst + i, &w, 8);
+		i = n;
 	}
 #endif
 	for (; i < n; i++) {
