@@ -239,6 +239,33 @@ view_entry(const struct idtab *t, const struct kmt_event *ev)
 }
 
 /*
+ * The kernel's part of a kmalloc (see kernel_part()), on its own: the
+ * replay's most common kernel call is made without kernel_part()'s
+ * frame and switch.
+ */
+static inline __attribute__((always_inline)) enum outcome
+kernel_kmalloc(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
+    struct idval *iv)
+{
+	struct machine *m = r->r_m;
+	enum outcome o;
+	vaddr_t va;
+
+	m->m_curproc = ev->ke_pid == 0 ? NULL : &rp->rp_kp;
+	/* The view has the entry, with the type, unless freed since. */
+	if (iv == NULL)
+		iv = view_entry(&rp->rp_kmallocs, ev);
+	o = answer(r, rp, ev, kern_malloc(m, (unsigned long)ev->ke_n,
+	    iv != NULL ? iv->iv_type : replay_type(r, ev), ev->ke_mflags,
+	    &va));
+	if (o == OK && iv != NULL) {
+		iv->iv_ghost = 0;
+		iv->iv_va = va;
+	}
+	return o;
+}
+
+/*
  * The kernel's part of an event, which can run again after a sleep.
  * The trace's view has already been updated.  IV is the view's entry
  * for the event's mapping or kmalloc, if the caller has it; NULL has
@@ -252,7 +279,6 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 	struct rproc *child;
 	enum outcome o;
 	uint64_t start;
-	vaddr_t va;
 	uint8_t f;
 	int fd;
 
@@ -343,17 +369,7 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 		return answer(r, rp, ev, uvm_unmap(m, rp->rp_kp.p_vmspace,
 		    ev->ke_off, ev->ke_npages));
 	case KMT_KMALLOC:
-		/* The view has the entry, with the type, unless freed since. */
-		if (iv == NULL)
-			iv = view_entry(&rp->rp_kmallocs, ev);
-		o = answer(r, rp, ev, kern_malloc(m, (unsigned long)ev->ke_n,
-		    iv != NULL ? iv->iv_type : replay_type(r, ev),
-		    ev->ke_mflags, &va));
-		if (o == OK && iv != NULL) {
-			iv->iv_ghost = 0;
-			iv->iv_va = va;
-		}
-		return o;
+		return kernel_kmalloc(r, rp, ev, iv);
 	default:
 		return OK;
 	}
@@ -662,7 +678,8 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		break;
 	}
 	if (o == OK)
-		o = kernel_part(r, rp, kp, iv);
+		o = ev->ke_op == KMT_KMALLOC ? kernel_kmalloc(r, rp, kp, iv) :
+		    kernel_part(r, rp, kp, iv);
 done:
 	if (o == PANICKED && !r->r_panicked) {
 		snprintf(err, errlen, "%s: out of memory at event %" PRIu64,
