@@ -38,6 +38,32 @@ item_next(struct machine *m, vaddr_t va)
 	return (vaddr_t *)kva(m, va);
 }
 
+/* The counts of a get of the first free item of PH, already unlinked. */
+static inline void
+pool_count_get(struct pool *pp, struct pool_page *ph)
+{
+
+	ph->ph_nmissing++;
+	pp->pr_nitems--;
+	pp->pr_nout++;
+	pp->pr_nget++;
+}
+
+/* Item V back on PH's free list, with the counts of a put. */
+static inline void
+pool_count_put(struct machine *m, struct pool *pp, struct pool_page *ph,
+    vaddr_t v)
+{
+
+	*item_next(m, v) = ph->ph_items;
+	ph->ph_items = v;
+	ph->ph_nmissing--;
+	pp->pr_nitems++;
+	pp->pr_nout--;
+	pp->pr_nput++;
+	m->m_wakeups++;
+}
+
 struct pool *
 pool_init(struct machine *m, const char *name, uint32_t size, int nointr)
 {
@@ -204,10 +230,7 @@ pool_get1(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 		ph->ph_items = *item_next(m, v);
 	if (ph->ph_nmissing == 0)
 		pp->pr_nidle--;
-	ph->ph_nmissing++;
-	pp->pr_nitems--;
-	pp->pr_nout++;
-	pp->pr_nget++;
+	pool_count_get(pp, ph);
 	if (ph->ph_items == 0) {
 		/* Now full: to the end of the list. */
 		pool_unlink(pp, ph);
@@ -218,8 +241,9 @@ pool_get1(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 	return 0;
 }
 
-int
-pool_get(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
+/* The slow path of pool_get(): page changes, a new page, probes. */
+static __attribute__((noinline)) int
+pool_get_slow(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 {
 	uint64_t t = KP_START(m);
 	int error;
@@ -232,18 +256,36 @@ pool_get(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 	return error;
 }
 
-static void
-pool_put1(struct machine *m, struct pool *pp, vaddr_t v)
+/*
+ * pool_get()'s common case, without a call: an item from the current
+ * page that neither was idle nor is left full, and no probes.  (Not in
+ * the broken build, whose bug is in pool_get1().)
+ */
+int
+pool_get(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 {
-	struct pool_page *ph = m->m_pgowner[kva_page(m, v)];
+#ifndef KMBENCH_BROKEN_POOL
+	struct pool_page *ph = pp->pr_curpage;
+	vaddr_t v, next;
 
-	*item_next(m, v) = ph->ph_items;
-	ph->ph_items = v;
-	ph->ph_nmissing--;
-	pp->pr_nitems++;
-	pp->pr_nout--;
-	pp->pr_nput++;
-	m->m_wakeups++;
+	if (__builtin_expect(ph != NULL && ph->ph_nmissing != 0 &&
+	    !m->m_probe_lat && m->m_kledger == NULL, 1) &&
+	    (next = *item_next(m, v = ph->ph_items)) != 0) {
+		ph->ph_items = next;
+		pool_count_get(pp, ph);
+		*vap = v;
+		return 0;
+	}
+#endif
+	return pool_get_slow(m, pp, flags, vap);
+}
+
+static void
+pool_put1(struct machine *m, struct pool *pp, struct pool_page *ph,
+    vaddr_t v)
+{
+
+	pool_count_put(m, pp, ph, v);
 	if (ph->ph_nmissing == 0) {
 		/* Idle: kept (maxpages is unlimited), stamped for drain. */
 		pp->pr_nidle++;
@@ -260,15 +302,35 @@ pool_put1(struct machine *m, struct pool *pp, vaddr_t v)
 	}
 }
 
-void
-pool_put(struct machine *m, struct pool *pp, vaddr_t v)
+/* The slow path of pool_put(): page changes, probes. */
+static __attribute__((noinline)) void
+pool_put_slow(struct machine *m, struct pool *pp, struct pool_page *ph,
+    vaddr_t v)
 {
 	uint64_t t = KP_START(m);
 
 	if (!pp->pr_internal)
 		kp_free(m, kp_arena(m, pp->pr_map), v, pp->pr_size);
-	pool_put1(m, pp, v);
+	pool_put1(m, pp, ph, v);
 	KP_END(m, KP_POOL_PUT, kp_arena(m, pp->pr_map), t);
+}
+
+/*
+ * pool_put()'s common case, without a call: an item back to a page that
+ * neither becomes idle nor was full, and no probes.
+ */
+void
+pool_put(struct machine *m, struct pool *pp, vaddr_t v)
+{
+	struct pool_page *ph = m->m_pgowner[kva_page(m, v)];
+
+	if (__builtin_expect(ph->ph_nmissing != 1 &&
+	    ph->ph_nmissing != pp->pr_itemsperpage && !m->m_probe_lat &&
+	    m->m_kledger == NULL, 1)) {
+		pool_count_put(m, pp, ph, v);
+		return;
+	}
+	pool_put_slow(m, pp, ph, v);
 }
 
 static void
