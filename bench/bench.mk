@@ -14,7 +14,7 @@ MICROSRCS = bench/micro_kernel.c bench/micro_host.c bench/micro_main.c
 MICROOBJS = $(MICROSRCS:%.c=$(B)/%.o)
 MICRODB	?= bench.db
 MICROOUT ?= bench-out/micro.json
-MICROFLAGS ?= --benchmark_repetitions=5 --benchmark_min_time=0.05 \
+MICROFLAGS ?= --benchmark_repetitions=9 --benchmark_min_time=0.1 \
 	   --benchmark_enable_random_interleaving=true \
 	   --benchmark_min_warmup_time=0.01 \
 	   --benchmark_report_aggregates_only=true

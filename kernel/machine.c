@@ -169,6 +169,7 @@ machine_boot(const struct profile *pr, const struct strategy *s,
 		    "space: %s", m->m_kvalen, strerror(errno));
 		goto fail;
 	}
+	m->m_kvabias = (uintptr_t)m->m_kva - m->m_kernbase;
 	m->m_pgowner = calloc(m->m_kvapages, sizeof(*m->m_pgowner));
 	if (m->m_pgowner == NULL ||
 	    vm_map_init(&m->m_kernel_map, "kernel_map", m->m_kernbase,

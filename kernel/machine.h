@@ -50,6 +50,7 @@ struct machine {
 	vaddr_t		 m_kernbase;
 	uint32_t	 m_kvapages;
 	char		*m_kva;		/* host address of m_kernbase */
+	uintptr_t	 m_kvabias;	/* m_kva - m_kernbase, for kva() */
 	size_t		 m_kvalen;
 	struct pool_page **m_pgowner;	/* per kernel page: its pool page */
 	uint32_t	 m_npgowned;	/* entries of m_pgowner[] not NULL */
@@ -122,7 +123,7 @@ static inline void *
 kva(const struct machine *m, vaddr_t va)
 {
 
-	return m->m_kva + (va - m->m_kernbase);
+	return (void *)(m->m_kvabias + va);
 }
 
 /*
