@@ -1083,3 +1083,30 @@ Test(kmtrace, two_million_events, .timeout = 120)
 	cr_expect_eq(last.ke_op, KMT_OPEN);	/* 1999999 % 3 == 1 */
 	cr_expect_eq(last.ke_fd, 1999999 % 500);
 }
+
+/*
+ * kmt_tokeq() compares two token buffers a word at a time up to LEN:
+ * for every length from 1 to KMT_TOKEN_MAX, a difference at any
+ * position inside the token makes them differ, and differences past
+ * LEN (anything after the NUL) do not.
+ */
+Test(kmtrace, tokeq)
+{
+	char a[KMT_TOKEN_MAX + 1], b[KMT_TOKEN_MAX + 1];
+	size_t len, pos;
+
+	for (len = 1; len <= KMT_TOKEN_MAX; len++) {
+		memset(a, 'x', sizeof(a));
+		memset(b, 'y', sizeof(b));
+		memset(b, 'x', len);
+		a[len] = '\0';
+		b[len] = '\0';
+		cr_assert(kmt_tokeq(a, b, len), "length %zu: equal", len);
+		for (pos = 0; pos < len; pos++) {
+			b[pos] = 'z';
+			cr_assert(!kmt_tokeq(a, b, len), "length %zu: byte %zu "
+			    "differs", len, pos);
+			b[pos] = 'x';
+		}
+	}
+}
