@@ -73,16 +73,13 @@ malloc_type(struct machine *m, const char *name)
 	/*
 	 * Names are mostly "M_..."; the third byte settles most
 	 * mismatches without a call (read only when the name is that long).
+	 * (The replay keeps the last type it asked for: replay_type().)
 	 */
-	/* A trace's kmallocs mostly name the type of the one before. */
-	if (k->lasttype < k->ntypes &&
-	    strcmp(k->kmemstats[k->lasttype].ks_shortdesc, name) == 0)
-		return k->lasttype;
 	c = name[0] == '\0' || name[1] == '\0' ? -1 : (unsigned char)name[2];
 	for (i = 0; i < k->ntypes; i++)
 		if ((c < 0 || (unsigned char)k->kmemstats[i].ks_shortdesc[2] ==
 		    c) && strcmp(k->kmemstats[i].ks_shortdesc, name) == 0)
-			return k->lasttype = i;
+			return i;
 	if (k->ntypes == MALLOC_MAXTYPES || strlen(name) > MALLOC_NAMEMAX)
 		return -1;
 	i = k->ntypes++;

@@ -62,7 +62,6 @@ struct kmem {
 	struct kmembuckets kmembuckets[MAXBUCKET + 1];
 	struct kmemstats *kmemstats;	/* by type */
 	int		 ntypes;
-	int		 lasttype;	/* malloc_type()'s last answer */
 	long		 limit;		/* ks_limit for every type */
 	unsigned long	 maxallocsave;
 };
