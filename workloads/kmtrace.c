@@ -910,9 +910,9 @@ bad_mtype(const char *s)
 	return 0;
 }
 
-/* At least WANT bytes in r_dbuf past r_dpos, unless the body ends. */
-static int
-bin_more(struct kmt_reader *r, size_t want)
+/* bin_more() when fewer than WANT bytes are left: refill. */
+static __attribute__((noinline)) int
+bin_refill(struct kmt_reader *r, size_t want)
 {
 	size_t left;
 	ssize_t n;
@@ -932,6 +932,16 @@ bin_more(struct kmt_reader *r, size_t want)
 		r->r_dend += (size_t)n;
 	}
 	return 0;
+}
+
+/* At least WANT bytes in r_dbuf past r_dpos, unless the body ends. */
+static inline int
+bin_more(struct kmt_reader *r, size_t want)
+{
+
+	if (__builtin_expect(r->r_dend - r->r_dpos >= want, 1))
+		return 0;
+	return bin_refill(r, want);
 }
 
 /* A cursor over one record; c_short is set when it runs off the end. */
@@ -1143,8 +1153,7 @@ bin_event(struct kmt_reader *r, struct kmt_event *ev)
 	uint64_t v, t;
 	unsigned b, op, flag;
 
-	if (r->r_dend - r->r_dpos < KMB_RECORD_MAX && bin_more(r,
-	    KMB_RECORD_MAX) != 0)
+	if (bin_more(r, KMB_RECORD_MAX) != 0)
 		return -1;
 	c.c_p = (const unsigned char *)r->r_dbuf + r->r_dpos;
 	c.c_end = (const unsigned char *)r->r_dbuf + r->r_dend;
