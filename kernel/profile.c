@@ -277,7 +277,7 @@ profile_nkmempages(const struct profile *pr)
 int
 profile_check(const struct profile *pr, char *err, size_t errlen)
 {
-	uint64_t ps = pr->pr_pagesize, kva, boot;
+	uint64_t ps = pr->pr_pagesize, kva, boot, least;
 
 #define BAD(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 	if (ps < 512 || ps > (1 << 16) || (ps & (ps - 1)) != 0)
@@ -288,11 +288,13 @@ profile_check(const struct profile *pr, char *err, size_t errlen)
 	 * are under a sixteenth of it; phpool, which holds the others,
 	 * must, or getting one of its pages needs one of its items.
 	 */
-	if (SIZEOF_POOL_ITEM_HEADER >= ps / 16)
+	for (least = 512; SIZEOF_POOL_ITEM_HEADER >= least / 16; least *= 2)
+		continue;
+	if (ps < least)
 		BAD("pagesize: %" PRIu64 " is too small for pool(9): phpool's "
 		    "%d-byte items would need off-page headers from phpool "
-		    "itself (pages of %d bytes at least)", ps,
-		    SIZEOF_POOL_ITEM_HEADER, 1024);
+		    "itself (pages of %" PRIu64 " bytes at least)", ps,
+		    SIZEOF_POOL_ITEM_HEADER, least);
 	if (pr->pr_ptrsize != 4 && pr->pr_ptrsize != 8)
 		BAD("ptrsize: %" PRIu64 " is not 4 or 8", pr->pr_ptrsize);
 	if (pr->pr_kernend > 0xffffffffULL + 1 ||
