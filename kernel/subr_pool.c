@@ -257,26 +257,62 @@ pool_get_slow(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 }
 
 /*
- * pool_get()'s common case, without a call: an item from the current
- * page that neither was idle nor is left full, and no probes.  (Not in
- * the broken build, whose bug is in pool_get1().)
+ * pool_get()'s common case: an item from the current page that is not
+ * left full.  1 when it took one, 0 to leave the get to
+ * pool_get_slow().  COUNTED (a constant where it is inlined) enters the
+ * item in the probes' ledger.  Never in the broken build, whose bug is
+ * in pool_get1().
+ */
+static inline __attribute__((always_inline)) int
+pool_get_fast(struct machine *m, struct pool *pp, vaddr_t *vap, int counted)
+{
+#ifdef KMBENCH_BROKEN_POOL
+	(void)m;
+	(void)pp;
+	(void)vap;
+	(void)counted;
+	return 0;
+#else
+	struct pool_page *ph = pp->pr_curpage;
+	vaddr_t v, next;
+
+	if (ph == NULL || (next = *item_next(m, v = ph->ph_items)) == 0)
+		return 0;
+	ph->ph_items = next;
+	if (ph->ph_nmissing == 0)
+		pp->pr_nidle--;
+	pool_count_get(pp, ph);
+	if (counted && !pp->pr_internal)
+		kp_alloc(m, kp_arena(m, pp->pr_map), v, pp->pr_size,
+		    pp->pr_size);
+	*vap = v;
+	return 1;
+#endif
+}
+
+/* pool_get() with the probes' ledger counting, and nothing else. */
+static __attribute__((noinline)) int
+pool_get_counted(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
+{
+
+	if (pool_get_fast(m, pp, vap, 1))
+		return 0;
+	return pool_get_slow(m, pp, flags, vap);
+}
+
+/*
+ * With no probes, the common case takes no call and saves no
+ * registers; with the ledger only, one call; timed, the slow path.
  */
 int
 pool_get(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 {
-#ifndef KMBENCH_BROKEN_POOL
-	struct pool_page *ph = pp->pr_curpage;
-	vaddr_t v, next;
 
-	if (__builtin_expect(ph != NULL && ph->ph_nmissing != 0 &&
-	    !m->m_probe_lat && m->m_kledger == NULL, 1) &&
-	    (next = *item_next(m, v = ph->ph_items)) != 0) {
-		ph->ph_items = next;
-		pool_count_get(pp, ph);
-		*vap = v;
-		return 0;
-	}
-#endif
+	if (__builtin_expect(m->m_kledger == NULL && !m->m_probe_lat, 1)) {
+		if (pool_get_fast(m, pp, vap, 0))
+			return 0;
+	} else if (!m->m_probe_lat)
+		return pool_get_counted(m, pp, flags, vap);
 	return pool_get_slow(m, pp, flags, vap);
 }
 
@@ -316,18 +352,44 @@ pool_put_slow(struct machine *m, struct pool *pp, struct pool_page *ph,
 }
 
 /*
- * pool_put()'s common case, without a call: an item back to a page that
- * neither becomes idle nor was full, and no probes.
+ * pool_put()'s common case: an item back to a page that neither becomes
+ * idle nor was full.  1 when it put it, 0 to leave the put to
+ * pool_put_slow().  COUNTED as for pool_get_fast().
  */
+static inline __attribute__((always_inline)) int
+pool_put_fast(struct machine *m, struct pool *pp, struct pool_page *ph,
+    vaddr_t v, int counted)
+{
+
+	if (ph->ph_nmissing == 1 || ph->ph_nmissing == pp->pr_itemsperpage)
+		return 0;
+	if (counted && !pp->pr_internal)
+		kp_free(m, kp_arena(m, pp->pr_map), v, pp->pr_size);
+	pool_count_put(m, pp, ph, v);
+	return 1;
+}
+
+/* pool_put() with the probes' ledger counting, and nothing else. */
+static __attribute__((noinline)) void
+pool_put_counted(struct machine *m, struct pool *pp, struct pool_page *ph,
+    vaddr_t v)
+{
+
+	if (!pool_put_fast(m, pp, ph, v, 1))
+		pool_put_slow(m, pp, ph, v);
+}
+
+/* As pool_get(): no call with no probes, one with the ledger only. */
 void
 pool_put(struct machine *m, struct pool *pp, vaddr_t v)
 {
 	struct pool_page *ph = m->m_pgowner[kva_page(m, v)];
 
-	if (__builtin_expect(ph->ph_nmissing != 1 &&
-	    ph->ph_nmissing != pp->pr_itemsperpage && !m->m_probe_lat &&
-	    m->m_kledger == NULL, 1)) {
-		pool_count_put(m, pp, ph, v);
+	if (__builtin_expect(m->m_kledger == NULL && !m->m_probe_lat, 1)) {
+		if (pool_put_fast(m, pp, ph, v, 0))
+			return;
+	} else if (!m->m_probe_lat) {
+		pool_put_counted(m, pp, ph, v);
 		return;
 	}
 	pool_put_slow(m, pp, ph, v);
