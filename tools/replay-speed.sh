@@ -9,8 +9,9 @@
 # and prints a table of events a second and the ratios the targets of
 # docs/replay-speed.md are about.  Runs without and with the probes
 # alternate, and on/off is the median of the RUNS pairs' ratios, so
-# that the host's speed drifting between runs cancels out.  With RSS=1 it also compares the peak
-# RSS of a 10M and a 100M event flat-memory trace (slow: writes ~600 MB).
+# that the host's speed drifting between runs cancels out.  With RSS=1
+# it also compares the peak RSS of a 10M and a 100M event flat-memory
+# trace (slow: writes ~600 MB).
 #
 # Environment: KMBENCH (./kmbench), DIR (/tmp/kmbench-replay-speed),
 # RUNS (5), MACHINE (i386-64M), STRATEGIES (all), TRACES (fd-server
@@ -51,6 +52,15 @@ now()
 	date +%s%N
 }
 
+# The median of column COL of FILE, divided by DIV, in printf FORMAT.
+colmedian()
+{
+	sort -g -k "$2,$2" "$1" | awk -v c="$2" -v d="$3" -v f="$4" '
+	    { t[NR] = $c }
+	    END { m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+		printf f "\n", m / d }'
+}
+
 # Median wall time in seconds of RUNS runs of "$@".
 median()
 {
@@ -63,9 +73,7 @@ median()
 		echo $(( t1 - t0 )) >> "$DIR/times"
 		i=$((i + 1))
 	done
-	sort -n "$DIR/times" | awk '{ t[NR] = $1 } END {
-	    m = NR % 2 ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
-	    printf "%.3f\n", m / 1e9 }'
+	colmedian "$DIR/times" 1 1e9 %.3f
 }
 
 # Median wall times of RUNS alternating runs of "$1" and "$2" (each a
@@ -81,20 +89,13 @@ paired()
 		t1=$(now)
 		$2 >/dev/null
 		t2=$(now)
-		echo $(( t1 - t0 )) $(( t2 - t1 )) >> "$DIR/pairs"
+		echo $(( t1 - t0 )) $(( t2 - t1 )) |
+		    awk '{ print $1, $2, $2 / $1 }' >> "$DIR/pairs"
 		i=$((i + 1))
 	done
-	awk '
-	function median(a, n,    i, j, t) {
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-			}
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
-	{ x[NR] = $1; y[NR] = $2; r[NR] = $2 / $1 }
-	END { printf "%.3f %.3f %.2f\n", median(x, NR) / 1e9,
-	    median(y, NR) / 1e9, median(r, NR) }' "$DIR/pairs"
+	echo "$(colmedian "$DIR/pairs" 1 1e9 %.3f)" \
+	    "$(colmedian "$DIR/pairs" 2 1e9 %.3f)" \
+	    "$(colmedian "$DIR/pairs" 3 1 %.2f)"
 }
 
 events()
