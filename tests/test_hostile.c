@@ -509,24 +509,41 @@ Test(hostile, store_corrupt_pages, .init = store_with_a_case,
  * A read-only store.  The tests run as root, for whom file modes do not
  * stop writes; so kmbench runs as nobody (65534), to whom the 0444 file
  * and the 0555 directory are as read-only as they are to any user.
+ *
+ * Nobody must reach the binary and the machine profiles whatever lies
+ * above the checkout: a clone under a 0700 directory (mktemp -d, a home
+ * directory on Debian 12) would otherwise fail on "Permission denied"
+ * for the binary, not on the store.  So both are copied into a fresh
+ * 0755 directory under /tmp first, and kmbench is run from there with
+ * KMBENCH_MACHINES naming the copy.
  */
 static int
 run_as_nobody(const char *args, char **err)
 {
-	char cmd[2048], errpath[128];
+	char cmd[4096], errpath[128], stage[64];
 	const char *bin = getenv("KMBENCH");
+	const char *machines = getenv("KMBENCH_MACHINES");
 	pid_t pid;
 	FILE *f;
 	long len;
 	int st;
 
-	snprintf(errpath, sizeof(errpath), "/tmp/kmtest-ro-err-XXXXXX");
-	st = mkstemp(errpath);
+	snprintf(stage, sizeof(stage), "/tmp/kmtest-nobody-XXXXXX");
+	cr_assert(mkdtemp(stage) != NULL);
+	cr_assert_eq(chmod(stage, 0755), 0);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/kmbench' && cp -R '%s' "
+	    "'%s/machines' && chmod -R a+rX '%s'",
+	    bin != NULL ? bin : "./kmbench", stage,
+	    machines != NULL ? machines : "machines", stage, stage);
+	cr_assert_eq(system(cmd), 0, "%s", cmd);
+
+	snprintf(errpath, sizeof(errpath), "%s/err", stage);
+	st = open(errpath, O_WRONLY | O_CREAT | O_EXCL, 0666);
 	cr_assert(st >= 0);
 	close(st);
 	chmod(errpath, 0666);
-	snprintf(cmd, sizeof(cmd), "exec %s %s >/dev/null 2>%s",
-	    bin != NULL ? bin : "./kmbench", args, errpath);
+	snprintf(cmd, sizeof(cmd), "cd / && KMBENCH_MACHINES=%s/machines "
+	    "exec %s/kmbench %s >/dev/null 2>%s", stage, stage, args, errpath);
 	if ((pid = fork()) == 0) {
 		if (geteuid() == 0 && (setgroups(0, NULL) != 0 ||
 		    setgid(65534) != 0 || setuid(65534) != 0))
@@ -544,7 +561,8 @@ run_as_nobody(const char *args, char **err)
 	*err = calloc(1, (size_t)len + 1);
 	cr_assert(fread(*err, 1, (size_t)len, f) == (size_t)len);
 	fclose(f);
-	unlink(errpath);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", stage);
+	cr_assert_eq(system(cmd), 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
