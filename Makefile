@@ -24,6 +24,10 @@ KMCFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -I$(B)
 LIBS	 = -lsqlite3 -lzstd -lz -lm
 TESTLIBS = -lcriterion
 
+# Builds run in parallel on every core unless the caller gave -j itself.
+JOBS	?= $(shell nproc 2>/dev/null || echo 2)
+PAR	 = $(if $(findstring -j,$(MAKEFLAGS)),,-j$(JOBS))
+
 B	 = build/$(VARIANT)
 VARIANT	?= release
 
@@ -82,13 +86,13 @@ TESTENV	= KMBENCH=$(CURDIR)/$(B)/kmbench KMBENCH_MACHINES=$(CURDIR)/machines \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 test: deps
-	$(MAKE) --no-print-directory VARIANT=release run-tests
+	$(MAKE) $(PAR) --no-print-directory VARIANT=release run-tests
 
 run-tests: $(B)/kmtest $(B)/kmbench $(B)/gbench-selftest broken
 	$(TESTENV) $(B)/kmtest --jobs 2
 
 check: deps
-	$(MAKE) --no-print-directory VARIANT=check OPT=-O1 \
+	$(MAKE) $(PAR) --no-print-directory VARIANT=check OPT=-O1 \
 	    CFLAGS="-O1 -g -Werror -fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	    run-tests
@@ -104,7 +108,8 @@ broken:
 check-traces: kmbench
 	@sh tools/check-all.sh
 
-bench: deps kmbench
+bench: deps
+	@$(MAKE) $(PAR) --no-print-directory kmbench
 	@sh tools/bench.sh
 
 # Events per second of the replay, text and binary, probes on and off.
