@@ -20,6 +20,7 @@
 #include "../db/store.h"
 #include "commands.h"
 #include "json.h"
+#include "numopt.h"
 
 /*
  * The cases of SPEC as an SQL condition on "case" c and run r: a run id,
@@ -148,18 +149,16 @@ cmd_compare(int argc, char **argv)
 			quant = optarg;
 			break;
 		case 'e':
-		case 'a':
-			if (c == 'e')
-				effect = strtod(optarg, &end) / 100;
-			else
-				alpha = strtod(optarg, &end);
-			if (*optarg == '\0' || *end != '\0' || effect < 0 ||
-			    alpha <= 0 || alpha >= 1) {
-				fprintf(stderr, "kmbench compare: bad --%s "
-				    "'%s'\n", c == 'e' ? "effect" : "alpha",
-				    optarg);
+			/* A percentage: 0 up to 1000 (an 11-fold change). */
+			if (numopt_double("compare", "effect", optarg, 0, 1000,
+			    NUMOPT_CLOSED, &effect) != 0)
 				return 2;
-			}
+			effect /= 100;
+			break;
+		case 'a':
+			if (numopt_double("compare", "alpha", optarg, 0, 1,
+			    NUMOPT_OPEN, &alpha) != 0)
+				return 2;
 			break;
 		default:
 			bad_option("compare", argv, optind);

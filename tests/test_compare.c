@@ -189,3 +189,32 @@ Test(compare, history_oldest_first, .timeout = 60)
 	unlink(trace);
 	unlink(db);
 }
+
+/*
+ * compare's numeric options: nan, inf, negatives and values out of range
+ * exit 2 with one line naming the option, before the store is opened
+ * (the store named does not exist).
+ */
+Test(compare, numeric_options_refused)
+{
+	static const char *const bad[] = {
+		"--effect nan", "--effect inf", "--effect -1", "--effect 1e999",
+		"--effect 1001", "--alpha nan", "--alpha inf", "--alpha 0",
+		"--alpha 1", "--alpha -0.5", "--alpha 0x1p-3",
+	};
+	char args[256], *out = NULL, *err = NULL, opt[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(args, sizeof(args), "compare --db /nonexistent/x.db "
+		    "%s 1 2", bad[i]);
+		cr_expect_eq(cmd(args, &out, &err), 2, "%s", bad[i]);
+		snprintf(opt, sizeof(opt), "%.*s", (int)strcspn(bad[i], " "),
+		    bad[i]);
+		cr_expect(strstr(err, opt) != NULL, "%s: %s", bad[i], err);
+		cr_expect(strchr(err, '\n') == err + strlen(err) - 1,
+		    "one line: %s", err);
+	}
+	free(out);
+	free(err);
+}
