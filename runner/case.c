@@ -17,6 +17,7 @@
 #include "case.h"
 #include "commands.h"
 #include "probe.h"
+#include "help.h"
 #include "replay.h"
 #include "report.h"
 
@@ -45,14 +46,18 @@ machines_dir(void)
 void
 bad_option(const char *cmd, char **argv, int ind)
 {
+	char near[80], hint[96] = "";
 
 	/* optopt names a short option, even inside a group like -qz. */
-	if (optopt != 0 && strncmp(argv[ind - 1], "--", 2) != 0)
+	if (optopt != 0 && strncmp(argv[ind - 1], "--", 2) != 0) {
 		fprintf(stderr, "kmbench %s: unknown option or missing value: "
-		    "-%c (kmbench help)\n", cmd, optopt);
-	else
-		fprintf(stderr, "kmbench %s: unknown option or missing value: "
-		    "%s (kmbench help)\n", cmd, argv[ind - 1]);
+		    "-%c (kmbench help %s)\n", cmd, optopt, cmd);
+		return;
+	}
+	if (help_suggest(cmd, argv[ind - 1], near, sizeof(near)) == 0)
+		snprintf(hint, sizeof(hint), "; did you mean %s?", near);
+	fprintf(stderr, "kmbench %s: unknown option or missing value: "
+	    "%s (kmbench help %s)%s\n", cmd, argv[ind - 1], cmd, hint);
 }
 
 void

@@ -26,6 +26,7 @@
 #include "cmd_report.h"
 #include "cmd_record.h"
 #include "commands.h"
+#include "help.h"
 
 #ifndef KMBENCH_VERSION
 #define KMBENCH_VERSION "0.1"
@@ -103,8 +104,9 @@ static const char usage_text[] =
 "  machines [--settings]\n"
 "        The machine profiles, one line each; --settings lists the\n"
 "        settings a profile holds.\n"
-"  help\n"
-"        This text.\n"
+"  help [COMMAND]\n"
+"        This text, or one command's usage, options and an example\n"
+"        (also COMMAND --help).\n"
 "\n"
 "exit status: 0 when the command did its work (a simulated panic is a\n"
 "result), 2 for bad input (trace, profile, options, store), 1 for an\n"
@@ -211,6 +213,54 @@ cmd_strategies(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * gen, import and record print help of their own (the generators, the
+ * log formats, the recorder's rules); every other command's is its
+ * entry of usage_text.
+ */
+static int
+own_help(const char *cmd)
+{
+
+	return strcmp(cmd, "gen") == 0 || strcmp(cmd, "import") == 0 ||
+	    strcmp(cmd, "record") == 0;
+}
+
+/* kmbench help CMD: CMD --help for those with help of their own. */
+static int
+command_help(const char *cmd)
+{
+	char *argv[] = { (char *)cmd, "--help", NULL };
+
+	if (strcmp(cmd, "gen") == 0)
+		return cmd_gen(2, argv);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(2, argv);
+	if (strcmp(cmd, "record") == 0)
+		return cmd_record(2, argv);
+	if (help_command(stdout, cmd) != 0) {
+		fprintf(stderr, "kmbench help: unknown command '%s' "
+		    "(kmbench help)\n", cmd);
+		return 2;
+	}
+	return 0;
+}
+
+/* Does CMD ARGS... ask for help (--help or -h before any "--")? */
+static int
+asks_help(int argc, char **argv)
+{
+	int i;
+
+	if (own_help(argv[1]))
+		return 0;
+	for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -220,12 +270,17 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	help_init(usage_text);
 	cmd = argv[1];
+	if (strcmp(cmd, "help") == 0 && argc > 2)
+		return command_help(argv[2]);
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
 	    strcmp(cmd, "help") == 0) {
 		usage(stdout);
 		return 0;
 	}
+	if (asks_help(argc, argv))
+		return command_help(cmd);
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
 		printf("kmbench %s\n", KMBENCH_VERSION);
 		return 0;
