@@ -23,6 +23,7 @@
 #include "../workloads/kmtrace_write.h"
 #include "../workloads/strace.h"
 #include "cmd_import.h"
+#include "numopt.h"
 
 #define ERRSZ		1024
 #define RAW_SIZE	(64 * 1024)
@@ -31,7 +32,8 @@
 #define HOLD_MAX	1024
 
 static const char import_usage_text[] =
-"usage: kmbench import strace|kdump LOG [-o TRACE]\n"
+"usage: kmbench import strace|kdump LOG [-o TRACE] [--limits host|netbsd]\n"
+"                      [--nofile N]\n"
 "\n"
 "Converts a system call log into a kmtrace file (TRACE, default - for\n"
 "the standard output; a name ending in .gz is written gzip, in .zst\n"
@@ -41,6 +43,18 @@ static const char import_usage_text[] =
 "           without -T or -R\n"
 "Descriptors, processes, anonymous and private writable mappings and\n"
 "the heap become kmtrace events; docs/recording.md has the rules.\n"
+"\n"
+"  --limits host    (the default) the limits the program ran with: with\n"
+"                   --nofile N, each process the log starts without a\n"
+"                   fork begins with \"limit nofile N\", the first after\n"
+"                   \"sysctl maxfiles N\".  A log does not show the limit\n"
+"                   its program inherited, so without --nofile nothing is\n"
+"                   added (as netbsd).\n"
+"  --limits netbsd  no such events: NetBSD 1.5's boot defaults\n"
+"                   (RLIMIT_NOFILE 64, kern.maxfiles from maxusers).\n"
+"  --nofile N       the soft RLIMIT_NOFILE the logged command inherited\n"
+"                   (ulimit -n where it ran); 1 to 2147483647, or\n"
+"                   unlimited (2147483647).\n"
 "\n"
 "exit status: 0 done, 2 bad usage or a malformed log (LOG:LINE: what is\n"
 "wrong), 1 when the trace cannot be written.\n";
@@ -475,6 +489,7 @@ struct importer {
 	int		(*i_end)(void *, char *, size_t);
 	const char	*(*i_command)(const void *);
 	int		(*i_epoch)(const void *, uint64_t *);
+	void		(*i_nofile)(void *, uint64_t);
 	void		(*i_free)(void *);
 };
 
@@ -511,6 +526,13 @@ st_epoch(const void *c, uint64_t *secp)
 {
 
 	return strace_epoch(c, secp);
+}
+
+static void
+st_nofile(void *c, uint64_t n)
+{
+
+	strace_set_nofile(c, n);
 }
 
 static void
@@ -556,6 +578,13 @@ kd_epoch(const void *c, uint64_t *secp)
 }
 
 static void
+kd_nofile(void *c, uint64_t n)
+{
+
+	kdump_set_nofile(c, n);
+}
+
+static void
 kd_free(void *c)
 {
 
@@ -563,8 +592,10 @@ kd_free(void *c)
 }
 
 static const struct importer importers[] = {
-	{ "strace", st_new, st_line, st_end, st_command, st_epoch, st_free },
-	{ "kdump", kd_new, kd_line, kd_end, kd_command, kd_epoch, kd_free },
+	{ "strace", st_new, st_line, st_end, st_command, st_epoch, st_nofile,
+	    st_free },
+	{ "kdump", kd_new, kd_line, kd_end, kd_command, kd_epoch, kd_nofile,
+	    kd_free },
 };
 
 /* The headers, then the held events. */
@@ -592,6 +623,14 @@ release(struct import_sink *s, const struct importer *imp, void *c,
 int
 import_log(const char *format, const char *log, const char *trace,
     char *err, size_t errlen)
+{
+
+	return import_log_limits(format, log, trace, 0, err, errlen);
+}
+
+int
+import_log_limits(const char *format, const char *log, const char *trace,
+    uint64_t nofile, char *err, size_t errlen)
 {
 	const struct importer *imp = NULL;
 	struct import_sink *s = NULL;
@@ -628,6 +667,7 @@ import_log(const char *format, const char *log, const char *trace,
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		goto out;
 	}
+	imp->i_nofile(c, nofile);
 	for (;;) {
 		if ((rc = lr_next(r, &line, &len, err, errlen)) < 0) {
 			status = 2;
@@ -685,17 +725,51 @@ out:
 	return status;
 }
 
+/*
+ * --limits and --nofile of record and import: "host" or "netbsd" into
+ * *HOSTP; 0, or -1 after a one-line message for command CMD.
+ */
+int
+limits_opt(const char *cmd, const char *arg, int *hostp)
+{
+
+	if (strcmp(arg, "host") == 0)
+		*hostp = 1;
+	else if (strcmp(arg, "netbsd") == 0)
+		*hostp = 0;
+	else {
+		fprintf(stderr, "kmbench %s: --limits '%s': must be host or "
+		    "netbsd\n", cmd, arg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+nofile_opt(const char *cmd, const char *arg, uint64_t *np)
+{
+
+	if (strcmp(arg, "unlimited") == 0 || strcmp(arg, "infinity") == 0) {
+		*np = KMT_INT_MAX;
+		return 0;
+	}
+	return numopt_uint(cmd, "nofile", arg, 1, KMT_INT_MAX, np);
+}
+
 int
 cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "limits", required_argument, NULL, 'L' },
+		{ "nofile", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *out = "-", *format, *log;
 	char err[ERRSZ];
-	int ch, rc;
+	uint64_t nofile = 0;
+	int ch, rc, host = 1, limits_given = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -703,6 +777,15 @@ cmd_import(int argc, char **argv)
 		switch (ch) {
 		case 'o':
 			out = optarg;
+			break;
+		case 'L':
+			if (limits_opt("import", optarg, &host) != 0)
+				return 2;
+			limits_given = 1;
+			break;
+		case 'N':
+			if (nofile_opt("import", optarg, &nofile) != 0)
+				return 2;
 			break;
 		case 'h':
 			fputs(import_usage_text, stdout);
@@ -719,6 +802,17 @@ cmd_import(int argc, char **argv)
 		    "kdump) and one LOG (kmbench import --help)\n");
 		return 2;
 	}
+	if (!host && nofile != 0) {
+		fprintf(stderr, "kmbench import: --nofile is a host limit; "
+		    "--limits netbsd takes none\n");
+		return 2;
+	}
+	if (host && limits_given && nofile == 0) {
+		fprintf(stderr, "kmbench import: --limits host needs --nofile "
+		    "N, the limit the logged command inherited (a log does "
+		    "not show it)\n");
+		return 2;
+	}
 	format = argv[optind];
 	log = argv[optind + 1];
 	if (strcmp(format, "strace") != 0 && strcmp(format, "kdump") != 0) {
@@ -726,7 +820,7 @@ cmd_import(int argc, char **argv)
 		    "(strace or kdump)\n", format);
 		return 2;
 	}
-	rc = import_log(format, log, out, err, sizeof(err));
+	rc = import_log_limits(format, log, out, nofile, err, sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "%s\n", err);
 	if (fflush(stdout) != 0 && rc == 0) {

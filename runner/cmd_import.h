@@ -8,6 +8,7 @@
 #define KM_CMD_IMPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../workloads/kmtrace.h"
 
@@ -27,6 +28,13 @@ int	cmd_import(int argc, char **argv);
  */
 int	import_log(const char *format, const char *log, const char *trace,
 	    char *err, size_t errlen);
+/*
+ * The same with host limits (--limits host --nofile N): NOFILE not 0
+ * makes every spawned process begin with "limit nofile NOFILE", the
+ * first after "sysctl maxfiles NOFILE" (imp_set_nofile()).
+ */
+int	import_log_limits(const char *format, const char *log,
+	    const char *trace, uint64_t nofile, char *err, size_t errlen);
 
 /*
  * The sink: a kmtrace writer that holds the first events back until
@@ -51,6 +59,15 @@ const char *isink_error(const struct import_sink *s);
 int	isink_close(struct import_sink *s, char *err, size_t errlen);
 /* Close and remove the file (not the standard output).  Frees S. */
 void	isink_abort(struct import_sink *s);
+
+/*
+ * The --limits and --nofile options of record and import: 0, or -1
+ * after a one-line message naming command CMD (the caller exits 2).
+ * "host" sets *HOSTP to 1, "netbsd" to 0; N is 1 to 2147483647 or
+ * "unlimited" (2147483647).
+ */
+int	limits_opt(const char *cmd, const char *arg, int *hostp);
+int	nofile_opt(const char *cmd, const char *arg, uint64_t *np);
 
 /* The time now (or SECS since the epoch if not 0), UTC, ISO 8601. */
 void	iso_time(char *buf, size_t len, long long secs);

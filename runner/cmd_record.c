@@ -5,7 +5,8 @@
  * reads and converts line by line as the command runs, so that memory
  * does not grow with the length of the log.  The trace's headers are
  * "@ source strace", "@ command" (the command line) and "@ recorded"
- * (the date, UTC).
+ * (the date, UTC).  With --limits host (the default) the command's
+ * first events carry the soft RLIMIT_NOFILE it inherits from us.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,7 +31,8 @@
 #define POLL_MS		200
 
 static const char record_usage_text[] =
-"usage: kmbench record [-o TRACE] -- COMMAND [ARGS...]\n"
+"usage: kmbench record [-o TRACE] [--limits host|netbsd] -- COMMAND\n"
+"                      [ARGS...]\n"
 "\n"
 "Runs COMMAND under strace -f and writes what it and its children do to\n"
 "descriptors and memory as a kmtrace file (TRACE, default - for the\n"
@@ -38,6 +41,14 @@ static const char record_usage_text[] =
 "zstd).  The command's exit status is reported on the standard error.\n"
 "Needs strace (the Debian package strace).  docs/recording.md has the\n"
 "rules.\n"
+"\n"
+"  --limits host    (the default) the limits the command ran with: the\n"
+"                   command's first events are \"sysctl maxfiles N\" and\n"
+"                   \"limit nofile N\", N the soft RLIMIT_NOFILE it\n"
+"                   inherited (ulimit -n; unlimited is 2147483647), so a\n"
+"                   replay grants what the host granted.\n"
+"  --limits netbsd  no such events: NetBSD 1.5's boot defaults apply\n"
+"                   (RLIMIT_NOFILE 64, kern.maxfiles from maxusers).\n"
 "\n"
 "exit status: 0 when the command was recorded, 2 for bad usage, 1 when\n"
 "strace is missing or fails or the trace cannot be written.\n";
@@ -243,10 +254,14 @@ cmd_record(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "limits", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct sigaction ign, oldint, oldquit;
+	struct rlimit rl;
+	uint64_t nofile = 0;
+	int host = 1;
 	char err[ERRSZ], cmdline[CMDLINE_MAX + 8], when[64];
 	char dir[256], fifo[300];
 	const char *out = "-", *tmp;
@@ -262,6 +277,10 @@ cmd_record(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 'L':
+			if (limits_opt("record", optarg, &host) != 0)
+				return 2;
+			break;
 		case 'h':
 			fputs(record_usage_text, stdout);
 			return 0;
@@ -276,6 +295,19 @@ cmd_record(int argc, char **argv)
 		fprintf(stderr, "kmbench record: needs a command: kmbench "
 		    "record [-o TRACE] -- COMMAND [ARGS...]\n");
 		return 2;
+	}
+	/* strace and then the command inherit our descriptor limit. */
+	if (host) {
+		if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+			fprintf(stderr, "kmbench record: getrlimit: %s\n",
+			    strerror(errno));
+			return 1;
+		}
+		nofile = rl.rlim_cur == RLIM_INFINITY ||
+		    rl.rlim_cur > KMT_INT_MAX ? KMT_INT_MAX :
+		    (uint64_t)rl.rlim_cur;
+		if (nofile == 0)
+			nofile = 1;
 	}
 	memset(&r, 0, sizeof(r));
 	dir[0] = fifo[0] = '\0';
@@ -296,6 +328,8 @@ cmd_record(int argc, char **argv)
 		isink_abort(r.r_sink);
 		return 1;
 	}
+
+	strace_set_nofile(r.r_conv, nofile);
 
 	/* strace writes into a FIFO in a directory of our own. */
 	tmp = getenv("TMPDIR");

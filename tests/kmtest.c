@@ -164,6 +164,10 @@ kmtest_event_text(const struct kmt_event *ev, int withtime, char *buf,
 		n += snprintf(buf + n, len - (size_t)n, " %" PRIu32,
 		    ev->ke_child);
 		break;
+	case KMT_SYSCTL:
+		n += snprintf(buf + n, len - (size_t)n, " maxfiles %" PRIu64,
+		    ev->ke_n);
+		break;
 	case KMT_LIMIT:
 		n += snprintf(buf + n, len - (size_t)n, " nofile %" PRIu64,
 		    ev->ke_n);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -349,4 +350,219 @@ Test(record, command_line)
 	    "record [-o TRACE] -- COMMAND [ARGS...]\n");
 	free(out);
 	free(errs);
+}
+
+/*
+ * --limits (docs/recording.md, "Limits the command ran with").  The
+ * program: bash opening /dev/null at descriptors 3 to 302 one after
+ * another ("exec N</dev/null" opens at the lowest free descriptor,
+ * which is N), 300 at once, run with a soft RLIMIT_NOFILE of 1024.
+ */
+#define HOLD300 "i=3; while [ $i -le 302 ]; do eval \"exec $i</dev/null\"; " \
+	"i=$((i+1)); done"
+#define NOFILE	1024
+
+static void
+need_nofile(void)
+{
+	struct rlimit rl;
+
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < NOFILE)
+		cr_skip_test("the hard descriptor limit is below %d", NOFILE);
+	rl.rlim_cur = NOFILE;
+	/* This test's process only: the command inherits it. */
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+}
+
+/* The first three events of PATH as text; *PIDP the first's PID. */
+static char *
+first_three(const char *path, uint32_t *pidp)
+{
+	struct kmt_reader *r;
+	struct kmt_event ev;
+	char err[ERRSZ], line[256], *out;
+	int i;
+
+	r = kmt_open(path, err, sizeof(err));
+	cr_assert(r != NULL, "%s", err);
+	out = calloc(1, 1024);
+	cr_assert(out != NULL);
+	for (i = 0; i < 3; i++) {
+		cr_assert_eq(kmt_read(r, &ev, err, sizeof(err)), 1, "%s", err);
+		if (i == 0)
+			*pidp = ev.ke_pid;
+		kmtest_event_text(&ev, 0, line, sizeof(line));
+		strcat(out, line);
+	}
+	kmt_close(r);
+	return out;
+}
+
+/*
+ * Host limits: the trace begins "spawn", "sysctl maxfiles 1024",
+ * "limit nofile 1024", and under every strategy on i386-64M bash holds
+ * descriptors 0 to 302 at once, 303 (0, 1, 2 from spawn and the 300),
+ * with nothing refused and no event skipped.  1024 is below fdlimit's
+ * cap on i386-64M (819200, README), so fdlimit grants it too.
+ */
+static void
+expect_all_300(const char *trace)
+{
+	static const char *const strategies[] = { "panic-only", "canfail",
+	    "nointr", "fdlimit" };
+	struct kmcase kc;
+	struct rproc *rp;
+	char want[256], *first;
+	uint32_t pid;
+	size_t i;
+	int e;
+
+	first = first_three(trace, &pid);
+	snprintf(want, sizeof(want), "%1$u spawn\n%1$u sysctl maxfiles %2$d\n"
+	    "%1$u limit nofile %2$d\n", (unsigned)pid, NOFILE);
+	cr_expect_str_eq(first, want);
+	free(first);
+	for (i = 0; i < sizeof(strategies) / sizeof(strategies[0]); i++) {
+		kmcase_runfile(&kc, strategies[i], "i386-64M", NULL, trace);
+		cr_assert_eq(kc.rc, 0, "%s: %s", strategies[i], kc.err);
+		rp = kmcase_proc(&kc, pid);
+		cr_expect_eq(rp->rp_max_fds, 303, "%s: max_fds %ld",
+		    strategies[i], rp->rp_max_fds);
+		for (e = 0; e < KE_NERR; e++)
+			cr_expect_eq(rp->rp_errors[e], 0, "%s: error %d: %ld",
+			    strategies[i], e, rp->rp_errors[e]);
+		cr_expect_eq(kc.r.r_skipped, 0, "%s: %llu skipped",
+		    strategies[i], (unsigned long long)kc.r.r_skipped);
+		cr_expect_eq(kc.r.r_panicked, 0, "%s", strategies[i]);
+		kmcase_free(&kc);
+	}
+}
+
+/*
+ * NetBSD limits: no limit events; RLIMIT_NOFILE is 1.5's 64, so bash
+ * gets descriptors 3 to 63 (61 of the 300) and stops at 64 open; each
+ * of the 239 opens of 64 to 302 is refused with EMFILE (bash's start-up
+ * may be refused more, never fewer).
+ */
+static void
+expect_stop_at_64(const char *trace)
+{
+	struct kmcase kc;
+	struct rproc *rp;
+	char *first;
+	uint32_t pid;
+
+	first = first_three(trace, &pid);
+	cr_expect(strstr(first, "sysctl") == NULL && strstr(first, "limit") ==
+	    NULL, "%s", first);
+	free(first);
+	kmcase_runfile(&kc, "panic-only", "i386-64M", NULL, trace);
+	cr_assert_eq(kc.rc, 0, "%s", kc.err);
+	rp = kmcase_proc(&kc, pid);
+	cr_expect_eq(rp->rp_max_fds, 64, "max_fds %ld", rp->rp_max_fds);
+	cr_expect_geq(rp->rp_errors[KE_EMFILE], 239, "EMFILE %ld",
+	    rp->rp_errors[KE_EMFILE]);
+	kmcase_free(&kc);
+}
+
+Test(record, limits_host_and_netbsd, .timeout = 120)
+{
+	char trace[256], *errtext;
+	char *host[] = { "record", "-o", trace, "--", "bash", "-c", HOLD300,
+	    NULL };
+	char *netbsd[] = { "record", "--limits", "netbsd", "-o", trace, "--",
+	    "bash", "-c", HOLD300, NULL };
+
+	need_strace();
+	need_nofile();
+	kmtest_write(trace, sizeof(trace), ".kmt", "");
+	cr_assert_eq(run_record(7, host, NULL, &errtext), 0, "%s", errtext);
+	free(errtext);
+	expect_all_300(trace);
+	cr_assert_eq(run_record(9, netbsd, NULL, &errtext), 0, "%s", errtext);
+	free(errtext);
+	expect_stop_at_64(trace);
+	unlink(trace);
+}
+
+/*
+ * A plain "strace -f -ttt -o LOG" of the same run, imported with
+ * --nofile 1024, is the same as the recording; without --nofile (or
+ * with --limits netbsd) it stops at 64.
+ */
+Test(record, import_nofile_as_record, .timeout = 120)
+{
+	char log[256], trace[256], args[1024], *out, *errs;
+	int fd, status;
+	pid_t pid;
+
+	need_strace();
+	need_nofile();
+	kmtest_write(log, sizeof(log), ".log", "");
+	kmtest_write(trace, sizeof(trace), ".kmt", "");
+	fflush(NULL);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		for (fd = 3; fd < 1024; fd++)
+			close(fd);
+		execlp("strace", "strace", "-f", "-ttt", "-o", log, "bash",
+		    "-c", HOLD300, (char *)NULL);
+		_exit(127);
+	}
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	snprintf(args, sizeof(args), "import strace %s --nofile %d -o %s",
+	    log, NOFILE, trace);
+	cr_assert_eq(kmtest_cmd(args, &out, &errs), 0, "%s", errs);
+	free(out);
+	free(errs);
+	expect_all_300(trace);
+
+	snprintf(args, sizeof(args), "import strace %s -o %s", log, trace);
+	cr_assert_eq(kmtest_cmd(args, &out, &errs), 0, "%s", errs);
+	free(out);
+	free(errs);
+	expect_stop_at_64(trace);
+	snprintf(args, sizeof(args), "import strace --limits netbsd %s -o %s",
+	    log, trace);
+	cr_assert_eq(kmtest_cmd(args, &out, &errs), 0, "%s", errs);
+	free(out);
+	free(errs);
+	expect_stop_at_64(trace);
+	unlink(log);
+	unlink(trace);
+}
+
+/* Bad --limits and --nofile: status 2 and one line naming the option. */
+Test(record, limits_bad_usage)
+{
+	static const struct {
+		const char *args, *says;
+	} bad[] = {
+		{ "record --limits bsd -- true", "--limits 'bsd'" },
+		{ "import strace --limits linux x.log", "--limits 'linux'" },
+		{ "import strace --nofile 0 x.log", "--nofile '0'" },
+		{ "import strace --nofile -5 x.log", "--nofile '-5'" },
+		{ "import strace --nofile 2147483648 x.log",
+		    "--nofile '2147483648'" },
+		{ "import strace --nofile 12x x.log", "--nofile '12x'" },
+		{ "import strace --limits netbsd --nofile 64 x.log",
+		    "--limits netbsd takes none" },
+		{ "import strace --limits host x.log", "needs --nofile" },
+	};
+	char *out, *errs;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(kmtest_cmd(bad[i].args, &out, &errs), 2, "%s",
+		    bad[i].args);
+		cr_expect(strstr(errs, bad[i].says) != NULL &&
+		    strchr(errs, '\n') == errs + strlen(errs) - 1,
+		    "%s: %s", bad[i].args, errs);
+		free(out);
+		free(errs);
+	}
 }

@@ -60,6 +60,13 @@ kdump_new(imp_emit_fn emit, void *arg)
 }
 
 void
+kdump_set_nofile(struct kdump_conv *c, uint64_t n)
+{
+
+	imp_set_nofile(c->c_im, n);
+}
+
+void
 kdump_free(struct kdump_conv *c)
 {
 

@@ -28,6 +28,8 @@ struct kdump_conv;
 
 struct kdump_conv *kdump_new(imp_emit_fn emit, void *arg);
 void	kdump_free(struct kdump_conv *c);
+/* imp_set_nofile() of the converter's view; before the first line. */
+void	kdump_set_nofile(struct kdump_conv *c, uint64_t n);
 
 /*
  * One line of kdump's output (without its newline).  Returns IMP_OK,

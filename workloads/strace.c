@@ -71,6 +71,8 @@ struct imp {
 	struct imp_proc	**im_procs;	/* hash by p_pid */
 	size_t		 im_pcap, im_nprocs;
 	uint32_t	 im_nextpid;
+	uint64_t	 im_nofile;	/* host limits: N, or 0 for none */
+	int		 im_maxfiles_sent;
 };
 
 static inline size_t
@@ -473,8 +475,10 @@ fd_add(struct imp_proc *p, uint32_t fd, int cloexec);
 int
 imp_spawn(struct imp *im, struct imp_task *t, uint32_t pid)
 {
+	struct kmt_event ev;
 	struct imp_proc *p;
 	uint32_t fd;
+	int rc;
 
 	if ((p = proc_new(im, pid == 0 ? UNNAMED_PID : pid)) == NULL)
 		return IMP_NOMEM;
@@ -483,7 +487,29 @@ imp_spawn(struct imp *im, struct imp_task *t, uint32_t pid)
 	for (fd = 0; fd < 3; fd++)
 		if (fd_add(p, fd, 0) != 0)
 			return IMP_NOMEM;
-	return ev_plain(im, p->p_pid, KMT_SPAWN);
+	if ((rc = ev_plain(im, p->p_pid, KMT_SPAWN)) != IMP_OK ||
+	    im->im_nofile == 0)
+		return rc;
+	/*
+	 * Host limits: the process came with the command's soft
+	 * RLIMIT_NOFILE (a process seen without its fork descends from
+	 * the command too), and the host let that many files be open.
+	 */
+	if (!im->im_maxfiles_sent) {
+		im->im_maxfiles_sent = 1;
+		memset(&ev, 0, sizeof(ev));
+		ev.ke_n = im->im_nofile;
+		if ((rc = ev_send(im, &ev, p->p_pid, KMT_SYSCTL)) != IMP_OK)
+			return rc;
+	}
+	return imp_limit(im, p, im->im_nofile);
+}
+
+void
+imp_set_nofile(struct imp *im, uint64_t n)
+{
+
+	im->im_nofile = n > KMT_INT_MAX ? KMT_INT_MAX : n;
 }
 
 int
@@ -1556,6 +1582,13 @@ strace_free(struct strace_conv *c)
 	free(c->c_buf);
 	free(c->c_cmd);
 	free(c);
+}
+
+void
+strace_set_nofile(struct strace_conv *c, uint64_t n)
+{
+
+	imp_set_nofile(c->c_im, n);
 }
 
 const char *

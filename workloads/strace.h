@@ -55,6 +55,13 @@ struct imp_task {
 
 struct imp	*imp_new(imp_emit_fn emit, void *arg);
 void		 imp_free(struct imp *im);
+/*
+ * Host limits (kmbench record/import --limits host): with N not 0,
+ * every spawned process is followed by "limit nofile N", and the first
+ * one before that by "sysctl maxfiles N".  0 (the default): no such
+ * events, NetBSD 1.5's boot defaults.
+ */
+void		 imp_set_nofile(struct imp *im, uint64_t n);
 
 /* The time of the next events, in ns; kept non-decreasing. */
 void		 imp_settime(struct imp *im, uint64_t ns);
@@ -140,6 +147,8 @@ struct strace_conv;
 
 struct strace_conv *strace_new(imp_emit_fn emit, void *arg);
 void	strace_free(struct strace_conv *c);
+/* imp_set_nofile() of the converter's view; before the first line. */
+void	strace_set_nofile(struct strace_conv *c, uint64_t n);
 
 /*
  * One line of the log (without its newline; it need not be
