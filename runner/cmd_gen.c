@@ -49,6 +49,11 @@ gen_usage(FILE *f, const struct gen *only)
 	for (i = 0; i < gen_nall; i++)
 		if (only == NULL || gen_all[i] == only)
 			gen_usage_one(f, gen_all[i]);
+	if (only == NULL)
+		fputs("\nand, from a trace rather than parameters:\n"
+		    "  scale K TRACE [--stagger NS] -o FILE\n"
+		    "                K copies of TRACE running at once "
+		    "(kmbench gen scale --help)\n", f);
 }
 
 /* The value of option ARGV[*IP] ("--opt V", "--opt=V" or "-oV"). */
@@ -94,6 +99,8 @@ cmd_gen(int argc, char **argv)
 	int *isseed, nsets = 0, help = 0, i;
 	int rc = 2;
 
+	if (argc > 1 && strcmp(argv[1], "scale") == 0)
+		return cmd_gen_scale(argc - 1, argv + 1);
 	sets = calloc((size_t)argc + 1, sizeof(*sets));
 	isseed = calloc((size_t)argc + 1, sizeof(*isseed));
 	if (sets == NULL || isseed == NULL) {

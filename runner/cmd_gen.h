@@ -13,4 +13,11 @@
  */
 int	cmd_gen(int argc, char **argv);
 
+/*
+ * kmbench gen scale K TRACE [--stagger NS] -o FILE (runner/
+ * cmd_scale.c); ARGV[0] is "scale".  0 done, 2 bad usage or input, 1
+ * when the trace cannot be written.
+ */
+int	cmd_gen_scale(int argc, char **argv);
+
 #endif /* KM_CMD_GEN_H */

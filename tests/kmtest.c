@@ -192,6 +192,16 @@ kmtest_event_text(const struct kmt_event *ev, int withtime, char *buf,
 			n += snprintf(buf + n, len - (size_t)n, " %" PRIu64
 			    " %" PRIu64, ev->ke_off, ev->ke_npages);
 		break;
+	case KMT_KMALLOC:
+		n += snprintf(buf + n, len - (size_t)n, " %s %" PRIu64 " %s %s%s"
+		    "%s", ev->ke_id, ev->ke_n, ev->ke_type,
+		    ev->ke_mflags & KMT_M_NOWAIT ? "NOWAIT" : "WAITOK",
+		    ev->ke_mflags & KMT_M_ZERO ? ",ZERO" : "",
+		    ev->ke_mflags & KMT_M_CANFAIL ? ",CANFAIL" : "");
+		break;
+	case KMT_KFREE:
+		n += snprintf(buf + n, len - (size_t)n, " %s", ev->ke_id);
+		break;
 	default:
 		break;
 	}

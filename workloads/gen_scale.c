@@ -1,0 +1,296 @@
+/*
+ * gen_scale.c: K copies of one trace at once (gen_scale.h).  A first
+ * pass finds the trace's PIDs; then one reader per copy streams the
+ * trace and a binary heap of the copies' next events merges them by
+ * time, so memory holds K readers and the PID table, never the trace.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen_scale.h"
+#include "kmtrace.h"
+
+#define ERRSZ	1024
+
+struct scopy {
+	struct kmt_reader *c_r;
+	struct kmt_event c_ev;		/* its next event, renamed */
+	uint32_t	 c_i;		/* copy number */
+};
+
+struct scale {
+	uint32_t	*s_pids;	/* sorted, distinct, > 0 */
+	size_t		 s_npids, s_cap;
+	uint32_t	 s_k;
+	uint64_t	 s_stagger;
+	struct scopy	*s_copies;
+	struct scopy	**s_heap;
+	size_t		 s_nheap;
+};
+
+static void pid_uniq(struct scale *);
+
+/*
+ * PID into the table (not yet distinct).  A full table is made
+ * distinct, and doubled unless that freed half of it, so that a sort
+ * comes at most every cap / 2 PIDs.
+ */
+static int
+pid_add(struct scale *s, uint32_t pid)
+{
+	uint32_t *n;
+
+	if (pid == 0 || (s->s_npids > 0 && s->s_pids[s->s_npids - 1] == pid))
+		return 0;
+	if (s->s_npids == s->s_cap) {
+		if (s->s_npids > 0)
+			pid_uniq(s);
+		if (s->s_cap == 0 || s->s_npids > s->s_cap / 2) {
+			s->s_cap = s->s_cap ? 2 * s->s_cap : 256;
+			if ((n = realloc(s->s_pids, s->s_cap * sizeof(*n))) ==
+			    NULL)
+				return -1;
+			s->s_pids = n;
+		}
+	}
+	s->s_pids[s->s_npids++] = pid;
+	return 0;
+}
+
+static int
+pid_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort and make distinct. */
+static void
+pid_uniq(struct scale *s)
+{
+	size_t i, n = 0;
+
+	qsort(s->s_pids, s->s_npids, sizeof(*s->s_pids), pid_cmp);
+	for (i = 0; i < s->s_npids; i++)
+		if (n == 0 || s->s_pids[n - 1] != s->s_pids[i])
+			s->s_pids[n++] = s->s_pids[i];
+	s->s_npids = n;
+}
+
+static uint32_t
+pid_rank(const struct scale *s, uint32_t pid)
+{
+	size_t lo = 0, hi = s->s_npids, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (s->s_pids[mid] < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
+/* The first pass: every PID (of an event, or a fork's child). */
+static int
+find_pids(struct scale *s, const char *in, char *err, size_t errlen)
+{
+	struct kmt_reader *r;
+	struct kmt_event ev;
+	int rc;
+
+	if ((r = kmt_open(in, err, errlen)) == NULL)
+		return SCALE_BADINPUT;
+	while ((rc = kmt_read(r, &ev, err, errlen)) == 1) {
+		if (pid_add(s, ev.ke_pid) != 0 || (ev.ke_op == KMT_FORK &&
+		    pid_add(s, ev.ke_child) != 0)) {
+			kmt_close(r);
+			snprintf(err, errlen, "%s", strerror(ENOMEM));
+			return SCALE_WRITE;
+		}
+	}
+	kmt_close(r);
+	if (rc < 0)
+		return SCALE_BADINPUT;
+	if (s->s_npids > 0)
+		pid_uniq(s);
+	return SCALE_OK;
+}
+
+/* Copy C's next event, renamed and shifted; 1, 0 at its end, or -1. */
+static int
+next(struct scale *s, struct scopy *c, char *err, size_t errlen)
+{
+	struct kmt_event *ev = &c->c_ev;
+	uint64_t shift = (uint64_t)c->c_i * s->s_stagger, n;
+	char id[KMT_TOKEN_MAX + 1];
+	int rc, len;
+
+	if ((rc = kmt_read(c->c_r, ev, err, errlen)) != 1)
+		return rc;
+	if (ev->ke_time > UINT64_MAX - shift) {
+		snprintf(err, errlen, "%s:%" PRIu64 ": event %" PRIu64 ": "
+		    "time %" PRIu64 " shifted by %" PRIu64 " does not fit",
+		    kmt_path(c->c_r), ev->ke_line, ev->ke_no, ev->ke_time,
+		    shift);
+		return -1;
+	}
+	ev->ke_time += shift;
+	if (ev->ke_pid != 0)
+		ev->ke_pid = c->c_i * (uint32_t)s->s_npids +
+		    pid_rank(s, ev->ke_pid) + 1;
+	switch (ev->ke_op) {
+	case KMT_FORK:
+		ev->ke_child = c->c_i * (uint32_t)s->s_npids +
+		    pid_rank(s, ev->ke_child) + 1;
+		break;
+	case KMT_SYSCTL:
+		n = ev->ke_n;
+		ev->ke_n = n > KMT_INT_MAX / s->s_k ? KMT_INT_MAX :
+		    n * s->s_k;
+		break;
+	case KMT_KMALLOC:
+	case KMT_KFREE:
+		if (ev->ke_pid != 0)
+			break;
+		len = snprintf(id, sizeof(id), "c%" PRIu32 ".%s", c->c_i,
+		    ev->ke_id);
+		if (len < 0 || (size_t)len > KMT_TOKEN_MAX) {
+			snprintf(err, errlen, "%s:%" PRIu64 ": event %" PRIu64
+			    ": kernel ID '%s' too long to rename for copy %"
+			    PRIu32, kmt_path(c->c_r), ev->ke_line, ev->ke_no,
+			    ev->ke_id, c->c_i);
+			return -1;
+		}
+		memcpy(ev->ke_id, id, (size_t)len + 1);
+		ev->ke_idlen = (uint8_t)len;
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+/* Copy A goes before copy B: earlier time, then lower copy number. */
+static int
+before(const struct scopy *a, const struct scopy *b)
+{
+
+	if (a->c_ev.ke_time != b->c_ev.ke_time)
+		return a->c_ev.ke_time < b->c_ev.ke_time;
+	return a->c_i < b->c_i;
+}
+
+static void
+heap_down(struct scale *s, size_t i)
+{
+	struct scopy *t;
+	size_t l, m;
+
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < s->s_nheap && before(s->s_heap[l], s->s_heap[m]))
+			m = l;
+		if (l + 1 < s->s_nheap && before(s->s_heap[l + 1],
+		    s->s_heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = s->s_heap[i];
+		s->s_heap[i] = s->s_heap[m];
+		s->s_heap[m] = t;
+		i = m;
+	}
+}
+
+int
+gen_scale(const char *in, uint32_t k, uint64_t stagger, const char *cmd,
+    struct kmt_writer *w, char *err, size_t errlen)
+{
+	struct scale s;
+	struct scopy *c;
+	char msg[ERRSZ];
+	size_t i;
+	int rc = SCALE_WRITE, got;
+
+	memset(&s, 0, sizeof(s));
+	if (k < 1 || k > SCALE_K_MAX) {
+		snprintf(err, errlen, "K %" PRIu32 ": must be 1 to %d", k,
+		    SCALE_K_MAX);
+		return SCALE_BADINPUT;
+	}
+	s.s_k = k;
+	s.s_stagger = stagger;
+	if ((rc = find_pids(&s, in, err, errlen)) != SCALE_OK)
+		goto out;
+	if ((uint64_t)k * s.s_npids > KMT_INT_MAX) {
+		snprintf(err, errlen, "%s: %" PRIu32 " copies of %zu PIDs are "
+		    "more than %llu PIDs", in, k, s.s_npids, KMT_INT_MAX);
+		rc = SCALE_BADINPUT;
+		goto out;
+	}
+	if (stagger != 0 && (uint64_t)(k - 1) > UINT64_MAX / stagger) {
+		snprintf(err, errlen, "stagger %" PRIu64 " x %" PRIu32 " copies "
+		    "does not fit in a time", stagger, k - 1);
+		rc = SCALE_BADINPUT;
+		goto out;
+	}
+	rc = SCALE_WRITE;
+	if ((s.s_copies = calloc(k, sizeof(*s.s_copies))) == NULL ||
+	    (s.s_heap = calloc(k, sizeof(*s.s_heap))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		goto out;
+	}
+	if (kmt_wheader(w, "source", "gen scale") != 0 ||
+	    kmt_wheader(w, "command", cmd) != 0) {
+		snprintf(err, errlen, "%s", kmt_werror(w));
+		goto out;
+	}
+	for (i = 0; i < k; i++) {
+		c = &s.s_copies[i];
+		c->c_i = (uint32_t)i;
+		/* It was read once: a failure now is one of resources. */
+		if ((c->c_r = kmt_open(in, err, errlen)) == NULL)
+			goto out;
+		if ((got = next(&s, c, err, errlen)) < 0) {
+			rc = SCALE_BADINPUT;
+			goto out;
+		}
+		if (got == 1)
+			s.s_heap[s.s_nheap++] = c;
+	}
+	for (i = s.s_nheap; i-- > 0;)
+		heap_down(&s, i);
+	while (s.s_nheap > 0) {
+		c = s.s_heap[0];
+		if (kmt_wevent(w, &c->c_ev) != 0) {
+			snprintf(err, errlen, "%s:%" PRIu64 ": event %" PRIu64
+			    " of copy %" PRIu32 ": %s", in, c->c_ev.ke_line,
+			    c->c_ev.ke_no, c->c_i, kmt_werror(w));
+			goto out;
+		}
+		if ((got = next(&s, c, msg, sizeof(msg))) < 0) {
+			snprintf(err, errlen, "%s", msg);
+			rc = SCALE_BADINPUT;
+			goto out;
+		}
+		if (got == 0)
+			s.s_heap[0] = s.s_heap[--s.s_nheap];
+		heap_down(&s, 0);
+	}
+	rc = SCALE_OK;
+out:
+	for (i = 0; s.s_copies != NULL && i < k; i++)
+		if (s.s_copies[i].c_r != NULL)
+			kmt_close(s.s_copies[i].c_r);
+	free(s.s_copies);
+	free(s.s_heap);
+	free(s.s_pids);
+	return rc;
+}
