@@ -1,7 +1,9 @@
 /*
- * stats.c: the Mann-Whitney U test and the verdict of kmbench compare.
+ * stats.c: the Mann-Whitney U test, the Benjamini-Hochberg adjustment
+ * and the verdicts of kmbench compare.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -160,8 +162,36 @@ mwu_minp(size_t na, size_t nb)
 }
 
 enum verdict
+stats_judge(double mb, double mh, double p, double effect, double floor_ns,
+    double alpha)
+{
+	double need = mb * effect;
+
+	if (need < floor_ns)
+		need = floor_ns;
+	if (!(p < alpha) || mb <= 0)
+		return V_UNCHANGED;
+	if (mh - mb >= need)
+		return V_REGRESSED;
+	if (mb - mh >= need)
+		return V_IMPROVED;
+	return V_UNCHANGED;
+}
+
+size_t
+stats_minreps(double alpha)
+{
+	size_t n;
+
+	for (n = 1; n < 64; n++)
+		if (mwu_minp(n, n) < alpha)
+			return n;
+	return n;
+}
+
+enum verdict
 stats_verdict(const double *base, size_t nb, const double *head, size_t nh,
-    double effect, double alpha, double *pp)
+    double effect, double floor_ns, double alpha, double *pp)
 {
 	double *b, *h, mb, mh, p;
 
@@ -183,11 +213,43 @@ stats_verdict(const double *base, size_t nb, const double *head, size_t nh,
 	mh = stats_median(h, nh);
 	free(b);
 	free(h);
-	if (p >= alpha || mb <= 0)
-		return V_UNCHANGED;
-	if (mh >= mb * (1 + effect))
-		return V_REGRESSED;
-	if (mh <= mb * (1 - effect))
-		return V_IMPROVED;
-	return V_UNCHANGED;
+	return stats_judge(mb, mh, p, effect, floor_ns, alpha);
+}
+
+/* Indices ordered by the p-values ARG points to. */
+static int
+bh_cmp(const void *a, const void *b, void *arg)
+{
+	const double *p = arg;
+	double x = p[*(const size_t *)a], y = p[*(const size_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+int
+stats_bh(const double *p, size_t n, double *q)
+{
+	size_t *ix, i;
+	double run = 1;
+
+	if (n == 0)
+		return 0;
+	if ((ix = malloc(n * sizeof(*ix))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		ix[i] = i;
+	qsort_r(ix, n, sizeof(*ix), bh_cmp, (void *)(uintptr_t)p);
+	/*
+	 * The i-th smallest (from 1) is scaled by n / i; the adjusted value
+	 * is the least over it and every larger one (step-up), at most 1.
+	 */
+	for (i = n; i > 0; i--) {
+		double v = p[ix[i - 1]] * (double)n / (double)i;
+
+		if (v < run)
+			run = v;
+		q[ix[i - 1]] = run;
+	}
+	free(ix);
+	return 0;
 }
