@@ -6,6 +6,8 @@
 #   make check      the tests built with -Werror, ASan and UBSan
 #   make broken     build/broken/kmbench, with a pool(9) bug the tests
 #                   expect run --check to catch (docs/invariants.md)
+#   make slow       build/VARIANT-slow/kmbench, whose malloc(9) takes five
+#                   times as long, for the test that compare catches it
 #   make check-traces  every trace of make bench under every strategy on
 #                   every machine with run --check (tools/check-all.sh)
 #   make bench      deps, build, replay the workloads under every strategy
@@ -39,8 +41,8 @@ LIBOBJS	 = $(LIBSRCS:%.c=$(B)/%.o)
 TESTSRCS = tests/kmtest.c $(wildcard tests/test_*.c)
 TESTOBJS = $(TESTSRCS:%.c=$(B)/%.o)
 
-.PHONY: all deps test check broken check-traces bench traces replay-speed \
-	clean FORCE
+.PHONY: all deps test check broken slow check-traces bench traces \
+	replay-speed clean FORCE
 
 all: kmbench
 
@@ -83,12 +85,13 @@ deps:
 TESTENV	= KMBENCH=$(CURDIR)/$(B)/kmbench KMBENCH_MACHINES=$(CURDIR)/machines \
 	  KMBENCH_TESTDATA=$(CURDIR)/tests/data KMBENCH_SRC=$(CURDIR) \
 	  KMBENCH_BROKEN=$(CURDIR)/build/broken/kmbench \
+	  KMBENCH_SLOW=$(CURDIR)/build/$(VARIANT)-slow/kmbench \
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 test: deps
 	$(MAKE) $(PAR) --no-print-directory VARIANT=release run-tests
 
-run-tests: $(B)/kmtest $(B)/kmbench $(B)/gbench-selftest broken
+run-tests: $(B)/kmtest $(B)/kmbench $(B)/gbench-selftest broken slow
 	$(TESTENV) $(B)/kmtest --jobs 2
 
 check: deps
@@ -103,6 +106,15 @@ check: deps
 broken:
 	@$(MAKE) --no-print-directory VARIANT=broken OPT=-O2 \
 	    CFLAGS="-O2 -g -DKMBENCH_BROKEN_POOL" build/broken/kmbench
+
+# kmbench whose timed malloc(9) takes five times as long
+# (KMBENCH_SLOW_MALLOC in kernel/kern_malloc.c), for the test that
+# kmbench compare catches a latency regression (tests/test_compare.c);
+# built with the flags of the variant under test, so that the flag is
+# the only difference.
+slow:
+	@$(MAKE) --no-print-directory VARIANT=$(VARIANT)-slow OPT="$(OPT)" \
+	    CFLAGS="$(CFLAGS) -DKMBENCH_SLOW_MALLOC" build/$(VARIANT)-slow/kmbench
 
 # Every trace of make bench, every strategy, every machine, run --check.
 check-traces: kmbench
