@@ -58,6 +58,16 @@ struct machine {
 	struct vm_map	 m_kernel_map;
 	struct vm_map	 m_kmem_map;
 
+	/*
+	 * A strategy's own region of kernel_map (kvmalloc's vmalloc
+	 * space), or NULL.  Its range is reserved in kernel_map at boot
+	 * (counted in m_boot_unwired); its pages in use are wired, but for
+	 * m_xunwired of them (guard pages).  Blocks in it count in the
+	 * type's ks_nointruse, as bytes outside kmem_map.
+	 */
+	struct vm_map	*m_xmap;
+	uint32_t	 m_xunwired;
+
 	/* Physical memory, in pages; every kernel page is wired. */
 	uint32_t	 m_physpages;
 	uint32_t	 m_freepages;

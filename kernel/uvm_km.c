@@ -37,15 +37,19 @@ uvm_pageunwire(struct machine *m, uint32_t npages)
 	m->m_wakeups++;
 }
 
-int
-uvm_km_kmemalloc(struct machine *m, struct vm_map *map, vsize_t size,
-    int flags, vaddr_t *vap)
+/*
+ * Find NPAGES + GUARD pages of MAP and wire the first NPAGES.  The
+ * common body of uvm_km_kmemalloc() and uvm_km_alloc_guarded().
+ */
+static int
+uvm_km_alloc1(struct machine *m, struct vm_map *map, vsize_t size,
+    uint32_t guard, int flags, vaddr_t *vap)
 {
 	uint32_t npages = (uint32_t)(round_page(m, size) >> m->m_pageshift);
 	uint64_t t = KP_START(m);
 	vaddr_t va;
 
-	if (vm_map_findspace(map, npages, &va) != 0) {
+	if (vm_map_findspace(map, npages + guard, &va) != 0) {
 		machine_refused(m, map, size, "no address space");
 		KP_END(m, KP_KM_ALLOC, kp_arena(m, map), t);
 		return ENOSPC;
@@ -54,7 +58,7 @@ uvm_km_kmemalloc(struct machine *m, struct vm_map *map, vsize_t size,
 		/* The pagedaemon frees what it can: idle pool pages. */
 		pool_drain_all(m);
 		if (uvm_pagewire(m, npages) != 0) {
-			vm_map_release(map, va, npages);
+			vm_map_release(map, va, npages + guard);
 			machine_refused(m, map, size, "no free physical pages");
 			KP_END(m, KP_KM_ALLOC, kp_arena(m, map), t);
 			if (flags & UVM_KMF_NOWAIT)
@@ -67,8 +71,25 @@ uvm_km_kmemalloc(struct machine *m, struct vm_map *map, vsize_t size,
 	return 0;
 }
 
-void
-uvm_km_free(struct machine *m, struct vm_map *map, vaddr_t va, vsize_t size)
+int
+uvm_km_kmemalloc(struct machine *m, struct vm_map *map, vsize_t size,
+    int flags, vaddr_t *vap)
+{
+
+	return uvm_km_alloc1(m, map, size, 0, flags, vap);
+}
+
+int
+uvm_km_alloc_guarded(struct machine *m, struct vm_map *map, vsize_t size,
+    uint32_t guard, int flags, vaddr_t *vap)
+{
+
+	return uvm_km_alloc1(m, map, size, guard, flags, vap);
+}
+
+static void
+uvm_km_free1(struct machine *m, struct vm_map *map, vaddr_t va, vsize_t size,
+    uint32_t guard)
 {
 	uint32_t npages = (uint32_t)(round_page(m, size) >> m->m_pageshift);
 	uint64_t t = KP_START(m);
@@ -76,7 +97,22 @@ uvm_km_free(struct machine *m, struct vm_map *map, vaddr_t va, vsize_t size)
 	/* Give the host pages back; the next use finds them zeroed. */
 	host_release(kva(m, va), (size_t)npages << m->m_pageshift);
 	kp_unwired(m, va, npages);
-	vm_map_release(map, va, npages);
+	vm_map_release(map, va, npages + guard);
 	uvm_pageunwire(m, npages);
 	KP_END(m, KP_KM_FREE, kp_arena(m, map), t);
+}
+
+void
+uvm_km_free(struct machine *m, struct vm_map *map, vaddr_t va, vsize_t size)
+{
+
+	uvm_km_free1(m, map, va, size, 0);
+}
+
+void
+uvm_km_free_guarded(struct machine *m, struct vm_map *map, vaddr_t va,
+    vsize_t size, uint32_t guard)
+{
+
+	uvm_km_free1(m, map, va, size, guard);
 }

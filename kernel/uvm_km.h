@@ -27,6 +27,18 @@ int	uvm_km_kmemalloc(struct machine *, struct vm_map *, vsize_t size,
 void	uvm_km_free(struct machine *, struct vm_map *, vaddr_t va,
 	    vsize_t size);
 
+/*
+ * uvm_km_alloc_guarded(): as uvm_km_kmemalloc(), but the range found is
+ * GUARD pages longer than SIZE (page rounded) and those last pages are
+ * left unwired: a guard after the area, as Linux's vmalloc leaves one.
+ */
+int	uvm_km_alloc_guarded(struct machine *, struct vm_map *, vsize_t size,
+	    uint32_t guard, int flags, vaddr_t *vap);
+
+/* Free what uvm_km_alloc_guarded() returned, with its guard pages. */
+void	uvm_km_free_guarded(struct machine *, struct vm_map *, vaddr_t va,
+	    vsize_t size, uint32_t guard);
+
 /* Wire and unwire pages that no map hands out (boot allocations). */
 int	uvm_pagewire(struct machine *, uint32_t npages);
 void	uvm_pageunwire(struct machine *, uint32_t npages);

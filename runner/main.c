@@ -201,27 +201,50 @@ cmd_machines(int argc, char **argv)
 	return 0;
 }
 
+/* One strategy's line, and with -v its explanation; INDENT before each. */
+static void
+strategy_print(const struct strategy *s, const char *indent, int verbose)
+{
+
+	printf("%s%-11s %s\n", indent, s->s_name, s->s_summary);
+	if (verbose) {
+		printf("%s            %s\n", indent, s->s_doc);
+		if (s->s_params != NULL)
+			printf("%s            settings: %s\n", indent,
+			    s->s_params);
+		printf("\n");
+	}
+}
+
+/*
+ * kmbench strategies: one line each; with more than four, grouped by
+ * origin under a heading each, the lines indented by two spaces.
+ */
 static int
 cmd_strategies(int argc, char **argv)
 {
 	int verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
-	size_t i;
+	size_t i, n;
+	int o;
 
 	if (argc > 1 && !verbose) {
 		fprintf(stderr, "kmbench strategies: unknown option '%s'\n",
 		    argv[1]);
 		return 2;
 	}
-	for (i = 0; strategies[i] != NULL; i++) {
-		printf("%-11s %s\n", strategies[i]->s_name,
-		    strategies[i]->s_summary);
-		if (verbose) {
-			printf("            %s\n", strategies[i]->s_doc);
-			if (strategies[i]->s_params != NULL)
-				printf("            settings: %s\n",
-				    strategies[i]->s_params);
-			printf("\n");
-		}
+	for (n = 0; strategies[n] != NULL; n++)
+		continue;
+	if (n <= 4) {
+		for (i = 0; i < n; i++)
+			strategy_print(strategies[i], "", verbose);
+		return 0;
+	}
+	for (o = 0; o < ORIGIN_N; o++) {
+		printf("%s%s:\n", o > 0 && !verbose ? "\n" : "",
+		    strategy_origins[o]);
+		for (i = 0; i < n; i++)
+			if ((int)strategies[i]->s_origin == o)
+				strategy_print(strategies[i], "  ", verbose);
 	}
 	return 0;
 }

@@ -12,12 +12,19 @@ extern const struct strategy strategy_panic_only;
 extern const struct strategy strategy_canfail;
 extern const struct strategy strategy_nointr;
 extern const struct strategy strategy_fdlimit;
+extern const struct strategy strategy_kvmalloc;
+
+const char *const strategy_origins[ORIGIN_N] = {
+	"the 2001 proposals (PR kern/14721)",
+	"later kernels",
+};
 
 const struct strategy *const strategies[] = {
 	&strategy_panic_only,
 	&strategy_canfail,
 	&strategy_nointr,
 	&strategy_fdlimit,
+	&strategy_kvmalloc,
 	NULL
 };
 

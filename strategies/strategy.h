@@ -27,8 +27,18 @@ enum alloc_site {
 	SITE_NSITES
 };
 
+/* Where a strategy comes from, for kmbench strategies' grouping. */
+enum strategy_origin {
+	ORIGIN_2001,	/* the proposals of PR kern/14721 (the default) */
+	ORIGIN_LATER,	/* what later kernels did */
+	ORIGIN_N
+};
+
+extern const char *const strategy_origins[ORIGIN_N];
+
 struct strategy {
 	const char	*s_name;
+	enum strategy_origin s_origin;
 	const char	*s_summary;	/* one line for kmbench strategies */
 	const char	*s_doc;		/* what it does, for --help */
 	const char	*s_params;	/* its --set keys, or NULL */

@@ -419,28 +419,38 @@ Test(cli, no_command_is_bad_input)
 }
 
 /*
- * kmbench strategies: one line each, in the registry's order:
- * panic-only, canfail, nointr, fdlimit.
+ * kmbench strategies: with more than four, grouped by origin: a heading
+ * ending in ':' for the 2001 proposals and their four lines (panic-only,
+ * canfail, nointr, fdlimit, indented by two spaces, in the registry's
+ * order), a blank line, a heading for later kernels and theirs.
  */
-Test(cli, strategies_one_line_each)
+Test(cli, strategies_grouped_by_origin)
 {
-	static const char *const names[] = { "panic-only", "canfail",
-	    "nointr", "fdlimit" };
+	static const char *const names[] = { "", "  panic-only ",
+	    "  canfail ", "  nointr ", "  fdlimit ", "", "", "  kvmalloc " };
 	char *out, *err, *line;
-	size_t i, n;
+	size_t i;
 
 	cr_assert_eq(kmtest_cmd("strategies", &out, &err), 0);
-	cr_expect_eq(nlines(out), 4, "stdout '%s'", out);
 	line = out;
-	for (i = 0; i < 4 && line != NULL; i++) {
-		n = strlen(names[i]);
-		cr_expect(strncmp(line, names[i], n) == 0 && line[n] == ' ',
-		    "line %zu does not start with %s: '%.40s'", i + 1,
-		    names[i], line);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && line != NULL;
+	    i++) {
+		if (i == 0 || i == 6)
+			cr_expect(strchr(line, ':') != NULL &&
+			    strchr(line, ':') < strchr(line, '\n') &&
+			    strncmp(line, i == 0 ? "the 2001" : "later", 5) == 0,
+			    "line %zu is not a heading: '%.40s'", i + 1, line);
+		else if (i == 5)
+			cr_expect(line[0] == '\n', "line 6 is not blank");
+		else
+			cr_expect(strncmp(line, names[i], strlen(names[i])) ==
+			    0, "line %zu does not start with '%s': '%.40s'",
+			    i + 1, names[i], line);
 		line = strchr(line, '\n');
 		if (line != NULL)
 			line++;
 	}
+	cr_expect_not_null(line, "fewer lines than expected: '%s'", out);
 	free(out);
 	free(err);
 }

@@ -135,3 +135,97 @@ Test(strategies, unknown_setting)
 	cr_expect(strstr(err, "fdlimit.sahre") != NULL, "%s", err);
 	cr_expect_null(strategy_lookup("no-such"));
 }
+
+/*
+ * kvmalloc on i386-64M, default region (128 MiB = 32768 pages; half of
+ * kernel_map's largest free range after boot is far more, so no clamp).
+ * malloc(9) with M_NOWAIT serves every table up to 1638400 slots (2000
+ * pages), exactly as panic-only places them (see the top of this file).
+ * The table of 3276800 slots (16384000 bytes, 4000 pages) is where
+ * panic-only panics: here M_NOWAIT returns NULL and the table moves to
+ * the vmalloc region, at its first page, with one guard page after it:
+ * the region has 4001 pages in use, 1 of them unwired.  The
+ * 2000-page table is then freed, so kmem_map is back to the 9 pages of
+ * buckets and phpool.  M_FILEDESC counts the table outside kmem_map
+ * (ks_nointruse 16384000) and no failure (the NULL was kvmalloc's own).
+ */
+Test(strategies, kvmalloc_moves_to_vmalloc_where_panic_only_panics)
+{
+	struct kmcase c;
+	struct rproc *rp;
+
+	kmcase_run(&c, "kvmalloc", "i386-64M", NULL, ATTACK);
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_not(c.r.r_panicked);
+	rp = kmcase_proc(&c, 100);
+	cr_expect_eq(rp->rp_errors[KE_ENOMEM], 0);
+	cr_expect_eq(rp->rp_kp.p_fd.fd_nfiles, 3276800);
+	cr_assert_not_null(c.m->m_xmap);
+	cr_expect_eq(c.m->m_xmap->vm_npages, 32768);
+	cr_expect_eq(rp->rp_kp.p_fd.fd_ofiles, c.m->m_xmap->vm_min);
+	cr_expect_eq(c.m->m_xmap->vm_used, 4001);
+	cr_expect_eq(c.m->m_xunwired, 1);
+	cr_expect_eq(c.m->m_kmem_map.vm_used, 9);
+	/* Its peak: the 2000-page table placed while the 1000 was live. */
+	cr_expect_eq(c.m->m_kmem_map.vm_peak, 9 + 1000 + 2000);
+	cr_expect_eq(kmcase_type(&c, "M_FILEDESC")->ks_nointruse, 16384000);
+	cr_expect_eq(kmcase_type(&c, "M_FILEDESC")->ks_fails, 0);
+	cr_expect_eq(c.r.r_nsleepers, 0);
+	kmcase_free(&c);
+
+	/* One dup short of it, the 1638400-slot table is in kmem_map. */
+	kmcase_run(&c, "kvmalloc", "i386-64M", NULL, "kmtrace 1\n"
+	    "0 100 spawn\n1 100 sysctl maxfiles 10000000\n"
+	    "2 100 limit nofile 10000000\n3 100 open 3\n4 100 dup 3 1638399\n");
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	rp = kmcase_proc(&c, 100);
+	cr_expect_eq(rp->rp_kp.p_fd.fd_nfiles, 1638400);
+	cr_expect(vm_map_contains(&c.m->m_kmem_map, rp->rp_kp.p_fd.fd_ofiles));
+	cr_expect_eq(c.m->m_xmap->vm_used, 0);
+	kmcase_free(&c);
+}
+
+/*
+ * Where the region runs out.  With kvmalloc.vmalloc=40M (10240 pages)
+ * the 4000-page table takes pages 0-4000 (with its guard).  Growing to
+ * 6553600 slots needs 32768000 bytes = 8000 pages + 1 guard while the
+ * old table is live: only 10240 - 4001 = 6239 pages are free, so
+ * vmalloc returns NULL and the dup gets ENOMEM; the table stays at
+ * 3276800 slots and the machine lives.  The second such dup fails the
+ * same way: 2 ENOMEM, 2 fails of M_FILEDESC.
+ *
+ * With the default 32768 pages the region would hold 4001 + 8001 and
+ * then, at 12002, the 16001 of the 13107200-slot table, and run out
+ * only at 26214400 slots (32001 pages).  On i386-64M physical memory
+ * runs out first: the 16000-page table and the 8000-page one live
+ * during the copy need 24000 pages of 16384, so that dup sleeps for
+ * pages (km_getwait2) and the attacker is hung at the end.
+ */
+Test(strategies, kvmalloc_region_runs_out)
+{
+	struct kmcase c;
+	struct rproc *rp;
+	const char *small[] = { "kvmalloc.vmalloc=40M", NULL };
+
+	kmcase_run(&c, "kvmalloc", "i386-64M", small, ATTACK
+	    "5 100 dup 3 3276800\n6 100 dup 3 3276801\n");
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_not(c.r.r_panicked);
+	cr_expect_eq(c.m->m_xmap->vm_npages, 10240);
+	rp = kmcase_proc(&c, 100);
+	cr_expect_eq(rp->rp_errors[KE_ENOMEM], 2);
+	cr_expect_eq(rp->rp_kp.p_fd.fd_nfiles, 3276800);
+	cr_expect_eq(kmcase_type(&c, "M_FILEDESC")->ks_fails, 2);
+	kmcase_free(&c);
+
+	kmcase_run(&c, "kvmalloc", "i386-64M", NULL, ATTACK
+	    "5 100 dup 3 3276800\n6 100 dup 3 6553600\n");
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_not(c.r.r_panicked);
+	rp = kmcase_proc(&c, 100);
+	cr_expect_eq(rp->rp_kp.p_fd.fd_nfiles, 6553600);
+	cr_expect_eq(c.m->m_xmap->vm_used, 8001);
+	cr_expect_eq(rp->rp_state, RS_ASLEEP);
+	cr_expect_str_eq(rp->rp_kp.p_wmesg, "km_getwait2");
+	kmcase_free(&c);
+}

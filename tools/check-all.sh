@@ -62,7 +62,7 @@ if [ -z "${TRACES:-}" ]; then
 	. tools/bench-traces.sh
 	TRACES=$(echo "$traces" | tr ',' ' ')
 fi
-STRATEGIES=${STRATEGIES:-$("$tmp/kmbench" strategies | awk '{ print $1 }')}
+STRATEGIES=${STRATEGIES:-$("$tmp/kmbench" strategies | awk 'NF && !/:$/ { print $1 }')}
 MACHINES=${MACHINES:-$(ls machines)}
 # shellcheck disable=SC2086
 TRACES=$(ls -1rS $TRACES)		# smallest first

@@ -23,7 +23,7 @@ KMBENCH=${KMBENCH:-./kmbench}
 DIR=${DIR:-/tmp/kmbench-replay-speed}
 RUNS=${RUNS:-5}
 MACHINE=${MACHINE:-i386-64M}
-STRATEGIES=${STRATEGIES:-$($KMBENCH strategies | awk '{ print $1 }')}
+STRATEGIES=${STRATEGIES:-$($KMBENCH strategies | awk 'NF && !/:$/ { print $1 }')}
 TRACES=${TRACES:-fd-server intr-load}
 RSS=${RSS:-0}
 
