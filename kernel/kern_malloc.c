@@ -429,3 +429,65 @@ kern_free(struct machine *m, vaddr_t addr, int type)
 	} else
 		free1(m, addr, type, btokup(m, addr), 0);
 }
+
+/*
+ * kmem_reclaim(): one walk of each bucket's free list.  The first
+ * element met on an all-free page marks the page (KU_RECLAIM, with the
+ * count of its elements still on the list); each of them is unlinked,
+ * and when the last is, the page goes back to kmem_map.  Elements on
+ * other pages keep their order.
+ */
+#define KU_RECLAIM	0x8000
+
+uint32_t
+kmem_reclaim(struct machine *m)
+{
+	struct kmem *k = &m->m_kmem;
+	struct kmembuckets *kbp;
+	struct kmemusage *kup;
+	vaddr_t va, next, prev, base;
+	unsigned long region;
+	uint32_t freed = 0;
+	int indx;
+
+	for (indx = MINBUCKET; (1UL << indx) <= k->maxallocsave; indx++) {
+		kbp = &k->kmembuckets[indx];
+		if (kbp->kb_totalfree < kbp->kb_elmpercl)
+			continue;
+		region = round_page(m, 1UL << indx);
+		prev = 0;
+		for (va = kbp->kb_next; va != 0; va = next) {
+			next = *freelist_next(m, va);
+			kup = btokup(m, va);
+			if (kup->ku_count == kbp->kb_elmpercl)
+				kup->ku_count = (uint16_t)(KU_RECLAIM |
+				    kbp->kb_elmpercl);
+			if ((kup->ku_count & KU_RECLAIM) == 0) {
+				prev = va;
+				continue;
+			}
+			/* Unlink VA; its page may now be released. */
+			if (prev == 0)
+				kbp->kb_next = next;
+			else
+				*freelist_next(m, prev) = next;
+			if (kbp->kb_last == va)
+				kbp->kb_last = prev;
+			if (--kup->ku_count != KU_RECLAIM)
+				continue;
+			/* A page's elements share it; an 8 KiB one is alone. */
+			base = kbp->kb_elmpercl == 1 ? va : va -
+			    ((va - m->m_kmem_map.vm_min) &
+			    (m->m_pagesize - 1));
+			kup = btokup(m, base);
+			kup->ku_indx = 0;
+			kup->ku_count = 0;
+			kbp->kb_total -= kbp->kb_elmpercl;
+			kbp->kb_totalfree -= kbp->kb_elmpercl;
+			kbp->kb_pages -= (long)(region >> m->m_pageshift);
+			uvm_km_free(m, &m->m_kmem_map, base, region);
+			freed += (uint32_t)(region >> m->m_pageshift);
+		}
+	}
+	return freed;
+}

@@ -87,6 +87,15 @@ int	kern_malloc(struct machine *, unsigned long size, int type, int flags,
 /* free(ADDR, TYPE). */
 void	kern_free(struct machine *, vaddr_t addr, int type);
 
+/*
+ * Give kmem_map back every bucket page whose elements are all free
+ * (kmemusage's free count equals the elements a refill carves), taking
+ * its elements off the bucket's free list.  NetBSD 1.5 never does: it
+ * only counts such pages in kb_couldfree.  For reclaim (FreeBSD's
+ * uma_reclaim()).  Returns the pages released.
+ */
+uint32_t kmem_reclaim(struct machine *);
+
 /* Bytes a malloc of SIZE really takes (the bucket, or whole pages). */
 unsigned long malloc_allocsize(const struct machine *, unsigned long size);
 

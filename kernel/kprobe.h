@@ -30,6 +30,7 @@ enum kp_op {
 	KP_AMAP_ALLOC,
 	KP_AMAP_EXTEND,
 	KP_AMAP_COPY,
+	KP_RECLAIM,	/* a pass that releases memory to retry (reclaim) */
 	KP_NOPS
 };
 

@@ -70,7 +70,8 @@ machine_refused(struct machine *m, const struct vm_map *map,
 
 const char *const kp_opnames[KP_NOPS] = {
 	"malloc", "free", "pool_get", "pool_put", "km_alloc", "km_free",
-	"fdexpand", "fdcopy", "amap_alloc", "amap_extend", "amap_copy"
+	"fdexpand", "fdcopy", "amap_alloc", "amap_extend", "amap_copy",
+	"kmem_reclaim"
 };
 
 const char *const kp_arenanames[KA_NARENAS] = {

@@ -395,28 +395,48 @@ pool_put(struct machine *m, struct pool *pp, vaddr_t v)
 	pool_put_slow(m, pp, ph, v);
 }
 
-static void
-pool_reclaim(struct machine *m, struct pool *pp)
+/* Release PP's pages idle for AGE ns or more; returns how many. */
+static uint32_t
+pool_reclaim(struct machine *m, struct pool *pp, uint64_t age)
 {
 	struct pool_page *ph, *next;
+	uint32_t n = 0;
 
 	for (ph = pp->pr_head; ph != NULL; ph = next) {
 		next = ph->ph_next;
-		if (ph->ph_nmissing == 0 &&
-		    m->m_now - ph->ph_time >= POOL_INACTIVE_NS)
+		if (ph->ph_nmissing == 0 && m->m_now - ph->ph_time >= age) {
 			pool_rmpage(m, pp, ph);
+			n++;
+		}
 	}
+	return n;
+}
+
+/* Every pool, phpool last: releasing the others' pages frees headers. */
+static uint32_t
+pool_reclaim_pools(struct machine *m, uint64_t age)
+{
+	struct pool *pp;
+	uint32_t n = 0;
+
+	for (pp = m->m_poollist; pp != NULL; pp = pp->pr_next)
+		if (pp != m->m_pools[POOL_PHPOOL])
+			n += pool_reclaim(m, pp, age);
+	return n + pool_reclaim(m, m->m_pools[POOL_PHPOOL], age);
 }
 
 void
 pool_drain_all(struct machine *m)
 {
-	struct pool *pp;
 
-	for (pp = m->m_poollist; pp != NULL; pp = pp->pr_next)
-		if (pp != m->m_pools[POOL_PHPOOL])
-			pool_reclaim(m, pp);
-	pool_reclaim(m, m->m_pools[POOL_PHPOOL]);
+	(void)pool_reclaim_pools(m, POOL_INACTIVE_NS);
+}
+
+uint32_t
+pool_reclaim_all(struct machine *m)
+{
+
+	return pool_reclaim_pools(m, 0);
 }
 
 void

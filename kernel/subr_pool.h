@@ -64,6 +64,13 @@ void	pool_put(struct machine *, struct pool *, vaddr_t va);
 /* The pagedaemon's pool_drain(): release pages idle for 10 s or more. */
 void	pool_drain_all(struct machine *);
 
+/*
+ * Release every idle page of every pool, however recently it became
+ * idle (FreeBSD's uma_reclaim() on a full kmem_map).  Returns the
+ * pages released.
+ */
+uint32_t pool_reclaim_all(struct machine *);
+
 /* The pool whose page holds VA, or NULL. */
 struct pool *pool_of(const struct machine *, vaddr_t va);
 

@@ -13,6 +13,7 @@ extern const struct strategy strategy_canfail;
 extern const struct strategy strategy_nointr;
 extern const struct strategy strategy_fdlimit;
 extern const struct strategy strategy_kvmalloc;
+extern const struct strategy strategy_reclaim;
 
 const char *const strategy_origins[ORIGIN_N] = {
 	"the 2001 proposals (PR kern/14721)",
@@ -25,6 +26,7 @@ const struct strategy *const strategies[] = {
 	&strategy_nointr,
 	&strategy_fdlimit,
 	&strategy_kvmalloc,
+	&strategy_reclaim,
 	NULL
 };
 

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../kernel/kcheck.h"
 #include "../kernel/kern_malloc.h"
 #include "../kernel/kern_proc.h"
 #include "../kernel/machine.h"
@@ -772,5 +773,53 @@ Test(malloc, small_pages_free_keeps_neighbour)
 	memcpy(kva(m, p), &word, sizeof(word));
 	uvm_km_free(m, &m->m_kmem_map, a, 3072);
 	cr_expect_eq(memcmp(kva(m, p), &word, sizeof(word)), 0);
+	machine_free(m);
+}
+
+/*
+ * kmem_reclaim() (reclaim's release pass) gives back exactly the bucket
+ * pages whose elements are all free.  48 mallocs of 256 bytes fill
+ * three pages P0, P1, P2 (16 each, in that order of address).  Free all
+ * of P0 and P2 and one element of P1: P0 and P2 have ku_count 16 =
+ * kb_elmpercl, P1 has 1.  kmem_reclaim() releases 2 pages: kmem_map is
+ * down to 1 page, kb_pages 1, kb_total 16, and the only free element
+ * left on the list is P1's (kb_totalfree 1, kb_next = kb_last = it).
+ * One 8 KiB block freed is a wholly free 2-page bucket chunk: a second
+ * call releases those 2 pages, and a third releases nothing.  The
+ * checker agrees after each.
+ */
+Test(malloc, reclaim_frees_all_free_bucket_pages)
+{
+	struct machine *m = boot64(NULL);
+	int t = malloc_type(m, "M_TEMP");
+	vaddr_t va[48], big;
+	char err[256];
+	int i;
+
+	for (i = 0; i < 48; i++)
+		va[i] = xmalloc(m, 256, t, M_WAITOK);
+	cr_assert_eq(m->m_kmem_map.vm_used, 3);
+	for (i = 0; i < 48; i++)
+		if (i < 16 || i >= 32 || i == 20)
+			kern_free(m, va[i], t);
+	cr_expect_eq(bucket(m, 8)->kb_totalfree, 33);
+	cr_expect_eq(kmem_reclaim(m), 2);
+	cr_expect_eq(m->m_kmem_map.vm_used, 1);
+	cr_expect_eq(bucket(m, 8)->kb_pages, 1);
+	cr_expect_eq(bucket(m, 8)->kb_total, 16);
+	cr_expect_eq(bucket(m, 8)->kb_totalfree, 1);
+	cr_expect_eq(bucket(m, 8)->kb_next, va[20]);
+	cr_expect_eq(bucket(m, 8)->kb_last, va[20]);
+	cr_expect_eq(machine_check(m, err, sizeof(err)), 0, "%s", err);
+
+	big = xmalloc(m, 8192, t, M_WAITOK);
+	cr_expect_eq(m->m_kmem_map.vm_used, 3);
+	kern_free(m, big, t);
+	cr_expect_eq(kmem_reclaim(m), 2);
+	cr_expect_eq(m->m_kmem_map.vm_used, 1);
+	cr_expect_eq(kmem_reclaim(m), 0);
+	cr_expect_eq(machine_check(m, err, sizeof(err)), 0, "%s", err);
+	/* The page kept still serves: P1's free element comes back. */
+	cr_expect_eq(xmalloc(m, 256, t, M_WAITOK), va[20]);
 	machine_free(m);
 }

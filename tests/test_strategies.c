@@ -14,7 +14,12 @@
  */
 #include <criterion/criterion.h>
 
+#include <string.h>
+#include <unistd.h>
+
+#include "../kernel/kprobe.h"
 #include "../kernel/machine.h"
+#include "../kernel/subr_pool.h"
 #include "../kernel/vm_map.h"
 #include "../strategies/strategy.h"
 #include "kmtest.h"
@@ -227,5 +232,86 @@ Test(strategies, kvmalloc_region_runs_out)
 	cr_expect_eq(c.m->m_xmap->vm_used, 8001);
 	cr_expect_eq(rp->rp_state, RS_ASLEEP);
 	cr_expect_str_eq(rp->rp_kp.p_wmesg, "km_getwait2");
+	kmcase_free(&c);
+}
+
+/*
+ * reclaim on i386-64M with the attack of the top of this file: the
+ * 4000-page table does not fit (largest hole 1998 pages), so kmem_malloc
+ * releases and retries.  No pool page is idle (the one process holds an
+ * item of each of its pools, and phpool's page holds procpl's header),
+ * so a pass releases only bucket pages: the 256, 512, 1024, 2048 and
+ * 4096-byte buckets' pages (one each) and the 8 KiB bucket's two, whose
+ * tables were freed as the table grew: 7 pages, all in the first pass.
+ * The 128-byte page (filedesc0) and phpool's stay: kmem_map holds 2 +
+ * 2000 pages, and its largest hole is 1998 + 7 = 2005 < 4000.  All 8
+ * passes run (the probes time 8 kmem_reclaim calls), then the panic:
+ * SIZE is 16384000 (4000 pages, already page-sized), N is 2002 pages *
+ * 4096 = 8200192 bytes.
+ */
+static void
+count_lat(void *arg, enum kp_op op, enum kp_arena a, uint64_t ns)
+{
+	long *n = arg;
+
+	(void)a;
+	(void)ns;
+	if (op == KP_RECLAIM)
+		(*n)++;
+}
+
+static void
+count_refused(void *arg, enum kp_arena a, uint64_t size, const char *why)
+{
+
+	(void)arg;
+	(void)a;
+	(void)size;
+	(void)why;
+}
+
+/* Idle pages of every pool. */
+static long
+pool_idle(const struct machine *m)
+{
+	const struct pool *pp;
+	long n = 0;
+
+	for (pp = m->m_poollist; pp != NULL; pp = pp->pr_next)
+		n += pp->pr_nidle;
+	return n;
+}
+
+Test(strategies, reclaim_retries_eight_times_then_panics)
+{
+	static const struct kprobe_ops ops = { count_lat, count_refused };
+	struct machine *m = kmtest_boot("reclaim", "i386-64M", NULL);
+	struct replay r;
+	struct kmcase c;
+	long passes = 0;
+	char path[256], err[256];
+
+	kmtest_write(path, sizeof(path), ".kmt", ATTACK);
+	m->m_kprobe = &ops;
+	m->m_kprobe_arg = &passes;
+	m->m_probe_lat = 1;
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(replay_run(&r, m, NULL, path, err, sizeof(err)), 0,
+	    "%s", err);
+	cr_expect(r.r_panicked);
+	cr_expect_eq(r.r_panic_event, 5);
+	cr_expect_str_eq(m->m_panicstr, "kmem_malloc(16384000): kmem_map too "
+	    "small: 8200192 total allocated");
+	cr_expect_eq(passes, 8);
+	cr_expect_eq(m->m_kmem_map.vm_used, 2002);
+	cr_expect_eq(vm_map_largest_free(&m->m_kmem_map), 2005);
+	cr_expect_eq(pool_idle(m), 0);
+	replay_free(&r);
+	machine_free(m);
+	unlink(path);
+
+	/* panic-only, for contrast: 1.5's message and 9 pages kept. */
+	kmcase_run(&c, "panic-only", "i386-64M", NULL, ATTACK);
+	cr_expect_eq(c.m->m_kmem_map.vm_used, 2009);
 	kmcase_free(&c);
 }
