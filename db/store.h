@@ -19,7 +19,7 @@ struct probe;
 struct replay;
 struct sqlite3;
 
-#define STORE_VERSION	2	/* the schema this kmbench writes */
+#define STORE_VERSION	3	/* the schema this kmbench writes */
 
 struct store {
 	struct sqlite3	*st_db;

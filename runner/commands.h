@@ -11,6 +11,7 @@ int	cmd_run(int argc, char **argv);
 int	cmd_matrix(int argc, char **argv);
 int	cmd_compare(int argc, char **argv);
 int	cmd_history(int argc, char **argv);
+int	cmd_capacity(int argc, char **argv);
 
 /* kmbench --help. */
 void	usage(FILE *);

@@ -30,6 +30,8 @@ static const struct {
 	    "panic-only,nointr --machines i386-64M --reps 3 "
 	    "bench-out/pr14721.kmt.zst" },
 	{ "compare", "kmbench compare --db bench.db 1 latest" },
+	{ "capacity", "kmbench capacity --strategy panic-only --machine "
+	    "i386-64M --vary scale workloads/traces/http.kmt.zst" },
 	{ "history", "kmbench history --db bench.db kmem_map.peak_pages "
 	    "--case nointr" },
 	{ "plot", "kmbench plot --db bench.db --out bench-out/plots" },

@@ -70,6 +70,15 @@ static const char usage_text[] =
 "        in N parallel processes, store each case, print one line a case.\n"
 "        Cases stored for this commit and these inputs are reused unless\n"
 "        --force.\n"
+"  capacity --strategy S --machine M --vary KEY [--from A] [--to B]\n"
+"      [--json] [--set KEY=VALUE]... [--clean] [--stagger NS]\n"
+"      [--checks N] [--db FILE] TRACE\n"
+"        Where the case stops surviving as KEY varies: scale (K copies of\n"
+"        TRACE, gen scale), the largest K; a numeric machine setting\n"
+"        (nkmempages, ...), the smallest value.  Bisects, confirms at\n"
+"        the answer and next to it, and names a counterexample when the\n"
+"        outcome is not monotonic.  Exit status 3 when nothing in the\n"
+"        range survives.\n"
 "  compare [--db FILE] [--json] [--accept FIGURE[,FIGURE...]]\n"
 "      [--effect PCT] [--floor NS] [--alpha Q] [--verbose]\n"
 "      [--quantile p50|p90|p99|p999|max|mean] BASE HEAD\n"
@@ -335,6 +344,8 @@ main(int argc, char **argv)
 		return cmd_matrix(argc - 1, argv + 1);
 	if (strcmp(cmd, "compare") == 0)
 		return cmd_compare(argc - 1, argv + 1);
+	if (strcmp(cmd, "capacity") == 0)
+		return cmd_capacity(argc - 1, argv + 1);
 	if (strcmp(cmd, "history") == 0)
 		return cmd_history(argc - 1, argv + 1);
 	if (strcmp(cmd, "plot") == 0)

@@ -1,0 +1,331 @@
+/*
+ * capacity.c: the capacity search (capacity.h).  Each try boots a fresh
+ * machine with the setting, or replays a fresh "gen scale" copy of the
+ * trace, without probes; tries are kept so that no value is replayed
+ * twice in the bisection, and the answer and its neighbour are then
+ * replayed once more to confirm them.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../kernel/machine.h"
+#include "../workloads/gen_scale.h"
+#include "../workloads/kmtrace_write.h"
+#include "capacity.h"
+#include "replay.h"
+#include "report.h"
+
+struct search {
+	const struct cap_spec *s_spec;
+	struct cap_result *s_res;
+	char		 s_dir[256];	/* scaled traces, when scale */
+	char		 s_path[300];
+};
+
+const char *
+cap_outcome_name(enum cap_outcome o)
+{
+
+	switch (o) {
+	case CO_CLEAN:
+		return "survived";
+	case CO_REFUSED:
+		return "refused";
+	case CO_HUNG:
+		return "hung";
+	case CO_PANIC:
+		return "panic";
+	case CO_NOBOOT:
+		return "no boot";
+	}
+	return "?";
+}
+
+int
+cap_survives(const struct cap_spec *sp, const struct cap_try *t)
+{
+
+	return t->ct_outcome == CO_CLEAN ||
+	    (!sp->cp_clean && t->ct_outcome == CO_REFUSED);
+}
+
+/* Replay at VALUE into *T: 0, 2 bad input, 1 internal, with ERR. */
+static int
+replay_at(struct search *s, uint64_t value, struct cap_try *t, char *err,
+    size_t errlen)
+{
+	const struct cap_spec *sp = s->s_spec;
+	struct profile pr = sp->cp_prof;
+	struct kmt_writer *w;
+	struct machine *m;
+	struct replay r;
+	const char *trace = sp->cp_trace;
+	char set[128], msg[512];
+	size_t i;
+	int rc, e;
+
+	memset(t, 0, sizeof(*t));
+	t->ct_value = value;
+	if (sp->cp_scale) {
+		snprintf(s->s_path, sizeof(s->s_path), "%s/scale.kmb",
+		    s->s_dir);
+		if ((w = kmt_wopen(s->s_path, err, errlen)) == NULL)
+			return 1;
+		snprintf(msg, sizeof(msg), "kmbench gen scale %" PRIu64,
+		    value);
+		rc = gen_scale(trace, (uint32_t)value, sp->cp_stagger, msg, w,
+		    err, errlen);
+		if (kmt_wclose(w, rc == SCALE_OK ? err : NULL, errlen) != 0 &&
+		    rc == SCALE_OK)
+			rc = SCALE_WRITE;
+		if (rc != SCALE_OK)
+			return rc == SCALE_BADINPUT ? 2 : 1;
+		trace = s->s_path;
+	} else {
+		snprintf(set, sizeof(set), "%s=%" PRIu64, sp->cp_key, value);
+		if (profile_set(&pr, set, err, errlen) != 0)
+			return 2;
+	}
+	if (profile_check(&pr, msg, sizeof(msg)) != 0 ||
+	    (m = machine_boot(&pr, sp->cp_strategy, sp->cp_params,
+	    sp->cp_nparams, msg, sizeof(msg))) == NULL) {
+		t->ct_outcome = CO_NOBOOT;
+		return 0;
+	}
+	rc = replay_run(&r, m, NULL, trace, err, errlen);
+	if (rc == 0) {
+		t->ct_events = r.r_events;
+		t->ct_skipped = r.r_skipped;
+		for (e = 0; e < KE_NERR; e++)
+			if (e != KE_EBADF)
+				t->ct_refused += r.r_errors[e];
+		t->ct_hung = report_nhung(&r);
+		t->ct_kmem_peak = m->m_kmem_map.vm_peak;
+		t->ct_kmem_pages = m->m_kmem_map.vm_npages;
+		if (r.r_panicked) {
+			t->ct_outcome = CO_PANIC;
+			t->ct_panic_event = r.r_panic_event;
+		} else if (t->ct_hung > 0)
+			t->ct_outcome = CO_HUNG;
+		else if (t->ct_refused > 0)
+			t->ct_outcome = CO_REFUSED;
+		else
+			t->ct_outcome = CO_CLEAN;
+	}
+	replay_free(&r);
+	machine_free(m);
+	(void)i;
+	if (sp->cp_scale)
+		unlink(s->s_path);
+	return rc;
+}
+
+/* A try at VALUE, from the kept ones or replayed; NULL with *RCP. */
+static const struct cap_try *
+try_at(struct search *s, uint64_t value, int again, int *rcp, char *err,
+    size_t errlen)
+{
+	struct cap_result *res = s->s_res;
+	struct cap_try t, *n;
+	size_t i, ncap;
+
+	if (!again)
+		for (i = 0; i < res->cr_ntries; i++)
+			if (res->cr_tries[i].ct_value == value)
+				return &res->cr_tries[i];
+	if ((*rcp = replay_at(s, value, &t, err, errlen)) != 0)
+		return NULL;
+	if (s->s_spec->cp_progress)
+		fprintf(stderr, "kmbench capacity: %s=%" PRIu64 ": %s\n",
+		    s->s_spec->cp_key, value, cap_outcome_name(t.ct_outcome));
+	if (res->cr_ntries == res->cr_cap) {
+		ncap = res->cr_cap ? 2 * res->cr_cap : 32;
+		if ((n = realloc(res->cr_tries, ncap * sizeof(*n))) == NULL) {
+			snprintf(err, errlen, "%s", strerror(ENOMEM));
+			*rcp = 1;
+			return NULL;
+		}
+		res->cr_tries = n;
+		res->cr_cap = ncap;
+	}
+	res->cr_tries[res->cr_ntries] = t;
+	return &res->cr_tries[res->cr_ntries++];
+}
+
+/*
+ * Survives at V, in the search's own terms: "good" is the side where
+ * the answer lies (high values for a setting, low K for scale).
+ */
+#define GOOD(s, t)	cap_survives((s)->s_spec, (t))
+
+int
+capacity_search(const struct cap_spec *sp, struct cap_result *res,
+    char *err, size_t errlen)
+{
+	const struct cap_try *t, *u;
+	struct cap_try first, again;
+	struct search s;
+	uint64_t good, bad, mid, lo = sp->cp_from, hi = sp->cp_to, v, step;
+	const char *tmp;
+	int rc = 0, up = !sp->cp_scale, i, side;
+	size_t k;
+
+	memset(res, 0, sizeof(*res));
+	memset(&s, 0, sizeof(s));
+	s.s_spec = sp;
+	s.s_res = res;
+	res->cr_monotonic = -1;
+	if (lo > hi) {
+		snprintf(err, errlen, "--from %" PRIu64 " is above --to %"
+		    PRIu64, lo, hi);
+		return 2;
+	}
+	if (sp->cp_scale) {
+		tmp = getenv("TMPDIR");
+		snprintf(s.s_dir, sizeof(s.s_dir), "%s/kmbench-capacity-XXXXXX",
+		    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+		if (mkdtemp(s.s_dir) == NULL) {
+			snprintf(err, errlen, "%s: %s", s.s_dir,
+			    strerror(errno));
+			return 1;
+		}
+	}
+
+	/* The good end of the range must survive, else there is none. */
+	if ((t = try_at(&s, up ? hi : lo, 0, &rc, err, errlen)) == NULL)
+		goto out;
+	if (!GOOD(&s, t)) {
+		res->cr_found = 0;
+		res->cr_hasnext = 1;
+		res->cr_next = *t;
+		/*
+		 * The other end surviving would make the outcome run the
+		 * wrong way: not monotonic, and no boundary to give.
+		 */
+		if (sp->cp_checks > 0 && lo != hi) {
+			first = *t;
+			if ((t = try_at(&s, up ? lo : hi, 0, &rc, err,
+			    errlen)) == NULL)
+				goto out;
+			res->cr_monotonic = !GOOD(&s, t);
+			if (!res->cr_monotonic) {
+				res->cr_bad_a = *t;
+				res->cr_bad_b = first;
+			}
+		}
+		goto out;
+	}
+	good = t->ct_value;
+	/* The bad end surviving too: the answer is the range's end. */
+	if ((t = try_at(&s, up ? lo : hi, 0, &rc, err, errlen)) == NULL)
+		goto out;
+	if (GOOD(&s, t)) {
+		res->cr_found = 1;
+		res->cr_value = t->ct_value;
+		res->cr_at = *t;
+		res->cr_hasnext = 0;
+		bad = t->ct_value;	/* no failing side to check */
+		goto check;
+	}
+	bad = t->ct_value;
+	/* Bisect: BAD fails, GOOD survives, |GOOD - BAD| shrinks to 1. */
+	while ((up ? good - bad : bad - good) > 1) {
+		mid = up ? bad + (good - bad) / 2 : good + (bad - good) / 2;
+		if ((t = try_at(&s, mid, 0, &rc, err, errlen)) == NULL)
+			goto out;
+		if (GOOD(&s, t))
+			good = mid;
+		else
+			bad = mid;
+	}
+	/* Confirm: the answer and its neighbour, replayed again. */
+	for (i = 0; i < 2; i++) {
+		v = i == 0 ? good : bad;
+		for (k = 0; k < res->cr_ntries; k++)
+			if (res->cr_tries[k].ct_value == v)
+				break;
+		first = res->cr_tries[k];
+		if ((t = try_at(&s, v, 1, &rc, err, errlen)) == NULL)
+			goto out;
+		again = *t;
+		if (again.ct_outcome != first.ct_outcome ||
+		    again.ct_events != first.ct_events) {
+			snprintf(err, errlen, "%s=%" PRIu64 " replayed twice "
+			    "gave %s, then %s: the replay is not "
+			    "deterministic", sp->cp_key, v,
+			    cap_outcome_name(first.ct_outcome),
+			    cap_outcome_name(again.ct_outcome));
+			rc = 1;
+			goto out;
+		}
+		if (i == 0)
+			res->cr_at = again;
+		else
+			res->cr_next = again;
+	}
+	res->cr_found = 1;
+	res->cr_value = good;
+	res->cr_hasnext = 1;
+
+check:
+	/*
+	 * Monotonic?  Every try so far agrees by construction; try
+	 * cp_checks more points spread over each side of the answer.
+	 */
+	if (sp->cp_checks > 0) {
+		res->cr_monotonic = 1;
+		for (side = 0; side < 2 && res->cr_monotonic == 1; side++) {
+			/* side 0: the surviving side, 1: the failing one. */
+			uint64_t a, b;
+
+			if (side == 0) {
+				a = up ? res->cr_value : lo;
+				b = up ? hi : res->cr_value;
+			} else {
+				if (!res->cr_hasnext)
+					continue;
+				a = up ? lo : res->cr_value + 1;
+				b = up ? res->cr_value - 1 : hi;
+			}
+			step = (b - a) / (uint64_t)(sp->cp_checks + 1);
+			for (i = 1; i <= sp->cp_checks; i++) {
+				v = step == 0 ? a + (uint64_t)i : a + step *
+				    (uint64_t)i;
+				if (v > b || v < a)
+					break;
+				if ((t = try_at(&s, v, 0, &rc, err, errlen)) ==
+				    NULL)
+					goto out;
+				if (GOOD(&s, t) != (side == 0)) {
+					res->cr_monotonic = 0;
+					res->cr_bad_a = *t;
+					break;
+				}
+			}
+		}
+		/* The counterexample's partner: the answer, or its neighbour. */
+		if (res->cr_monotonic == 0) {
+			u = GOOD(&s, &res->cr_bad_a) ? &res->cr_next :
+			    &res->cr_at;
+			res->cr_bad_b = *u;
+		}
+	}
+out:
+	if (s.s_dir[0] != '\0')
+		rmdir(s.s_dir);
+	(void)bad;
+	return rc;
+}
+
+void
+capacity_free(struct cap_result *res)
+{
+
+	free(res->cr_tries);
+	res->cr_tries = NULL;
+	res->cr_ntries = res->cr_cap = 0;
+}

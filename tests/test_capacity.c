@@ -1,0 +1,242 @@
+/*
+ * test_capacity.c: Criterion tests of "kmbench capacity"
+ * (runner/capacity.c, runner/cmd_capacity.c, db/capstore.c): answers
+ * derived by hand for a machine setting (nkmempages) and for scale, a
+ * case that is not monotonic, the store, and bad input.
+ */
+#include <criterion/criterion.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kmtest.h"
+
+TestSuite(capacity);
+
+/* "kmbench ARGS TRACE" with its status; stdout in *OUT. */
+static int
+cap(const char *args, const char *trace, char **out)
+{
+	char cmd[2048], *errs;
+	int rc;
+
+	snprintf(cmd, sizeof(cmd), "capacity %s %s", args, trace);
+	rc = kmtest_cmd(cmd, out, &errs);
+	free(errs);
+	return rc;
+}
+
+/*
+ * The kernel holds a 10-page and a 20-page M_TEMP block at once
+ * (40960 and 81920 bytes: above MAXALLOCSAVE, 8192, so kmem_malloc()
+ * gives whole pages).  At boot kmem_map holds 2 pages (a spawn-only
+ * trace's peak, checked below).  Under panic-only an M_WAITOK malloc
+ * that finds no room panics, so the least nkmempages is 2 + 10 + 20 =
+ * 32; at 31 the second malloc (event 3) panics.
+ */
+Test(capacity, nkmempages_by_hand)
+{
+	char trace[256], boot[256], *out, *e;
+
+	kmtest_write(boot, sizeof(boot), ".kmt", "kmtrace 1\n0 1 spawn\n");
+	{
+		char cmd[512];
+
+		snprintf(cmd, sizeof(cmd), "run --brief --strategy panic-only "
+		    "--machine i386-64M %s", boot);
+		cr_assert_eq(kmtest_cmd(cmd, &out, &e), 0, "%s", e);
+		/* kmem_map pk: "2/4096". */
+		cr_expect(strstr(out, " 2/4096") != NULL, "%s", out);
+		free(out);
+		free(e);
+	}
+	kmtest_write(trace, sizeof(trace), ".kmt",
+	    "kmtrace 1\n0 1 spawn\n"
+	    "1 0 kmalloc a 40960 M_TEMP WAITOK\n"
+	    "2 0 kmalloc b 81920 M_TEMP WAITOK\n"
+	    "3 0 kfree a\n4 0 kfree b\n");
+	cr_assert_eq(cap("--json --strategy panic-only --machine i386-64M "
+	    "--vary nkmempages --to 100", trace, &out), 0);
+	cr_expect(strstr(out, "\"key\":\"nkmempages\"") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"value\":32,") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"below\":\"panic\"") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"monotonic\":true") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"next\":{\"value\":31,\"outcome\":\"panic\","
+	    "\"events\":3,") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"panic_event\":3") != NULL, "%s", out);
+	free(out);
+
+	/* Text: the answer, then the two confirming replays. */
+	cr_assert_eq(cap("--strategy panic-only --machine i386-64M --vary "
+	    "nkmempages --to 100", trace, &out), 0);
+	cr_expect(strstr(out, "the least nkmempages that survives is 32 "
+	    "(0.1 MiB)\n  nkmempages=32: survived") != NULL, "%s", out);
+	cr_expect(strstr(out, "\n  nkmempages=31: panic at event 3 ") != NULL,
+	    "%s", out);
+	free(out);
+
+	/* Nothing in [1, 31] survives: exit status 3, value null. */
+	cr_expect_eq(cap("--json --strategy panic-only --machine i386-64M "
+	    "--vary nkmempages --to 31", trace, &out), 3);
+	cr_expect(strstr(out, "\"value\":null") != NULL, "%s", out);
+	free(out);
+	unlink(trace);
+	unlink(boot);
+}
+
+/*
+ * Scale, --clean: each copy holds descriptors 0 to 32, 33 files (0, 1,
+ * 2 from spawn, 30 opens).  With maxusers 1, maxproc = 20 + 16 = 36 and
+ * kern.maxfiles = 3 x (36 + 1) + 80 = 191 (machine.c, after NetBSD's
+ * param.c).  With stagger 0 all copies hold their files together (they
+ * exit at the end): 5 copies need 165 files, 6 need 198, and the last
+ * 198 - 191 = 7 opens are refused with ENFILE.  So 5 copies survive
+ * cleanly and 6 are refused.  Without --clean a refusal survives, and
+ * the answer is the top of the range.
+ */
+Test(capacity, scale_by_hand)
+{
+	char trace[256], text[4096], *out;
+	size_t n = 0;
+	int fd;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+	    "kmtrace 1\n0 1 spawn\n0 1 limit nofile 100\n");
+	for (fd = 3; fd <= 32; fd++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "%d 1 open %d\n", fd, fd);
+	snprintf(text + n, sizeof(text) - n, "100 1 exit\n");
+	kmtest_write(trace, sizeof(trace), ".kmt", text);
+	cr_assert_eq(cap("--json --clean --stagger 0 --to 16 --strategy "
+	    "panic-only --machine i386-64M --set maxusers=1 --vary scale",
+	    trace, &out), 0);
+	cr_expect(strstr(out, "\"value\":5,") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"above\":\"refused\"") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"next\":{\"value\":6,\"outcome\":\"refused\","
+	    "\"events\":198,\"skipped\":0,\"refused\":7,") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"monotonic\":true") != NULL, "%s", out);
+	free(out);
+
+	cr_assert_eq(cap("--stagger 0 --to 16 --strategy panic-only "
+	    "--machine i386-64M --set maxusers=1 --vary scale", trace, &out),
+	    0);
+	cr_expect(strstr(out, "survives 16 copies at once (the top of the "
+	    "range)") != NULL, "%s", out);
+	free(out);
+	unlink(trace);
+}
+
+/*
+ * Not monotonic: a process opens descriptors 3 to 19999 on a machine
+ * with a 32-page kmem_map.  With maxusers 1, kern.maxfiles is 191: 188
+ * opens succeed (3 files from spawn), the other 19997 - 188 = 19809 are
+ * refused with ENFILE and the table stays small: it survives, with
+ * all 2 + 19997 events replayed.  With
+ * maxusers 400, kern.maxfiles is 3 x (20 + 6400 + 400) + 80 = 20540,
+ * every open is allowed and the table outgrows kmem_map: panic.  More
+ * maxusers does worse, so there is no least value that survives.
+ */
+Test(capacity, not_monotonic)
+{
+	char trace[256], *text, *out;
+	size_t n = 0, cap_ = 64 * 20000;
+	int fd;
+
+	text = malloc(cap_);
+	cr_assert(text != NULL);
+	n += (size_t)snprintf(text + n, cap_ - n,
+	    "kmtrace 1\n0 1 spawn\n0 1 limit nofile 100000\n");
+	for (fd = 3; fd < 20000; fd++)
+		n += (size_t)snprintf(text + n, cap_ - n, "%d 1 open %d\n",
+		    fd, fd);
+	kmtest_write(trace, sizeof(trace), ".kmt", text);
+	free(text);
+	cr_expect_eq(cap("--json --strategy panic-only --machine i386-64M "
+	    "--set nkmempages=32 --vary maxusers --to 400", trace, &out), 3);
+	cr_expect(strstr(out, "\"value\":null") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"monotonic\":false") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"counterexample\":[{\"value\":1,\"outcome\":"
+	    "\"refused\",\"events\":19999,\"skipped\":0,\"refused\":19809,")
+	    != NULL, "%s", out);
+	cr_expect(strstr(out, "{\"value\":400,\"outcome\":\"panic\"") != NULL,
+	    "%s", out);
+	free(out);
+	cr_expect_eq(cap("--strategy panic-only --machine i386-64M "
+	    "--set nkmempages=32 --vary maxusers --to 400", trace, &out), 3);
+	cr_expect(strstr(out, "NOT MONOTONIC in maxusers: maxusers=1 gives "
+	    "survived, 19809 calls refused, maxusers=400 panic") != NULL,
+	    "%s", out);
+	free(out);
+	unlink(trace);
+}
+
+/* --db: the search and each of its replays, in one store. */
+Test(capacity, stored)
+{
+	char trace[256], db[256], args[1024], *out;
+	sqlite3 *h;
+	sqlite3_stmt *s;
+
+	kmtest_write(trace, sizeof(trace), ".kmt",
+	    "kmtrace 1\n0 1 spawn\n"
+	    "1 0 kmalloc a 40960 M_TEMP WAITOK\n"
+	    "2 0 kmalloc b 81920 M_TEMP WAITOK\n");
+	kmtest_write(db, sizeof(db), ".db", "");
+	unlink(db);
+	snprintf(args, sizeof(args), "--db %s --checks 0 --strategy "
+	    "panic-only --machine i386-64M --vary nkmempages --to 100", db);
+	cr_assert_eq(cap(args, trace, &out), 0);
+	free(out);
+	cr_assert_eq(sqlite3_open(db, &h), SQLITE_OK);
+	cr_assert_eq(sqlite3_prepare_v2(h, "SELECT c.value, c.monotonic IS "
+	    "NULL, count(t.seq), sum(t.value = 32 AND t.outcome = "
+	    "'survived'), sum(t.value = 31 AND t.outcome = 'panic') FROM "
+	    "capacity c JOIN capacity_try t ON t.capacity_id = c.id", -1, &s,
+	    NULL), SQLITE_OK);
+	cr_assert_eq(sqlite3_step(s), SQLITE_ROW);
+	cr_expect_eq(sqlite3_column_int(s, 0), 32);
+	cr_expect_eq(sqlite3_column_int(s, 1), 1);
+	/* 100, 1, the bisection, then 32 and 31 again: each twice. */
+	cr_expect_eq(sqlite3_column_int(s, 3), 2);
+	cr_expect_eq(sqlite3_column_int(s, 4), 2);
+	cr_expect_gt(sqlite3_column_int(s, 2), 4);
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	unlink(db);
+	unlink(trace);
+}
+
+/* Bad usage: status 2 and one line. */
+Test(capacity, bad_input)
+{
+	static const char *const bad[] = {
+		"capacity --strategy panic-only --machine i386-64M x.kmt",
+		"capacity --strategy nope --machine i386-64M --vary scale x",
+		"capacity --strategy panic-only --machine i386-64M --vary "
+		    "bogus /dev/null",
+		"capacity --strategy panic-only --machine i386-64M --vary "
+		    "kmemstats /dev/null",
+		"capacity --strategy panic-only --machine i386-64M --vary "
+		    "scale --from 5 --to 2 /dev/null",
+		"capacity --strategy panic-only --machine i386-64M --vary "
+		    "scale --to 5000 /dev/null",
+		"capacity --strategy panic-only --machine i386-64M --vary "
+		    "scale /nonexistent.kmt",
+		"capacity --strategy panic-only --machine i386-64M --vary "
+		    "scale --checks x /dev/null",
+	};
+	char *out, *e;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(kmtest_cmd(bad[i], &out, &e), 2, "%s: %s", bad[i],
+		    e);
+		cr_expect(strchr(e, '\n') == e + strlen(e) - 1, "%s: %s",
+		    bad[i], e);
+		free(out);
+		free(e);
+	}
+}
