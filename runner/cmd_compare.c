@@ -823,7 +823,8 @@ cmd_compare(int argc, char **argv)
 		cmp_free(&cm);
 		return 1;
 	}
-	qsort(cm.c_rows, cm.c_n, sizeof(*cm.c_rows), rowcmp);
+	if (cm.c_n > 0)
+		qsort(cm.c_rows, cm.c_n, sizeof(*cm.c_rows), rowcmp);
 	for (i = 0; i < cm.c_n; i++) {
 		struct crow *r = &cm.c_rows[i];
 
