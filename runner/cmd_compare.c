@@ -73,7 +73,7 @@ struct cmp {
 	size_t		 n_judged;	/* latency figures tested */
 };
 
-enum format { F_TEXT, F_JSON };
+enum format { F_TEXT, F_MD, F_JSON, F_JUNIT };
 
 static struct crow *
 addrow(struct cmp *c, const char *label, const char *fig, const char *name,
@@ -711,12 +711,161 @@ print_json(const struct cmp *c, const char *base, const char *head,
 	json_end(&j);
 }
 
+/* S in a Markdown table cell: '|' escaped, nothing else needs it. */
+static void
+md_cell(const char *s)
+{
+
+	for (; *s != '\0'; s++) {
+		if (*s == '|' || *s == '\\')
+			putchar('\\');
+		putchar(*s);
+	}
+}
+
+/*
+ * Markdown: a heading, the settings, a table with a row for each figure
+ * the text table shows, and the totals.
+ */
+static void
+print_md(const struct cmp *c, const char *base, const char *head,
+    const char *quant, double effect, double floorns, double alpha,
+    size_t minreps, int verbose)
+{
+	char bs[64], hs[64], ds[32], qs[16], vs[48];
+	size_t i;
+	int any = 0;
+
+	printf("## kmbench compare ");
+	md_cell(base);
+	printf(" ");
+	md_cell(head);
+	printf("\n\n");
+	printf("%d changed, %d accepted, %d regressed, %d improved, %d "
+	    "unchanged.\n\n", c->n_changed, c->n_accepted, c->n_regressed,
+	    c->n_improved, c->n_unchanged);
+	for (i = 0; i < c->c_n; i++) {
+		const struct crow *r = &c->c_rows[i];
+
+		if (!shown(r, verbose))
+			continue;
+		if (!any)
+			printf("| case | figure | base | head | change | q | "
+			    "verdict |\n|---|---|--:|--:|--:|--:|---|\n");
+		any = 1;
+		fmtpair(r->cr_base, r->cr_head, bs, hs, sizeof(bs));
+		fmtchange(r->cr_base, r->cr_head, ds, sizeof(ds));
+		fmtq(r->cr_q, qs, sizeof(qs));
+		printf("| ");
+		md_cell(r->cr_case);
+		printf(" | `");
+		md_cell(r->cr_fig);
+		printf("` | %s | %s | %s | %s | %s |\n", bs, hs, ds, qs,
+		    verdict_text(r, vs, sizeof(vs)));
+	}
+	if (any)
+		printf("\n");
+	printf("Latency: %zu figures judged by the %s over the repetitions "
+	    "(Mann-Whitney U, false-discovery rate %g by Benjamini-Hochberg, "
+	    "effect at least %g%% and %g ns).\n", c->n_judged, quant, alpha,
+	    effect * 100, floorns);
+	if (c->n_toofew > 0)
+		printf("%d latency figures not judged: fewer than %zu "
+		    "repetitions a side.\n", c->n_toofew, minreps);
+	if (c->n_oneside > 0)
+		printf("%d figures on one side only.\n", c->n_oneside);
+	if (c->n_cases_base > 0 || c->n_cases_head > 0)
+		printf("Cases not compared: %d only in base, %d only in "
+		    "head.\n", c->n_cases_base, c->n_cases_head);
+}
+
+/* S as XML attribute text. */
+static void
+xml_text(const char *s)
+{
+
+	for (; *s != '\0'; s++)
+		switch (*s) {
+		case '&': fputs("&amp;", stdout); break;
+		case '<': fputs("&lt;", stdout); break;
+		case '>': fputs("&gt;", stdout); break;
+		case '"': fputs("&quot;", stdout); break;
+		case '\'': fputs("&apos;", stdout); break;
+		default:
+			/* Control characters are not XML 1.0. */
+			if ((unsigned char)*s < 0x20 && *s != '\t')
+				putchar('?');
+			else
+				putchar(*s);
+		}
+}
+
+/*
+ * JUnit XML, as CI systems read it: one testsuite, a testcase for each
+ * figure that is not an unchanged deterministic one (classname the case,
+ * name the figure); a failure for each change and regression not
+ * accepted, skipped for figures not judged or on one side only.
+ */
+static void
+print_junit(const struct cmp *c, const char *base, const char *head)
+{
+	char bs[64], hs[64], ds[32], qs[16], vs[48];
+	size_t i;
+	int skipped = 0;
+
+	for (i = 0; i < c->c_n; i++)
+		if (c->c_rows[i].cr_v == CV_TOOFEW ||
+		    c->c_rows[i].cr_v == CV_BASEONLY ||
+		    c->c_rows[i].cr_v == CV_HEADONLY)
+			skipped++;
+	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	printf("<testsuites>\n<testsuite name=\"kmbench compare ");
+	xml_text(base);
+	printf(" ");
+	xml_text(head);
+	printf("\" tests=\"%zu\" failures=\"%d\" errors=\"0\" "
+	    "skipped=\"%d\">\n", c->c_n, c->n_changed + c->n_regressed,
+	    skipped);
+	for (i = 0; i < c->c_n; i++) {
+		const struct crow *r = &c->c_rows[i];
+		int fail = !r->cr_accepted && (r->cr_v == CV_CHANGED ||
+		    r->cr_v == CV_REGRESSED);
+
+		fmtpair(r->cr_base, r->cr_head, bs, hs, sizeof(bs));
+		fmtchange(r->cr_base, r->cr_head, ds, sizeof(ds));
+		fmtq(r->cr_q, qs, sizeof(qs));
+		printf("  <testcase classname=\"");
+		xml_text(r->cr_case);
+		printf("\" name=\"");
+		xml_text(r->cr_fig);
+		printf("\"");
+		if (fail) {
+			printf(">\n    <failure type=\"%s\" message=\"",
+			    cv_names[r->cr_v]);
+			xml_text(r->cr_fig);
+			printf(" %s: %s -&gt; %s (%s, q %s)\"/>\n  "
+			    "</testcase>\n", cv_names[r->cr_v], bs, hs, ds, qs);
+		} else if (r->cr_v == CV_TOOFEW || r->cr_v == CV_BASEONLY ||
+		    r->cr_v == CV_HEADONLY)
+			printf(">\n    <skipped message=\"%s\"/>\n  "
+			    "</testcase>\n", cv_names[r->cr_v]);
+		else if (r->cr_accepted || r->cr_v == CV_IMPROVED)
+			printf(">\n    <system-out>%s: %s -&gt; %s (%s, q "
+			    "%s)</system-out>\n  </testcase>\n",
+			    verdict_text(r, vs, sizeof(vs)), bs, hs, ds, qs);
+		else
+			printf("/>\n");
+	}
+	printf("</testsuite>\n</testsuites>\n");
+}
+
 int
 cmd_compare(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "effect", required_argument, NULL, 'e' },
 		{ "floor", required_argument, NULL, 'f' },
 		{ "alpha", required_argument, NULL, 'a' },
@@ -741,6 +890,21 @@ cmd_compare(int argc, char **argv)
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'j': fmt = F_JSON; break;
+		case 'F':
+			if (strcmp(optarg, "text") == 0)
+				fmt = F_TEXT;
+			else if (strcmp(optarg, "md") == 0)
+				fmt = F_MD;
+			else if (strcmp(optarg, "json") == 0)
+				fmt = F_JSON;
+			else if (strcmp(optarg, "junit") == 0)
+				fmt = F_JUNIT;
+			else {
+				fprintf(stderr, "kmbench compare: --format "
+				    "'%s': text, md, json or junit\n", optarg);
+				return 2;
+			}
+			break;
 		case 'v': verbose = 1; break;
 		case 'q':
 			if (strcmp(optarg, "p50") && strcmp(optarg, "p90") &&
@@ -855,6 +1019,11 @@ cmd_compare(int argc, char **argv)
 	if (fmt == F_JSON)
 		print_json(&cm, argv[optind], argv[optind + 1], bcommit,
 		    hcommit, quant, effect, floorns, alpha, minreps, status);
+	else if (fmt == F_MD)
+		print_md(&cm, argv[optind], argv[optind + 1], quant, effect,
+		    floorns, alpha, minreps, verbose);
+	else if (fmt == F_JUNIT)
+		print_junit(&cm, argv[optind], argv[optind + 1]);
 	else {
 		print_text(&cm, verbose);
 		print_summary(&cm, quant, effect, floorns, alpha, minreps);

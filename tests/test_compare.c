@@ -509,3 +509,87 @@ Test(compare, slow_malloc_caught, .timeout = 240)
 	unlink(trace);
 	unlink(db);
 }
+
+/* How many times NEEDLE occurs in HAY. */
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * --format: every format exits as the text does.  With one changed
+ * deterministic figure (max_fds) and every latency figure regressed
+ * (SLOW_HEAD): JUnit XML that xmllint parses, with one <failure> per
+ * regression and change, the count the text's summary gives; Markdown
+ * with a table row per changed or regressed figure; JSON with the same
+ * totals.  With the change accepted, the JUnit has one failure fewer.
+ */
+Test(compare, formats, .timeout = 120)
+{
+	char trace[256], db[64], args[1024], xml[64], q[256], *out = NULL;
+	char *err = NULL, *s;
+	int regressed, fd;
+	FILE *f;
+
+	two_commits(trace, sizeof(trace), db, sizeof(db), 4);
+	sql(db, SLOW_HEAD);
+	sql(db, "UPDATE result SET value = value + 1 WHERE name = 'max_fds' "
+	    "AND case_id IN (" HEAD_CASES ")");
+	snprintf(args, sizeof(args), "compare --db %s aaaa latest", db);
+	cr_assert_eq(cmd(args, &out, &err), 1, "%s", err);
+	s = strstr(out, "1 changed, 0 accepted, ");
+	cr_assert(s != NULL, "%s", out);
+	regressed = atoi(s + strlen("1 changed, 0 accepted, "));
+	cr_assert(regressed > 0, "%s", out);
+
+	snprintf(args, sizeof(args), "compare --db %s --format junit aaaa "
+	    "latest", db);
+	cr_expect_eq(cmd(args, &out, &err), 1, "%s", err);
+	cr_expect_eq(count(out, "<failure "), regressed + 1, "%s", out);
+	cr_expect_eq(count(out, "<failure type=\"regressed\""), regressed);
+	snprintf(xml, sizeof(xml), "/tmp/kmtest-junit-XXXXXX");
+	fd = mkstemp(xml);
+	cr_assert(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(out, f);
+	fclose(f);
+	snprintf(q, sizeof(q), "xmllint --noout %s", xml);
+	cr_expect_eq(system(q), 0, "%s", out);
+	unlink(xml);
+
+	snprintf(args, sizeof(args), "compare --db %s --format md aaaa "
+	    "latest", db);
+	cr_expect_eq(cmd(args, &out, &err), 1, "%s", err);
+	cr_expect_eq(count(out, " | changed |\n"), 1, "%s", out);
+	cr_expect_eq(count(out, " | regressed |\n"), regressed, "%s", out);
+	cr_expect(strstr(out, "| `max_fds` |") != NULL, "%s", out);
+
+	snprintf(args, sizeof(args), "compare --db %s --format json aaaa "
+	    "latest", db);
+	cr_expect_eq(cmd(args, &out, &err), 1, "%s", err);
+	cr_expect(strstr(out, "\"changed\": 1") != NULL, "%s", out);
+
+	snprintf(args, sizeof(args), "compare --db %s --format junit --accept "
+	    "max_fds aaaa latest", db);
+	cr_expect_eq(cmd(args, &out, &err), 1, "%s", err);
+	cr_expect_eq(count(out, "<failure "), regressed, "%s", out);
+	snprintf(args, sizeof(args), "compare --db %s --format md --accept "
+	    "'max_fds,*/*' aaaa latest", db);
+	cr_expect_eq(cmd(args, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "| changed (accepted) |") != NULL, "%s", out);
+	snprintf(args, sizeof(args), "compare --db %s --format xml aaaa "
+	    "latest", db);
+	cr_expect_eq(cmd(args, &out, &err), 2);
+	cr_expect(strstr(err, "--format") != NULL, "%s", err);
+	free(out);
+	free(err);
+	unlink(trace);
+	unlink(db);
+}
