@@ -5,35 +5,68 @@
  * zstd).  OUT is written by the trace writer: binary when its name ends
  * in .kmb, .kmb.gz or .kmb.zst, text otherwise (compressed by .gz and
  * .zst).  The headers and every event are copied as they are, so
- * converting back gives the same events.
+ * converting back gives the same events.  OUT is written to a
+ * temporary file and renamed into place when it is whole (outfile.h):
+ * a failure leaves OUT as it was, and OUT that is IN is refused.  A
+ * version-1 IN is written as version 2, with its end line; with
+ * --allow-truncated a version-2 IN without its end line is converted as
+ * far as it goes (and OUT gets its end line).
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../workloads/kmtrace.h"
 #include "../workloads/kmtrace_write.h"
+#include "../workloads/outfile.h"
 #include "cmd_convert.h"
 
 int
 cmd_convert(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "allow-truncated", no_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct kmt_reader *rd;
 	struct kmt_writer *w;
 	struct kmt_event ev;
-	const char *key;
+	const char *key, *in, *out, *warning;
 	char err[1024];
-	int i, n, rc = 0;
+	int i, n, ch, rc = 0;
 
-	if (argc != 3 || argv[1][0] == '-' || argv[2][0] == '\0') {
-		fprintf(stderr, "usage: kmbench convert IN OUT\n");
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'T':
+			kmt_set_defaults(KMT_ALLOW_TRUNCATED);
+			break;
+		default:
+			fprintf(stderr, "usage: kmbench convert "
+			    "[--allow-truncated] IN OUT\n");
+			return 2;
+		}
+	}
+	if (argc - optind != 2 || argv[optind][0] == '\0' ||
+	    argv[optind + 1][0] == '\0') {
+		fprintf(stderr, "usage: kmbench convert [--allow-truncated] "
+		    "IN OUT\n");
 		return 2;
 	}
-	if ((rd = kmt_open(argv[1], err, sizeof(err))) == NULL) {
+	in = argv[optind];
+	out = argv[optind + 1];
+	/* Before anything is opened for writing. */
+	if (outfile_is_input(out, in, err, sizeof(err))) {
 		fprintf(stderr, "kmbench convert: %s\n", err);
 		return 2;
 	}
-	if ((w = kmt_wopen(argv[2], err, sizeof(err))) == NULL) {
+	if ((rd = kmt_open(in, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "kmbench convert: %s\n", err);
+		return 2;
+	}
+	if ((w = kmt_wopen(out, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "kmbench convert: %s\n", err);
 		kmt_close(rd);
 		return 1;
@@ -57,16 +90,16 @@ cmd_convert(int argc, char **argv)
 	if (n < 0) {
 		fprintf(stderr, "kmbench convert: %s\n", err);
 		rc = 2;
-	}
+	} else if ((warning = kmt_warning(rd)) != NULL)
+		fprintf(stderr, "kmbench convert: warning: %s\n", warning);
 out:
 	kmt_close(rd);
-	if (kmt_wclose(w, err, sizeof(err)) != 0) {
+	/* A failure leaves OUT as it was. */
+	if (rc != 0)
+		kmt_wabort(w);
+	else if (kmt_wclose(w, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kmbench convert: %s\n", err);
-		if (rc == 0)
-			rc = 1;
+		rc = 1;
 	}
-	/* A partial OUT is not left behind. */
-	if (rc != 0 && strcmp(argv[2], "-") != 0)
-		(void)unlink(argv[2]);
 	return rc;
 }

@@ -189,7 +189,7 @@ cmd_gen(int argc, char **argv)
 	}
 	if (gen_write(g, v, w, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kmbench gen: %s\n", err);
-		kmt_wclose(w, NULL, 0);
+		kmt_wabort(w);
 		goto out;
 	}
 	if (kmt_wclose(w, err, sizeof(err)) != 0) {

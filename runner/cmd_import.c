@@ -21,6 +21,7 @@
 
 #include "../workloads/kdump.h"
 #include "../workloads/kmtrace_write.h"
+#include "../workloads/outfile.h"
 #include "../workloads/strace.h"
 #include "cmd_import.h"
 #include "numopt.h"
@@ -208,13 +209,8 @@ void
 isink_abort(struct import_sink *s)
 {
 
-	struct stat st;
-
-	(void)kmt_wclose(s->s_w, NULL, 0);
-	/* A partial trace is removed; /dev/null and the like are not. */
-	if (strcmp(s->s_path, "-") != 0 && stat(s->s_path, &st) == 0 &&
-	    S_ISREG(st.st_mode))
-		unlink(s->s_path);
+	/* The trace keeps what it had (outfile.h). */
+	kmt_wabort(s->s_w);
 	free(s->s_held);
 	free(s->s_path);
 	free(s);
@@ -650,6 +646,9 @@ import_log_limits(const char *format, const char *log, const char *trace,
 		    "kdump)", format);
 		return 2;
 	}
+	/* Before anything is opened for writing. */
+	if (outfile_is_input(trace, log, err, errlen))
+		return 2;
 	if ((r = malloc(sizeof(*r))) == NULL) {
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
 		return 1;

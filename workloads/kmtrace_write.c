@@ -1,5 +1,6 @@
 /*
- * kmtrace_write.c: the kmtrace version 1 writer.
+ * kmtrace_write.c: the kmtrace writer (version 2: version 1 and an end
+ * line, "# end N events", written by kmt_wclose()).
  *
  * Lines are formatted into a fixed text buffer (numbers by hand, not by
  * printf) and, when it fills, the text goes to the file as it is or
@@ -22,6 +23,7 @@
 
 #include "kmtbin.h"
 #include "kmtrace_write.h"
+#include "outfile.h"
 
 #define TBUF_SIZE	(256 * 1024)	/* text, before compression */
 #define ZBUF_SIZE	(128 * 1024)	/* compressed output */
@@ -34,7 +36,7 @@ enum kmt_wcomp { WC_PLAIN, WC_GZIP, WC_ZSTD };
 struct kmt_writer {
 	char		*w_path;
 	int		 w_fd;
-	int		 w_ownfd;	/* not the standard output */
+	struct outfile	 w_out;		/* a temporary file until the close */
 	enum kmt_wcomp	 w_comp;
 
 	char		 w_tbuf[TBUF_SIZE];
@@ -210,8 +212,8 @@ kmt_wopen(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	w->w_fd = -1;
+	w->w_out.of_fd = -1;
 	if (strcmp(path, "-") == 0) {
-		w->w_fd = STDOUT_FILENO;
 		w->w_comp = WC_PLAIN;
 	} else {
 		w->w_bin = has_suffix(path, ".kmb") ||
@@ -222,14 +224,11 @@ kmt_wopen(const char *path, char *err, size_t errlen)
 			w->w_comp = WC_ZSTD;
 		else
 			w->w_comp = WC_PLAIN;
-		w->w_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0666);
-		if (w->w_fd < 0) {
-			ioerror(w, strerror(errno));
-			goto bad;
-		}
-		w->w_ownfd = 1;
 	}
+	if (outfile_open(&w->w_out, path, w->w_iomsg,
+	    sizeof(w->w_iomsg)) != 0)
+		goto bad;
+	w->w_fd = w->w_out.of_fd;
 	if (w->w_comp == WC_GZIP) {
 		/* 15 + 16: a gzip wrapper, whose header has no time in it. */
 		if (deflateInit2(&w->w_z, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
@@ -257,7 +256,7 @@ kmt_wopen(const char *path, char *err, size_t errlen)
 		memcpy(w->w_tbuf, KMB_MAGIC "\n", KMB_MAGIC_LEN + 1);
 		w->w_tlen = KMB_MAGIC_LEN + 1;
 	} else {
-		memcpy(w->w_tbuf, "kmtrace 1\n", 10);
+		memcpy(w->w_tbuf, "kmtrace 2\n", 10);
 		w->w_tlen = 10;
 	}
 	return w;
@@ -267,8 +266,7 @@ bad:
 	if (w->w_zinit)
 		deflateEnd(&w->w_z);
 	ZSTD_freeCCtx(w->w_zc);
-	if (w->w_ownfd && w->w_fd >= 0)
-		close(w->w_fd);
+	outfile_abort(&w->w_out);
 	free(w->w_path);
 	free(w);
 	return NULL;
@@ -674,32 +672,63 @@ kmt_wcount(const struct kmt_writer *w)
 	return w->w_nevents;
 }
 
-int
-kmt_wclose(struct kmt_writer *w, char *err, size_t errlen)
+/* Free W's compressors and W. */
+static void
+wfree(struct kmt_writer *w)
 {
-	int rc = 0;
 
-	if (w == NULL)
-		return 0;
-	if (w->w_bin && room(w) == 0) {
-		char *p;
-
-		bin_body(w);
-		p = w->w_tbuf + w->w_tlen;
-		*p++ = (char)KMB_TRAILER;
-		p = put_varint(p, w->w_nevents);
-		w->w_tlen = (size_t)(p - w->w_tbuf);
-	}
-	if (flush_text(w, 1) != 0)
-		rc = -1;
-	if (w->w_ownfd && close(w->w_fd) != 0 && rc == 0)
-		rc = ioerror(w, strerror(errno));
-	if (rc != 0 && err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s", w->w_iomsg);
 	if (w->w_zinit)
 		deflateEnd(&w->w_z);
 	ZSTD_freeCCtx(w->w_zc);
 	free(w->w_path);
 	free(w);
+}
+
+int
+kmt_wclose(struct kmt_writer *w, char *err, size_t errlen)
+{
+	char *p;
+	int rc = 0;
+
+	if (w == NULL)
+		return 0;
+	if (w->w_bin && room(w) == 0) {
+		bin_body(w);
+		p = w->w_tbuf + w->w_tlen;
+		*p++ = (char)KMB_TRAILER;
+		p = put_varint(p, w->w_nevents);
+		w->w_tlen = (size_t)(p - w->w_tbuf);
+	} else if (!w->w_bin && room(w) == 0) {
+		/* The end line: the trace was not cut short. */
+		p = w->w_tbuf + w->w_tlen;
+		memcpy(p, "# end", 5);
+		p = put_num(p + 5, w->w_nevents);
+		p = put_str(p, w->w_nevents == 1 ? "event" : "events");
+		*p++ = '\n';
+		w->w_tlen = (size_t)(p - w->w_tbuf);
+	}
+	if (flush_text(w, 1) != 0)
+		rc = -1;
+	if (rc == 0) {
+		if (outfile_commit(&w->w_out, w->w_iomsg,
+		    sizeof(w->w_iomsg)) != 0) {
+			w->w_ioerr = 1;
+			rc = -1;
+		}
+	} else
+		outfile_abort(&w->w_out);
+	if (rc != 0 && err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s", w->w_iomsg);
+	wfree(w);
 	return rc;
+}
+
+void
+kmt_wabort(struct kmt_writer *w)
+{
+
+	if (w == NULL)
+		return;
+	outfile_abort(&w->w_out);
+	wfree(w);
 }

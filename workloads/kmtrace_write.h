@@ -1,13 +1,13 @@
 /*
- * kmtrace_write.h: the kmtrace version 1 writer, shared by everything
- * that produces traces (generators, recorders).
+ * kmtrace_write.h: the kmtrace writer (version 2), shared by everything
+ * that produces traces (generators, recorders, convert).
  *
  * The writer formats events from struct kmt_event (the reader's type)
  * into a plain, gzip or zstd file, through fixed buffers: nothing is
  * allocated per event.  It checks everything about an event that can
  * be checked without a view of processes and descriptors (ranges,
  * tokens, flags, PID 0, time order) and refuses an event that would not
- * read back, so that what it writes is always valid kmtrace 1.
+ * read back, so that what it writes is always valid kmtrace 2.
  */
 #ifndef KMTRACE_WRITE_H
 #define KMTRACE_WRITE_H
@@ -24,7 +24,11 @@
 struct kmt_writer;
 
 /*
- * Create (or truncate) PATH and write "kmtrace 1" to it.  PATH "-" is
+ * Start writing PATH, "kmtrace 2" first.  The file is written through
+ * outfile.h: a temporary file beside PATH that kmt_wclose() renames
+ * over it, so that PATH keeps what it had until then and is left
+ * untouched by kmt_wabort() or a failure; a device or FIFO is written
+ * directly.  PATH "-" is
  * the standard output, written plain; a PATH ending in ".gz" is written
  * gzip and one ending in ".zst" zstd.  A PATH ending in ".kmb",
  * ".kmb.gz" or ".kmb.zst" gets the binary form (kmtbin.h) instead of
@@ -56,11 +60,20 @@ const char *kmt_werror(const struct kmt_writer *w);
 uint64_t kmt_wcount(const struct kmt_writer *w);
 
 /*
- * Flush, finish the compressed stream and close the file (not the
- * standard output), and free W.  Returns 0, or -1 when any write (now
- * or earlier) failed, with a one-line message naming the path in ERR.
+ * Write the end line ("# end N events") or the binary trailer, flush,
+ * finish the compressed stream, sync and close the file and rename it
+ * into place (not the standard output), and free W.  Returns 0, or -1
+ * when any write (now or earlier) failed, with a one-line message
+ * naming the path in ERR; PATH is then as it was before kmt_wopen().
  * A refused event is not a write error.
  */
 int	kmt_wclose(struct kmt_writer *w, char *err, size_t errlen);
+
+/*
+ * Give up: nothing more is written (no end line: on the standard output
+ * what was written reads as truncated), the temporary file is removed,
+ * and W is freed.
+ */
+void	kmt_wabort(struct kmt_writer *w);
 
 #endif /* KMTRACE_WRITE_H */
