@@ -13,6 +13,10 @@
 #include "../strategies/strategy.h"
 #include "case.h"
 #include "commands.h"
+#include "numopt.h"
+
+/* The largest --sample: a sample every 10^12 events is never taken. */
+#define RUN_SAMPLE_MAX	1000000000000ULL
 
 /*
  * --parse-only: read and check TRACE as the replay would, without
@@ -27,12 +31,16 @@ parse_only(const char *path, int json)
 	uint64_t n = 0, t0 = kp_clock(), ns;
 	int rc;
 
+	const char *w;
+
 	if ((rd = kmt_open(path, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
 	while ((rc = kmt_read(rd, &ev, err, sizeof(err))) == 1)
 		n++;
+	if (rc == 0 && (w = kmt_warning(rd)) != NULL)
+		fprintf(stderr, "warning: %s\n", w);
 	kmt_close(rd);
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -66,6 +74,7 @@ cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "parse-only", no_argument, NULL, 'p' },
 		{ "check", no_argument, NULL, 'C' },
+		{ "allow-truncated", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *sname = NULL, *mname = NULL, *db = NULL;
@@ -76,9 +85,9 @@ cmd_run(int argc, char **argv)
 	struct profile pr;
 	struct store st;
 	int64_t run_id = 0;
-	unsigned long long every = 10000, rep = 0;
+	uint64_t every = 10000, rep = 0;
 	size_t nsets = 0, i;
-	char err[1024], *end;
+	char err[1024];
 	int c, probes = 1, latency = 1, parseonly = 0, check = 0, rc;
 
 	optind = 1;
@@ -106,20 +115,17 @@ cmd_run(int argc, char **argv)
 		case 'L': latency = 0; break;
 		case 'd': db = optarg; break;
 		case 'K':
-		case 'r':
-			errno = 0;
-			if (c == 'K')
-				every = strtoull(optarg, &end, 10);
-			else
-				rep = strtoull(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' ||
-			    (c == 'K' && every == 0) ||
-			    (c == 'r' && rep > 1000000)) {
-				fprintf(stderr, "kmbench run: --%s '%s' is not "
-				    "a valid number\n", c == 'K' ? "sample" :
-				    "rep", optarg);
+			if (numopt_uint("run", "sample", optarg, 1,
+			    RUN_SAMPLE_MAX, &every) != 0)
 				return 2;
-			}
+			break;
+		case 'r':
+			if (numopt_uint("run", "rep", optarg, 0, 1000000,
+			    &rep) != 0)
+				return 2;
+			break;
+		case 'T':
+			kmt_set_defaults(KMT_ALLOW_TRUNCATED);
 			break;
 		default:
 			bad_option("run", argv, optind);

@@ -745,6 +745,7 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 	struct kmt_reader *rd;
 	struct kmt_event ev;
 	struct rproc *last = NULL;
+	const char *w;
 	uint64_t woken;
 	size_t sleepers;
 	int rc = 0, n;
@@ -804,6 +805,8 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 		fprintf(stderr, "\r%*s\r", 60, "");
 	if (n < 0)
 		rc = 2;
+	if (rc == 0 && (w = kmt_warning(rd)) != NULL)
+		snprintf(r->r_warning, sizeof(r->r_warning), "%s", w);
 	kmt_close(rd);
 	if (rc == 0 && p != NULL)
 		probe_finish(p, r);

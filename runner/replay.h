@@ -79,6 +79,8 @@ struct replay {
 	char		 r_typename[KMT_TOKEN_MAX + 1];
 	uint8_t		 r_typelen;	/* 0: none yet */
 	int		 r_type;
+	/* The reader's warning (a version-1 trace, an allowed truncation). */
+	char		 r_warning[1024];
 };
 
 /*

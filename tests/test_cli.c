@@ -732,8 +732,9 @@ Test(cli, json_report_of_tiny_trace)
 	char args[512], *out, *err;
 	int rc;
 
-	tfile_write(&t, "kmtrace 1\n0 1 spawn\n10 1 open 3\n20 1 close 3\n"
-	    "30 1 close 7\n40 1 exit\n");
+	/* Version 2 (with its end line): no warning on stderr. */
+	tfile_write(&t, "kmtrace 2\n0 1 spawn\n10 1 open 3\n20 1 close 3\n"
+	    "30 1 close 7\n40 1 exit\n# end 5 events\n");
 	rc = kmtest_cmd(runargs(args, sizeof(args), "--json", t.path), &out,
 	    &err);
 	cr_assert_eq(rc, 0, "exit %d, stderr '%s'", rc, err);

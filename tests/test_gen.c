@@ -1197,8 +1197,9 @@ mkev(uint64_t t, uint32_t pid, enum kmt_op op)
 
 Test(gen, writer_format)
 {
+	/* Version 2: the end line counts the events written. */
 	static const char want[] =
-	    "kmtrace 1\n"
+	    "kmtrace 2\n"
 	    "@ source test\n"
 	    "@ empty\n"
 	    "0 7 spawn\n"
@@ -1220,7 +1221,8 @@ Test(gen, writer_format)
 	    "16 0 kmalloc a 0 M_MBUF NOWAIT\n"
 	    "17 7 kmalloc b 4294967295 M_TEMP WAITOK,ZERO,CANFAIL\n"
 	    "18 0 kfree a\n"
-	    "18446744073709551615 8 exit\n";
+	    "18446744073709551615 8 exit\n"
+	    "# end 20 events\n";
 	struct kmt_event evs[22], ev;
 	struct kmt_writer *w;
 	struct kmt_reader *r;

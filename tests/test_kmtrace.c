@@ -1,5 +1,5 @@
 /*
- * test_kmtrace.c: Criterion tests of the kmtrace 1 reader
+ * test_kmtrace.c: Criterion tests of the kmtrace reader
  * (workloads/kmtrace.c): decoding, headers, every malformed case the
  * reader must catch, gzip and zstd input, and streaming a long trace.
  */
@@ -512,12 +512,13 @@ Test(kmtrace, comments_blanks_crlf)
 Test(kmtrace, first_line)
 {
 	static const char notkmt[] =
-	    ":1: not a kmtrace 1 file (first line must be 'kmtrace 1')";
+	    ":1: not a kmtrace file (first line must be 'kmtrace 1' or "
+	    "'kmtrace 2')";
 	char err[ERRSZ], big[6000];
 	uint64_t nev;
 
 	expect_error("", ": empty file, expected 'kmtrace 1'");
-	expect_error("kmtrace 2\n0 1 spawn\n", notkmt);
+	expect_error("kmtrace 3\n0 1 spawn\n", notkmt);
 	expect_error("kmtrace 1 \n", notkmt);
 	expect_error("kmtrace  1\n", notkmt);
 	expect_error("Kmtrace 1\n", notkmt);
@@ -1109,4 +1110,101 @@ Test(kmtrace, tokeq)
 			b[pos] = 'x';
 		}
 	}
+}
+
+/*
+ * Version 2: the end line.  A trace is whole only when its last
+ * non-blank line is "# end N events" and N counts its events; without
+ * it the trace was cut short ("truncated", naming the last line).
+ * Before version 2 a trace cut at a line boundary read as a whole one.
+ */
+Test(kmtrace, v2_end_line_is_required)
+{
+	char err[ERRSZ];
+	uint64_t nev;
+
+	/* Whole: 2 events, then the end line (blank lines may follow). */
+	cr_expect_eq(readall(tmptext("kmtrace 2\n@ source t\n0 1 spawn\n"
+	    "# a comment\n5 1 open 3\n# end 2 events\n\n"), &nev, NULL,
+	    err), 0, "%s", err);
+	cr_expect_eq(nev, 2);
+	/* No events: "# end 0 events" straight after the headers. */
+	cr_expect_eq(readall(tmptext("kmtrace 2\n@ source t\n"
+	    "# end 0 events\n"), &nev, NULL, err), 0, "%s", err);
+	cr_expect_eq(nev, 0);
+	/* One event: "event" or "events". */
+	cr_expect_eq(readall(tmptext("kmtrace 2\n0 1 spawn\n"
+	    "# end 1 event\n"), &nev, NULL, err), 0, "%s", err);
+	cr_expect_eq(nev, 1);
+	/* Cut after line 3, after a line cut short, or an empty v2 trace. */
+	expect_error("kmtrace 2\n0 1 spawn\n5 1 open 3\n",
+	    ":3: truncated (no end line '# end N events')");
+	expect_error("kmtrace 2\n0 1 spawn\n5 1 open 3",
+	    ":3: truncated (no end line '# end N events')");
+	expect_error("kmtrace 2\n",
+	    ":1: truncated (no end line '# end N events')");
+	/* An end line cut short is only a comment. */
+	expect_error("kmtrace 2\n0 1 spawn\n# end 1 ev",
+	    ":3: truncated (no end line '# end N events')");
+	/* The count must be right; nothing may follow. */
+	expect_error("kmtrace 2\n0 1 spawn\n5 1 open 3\n# end 3 events\n",
+	    ":4: end line counts 3 events, the trace holds 2");
+	expect_error("kmtrace 2\n0 1 spawn\n# end 1 events\n6 1 open 3\n",
+	    ":4: text after the end line");
+	expect_error("kmtrace 2\n0 1 spawn\n# end 1 events\n# more\n",
+	    ":4: text after the end line");
+	expect_error("kmtrace 2\n# end 0 events\n@ source t\n",
+	    ":3: text after the end line");
+}
+
+/*
+ * Version 1 has no end line and reads as it always did, with a
+ * warning for the caller; "# end" means nothing in it.
+ */
+Test(kmtrace, v1_reads_as_before_with_a_warning)
+{
+	struct kmt_reader *r;
+	struct kmt_event ev;
+	char err[ERRSZ];
+	const char *path, *w;
+	int n = 0, rc;
+
+	path = tmptext("kmtrace 1\n0 1 spawn\n# end 7 events\n5 1 open 3");
+	r = kmt_open(path, err, sizeof(err));
+	cr_assert_not_null(r, "%s", err);
+	cr_expect_eq(kmt_version(r), 1);
+	while ((rc = kmt_read(r, &ev, err, sizeof(err))) == 1)
+		n++;
+	cr_expect_eq(rc, 0, "%s", err);
+	cr_expect_eq(n, 2);
+	w = kmt_warning(r);
+	cr_assert_not_null(w);
+	cr_expect(strstr(w, path) != NULL && strstr(w, "kmtrace 1") != NULL,
+	    "%s", w);
+	cr_expect_null(kmt_warning(r), "a warning is given once");
+	kmt_close(r);
+}
+
+/* KMT_ALLOW_TRUNCATED: a cut trace reads to its last line, warned. */
+Test(kmtrace, allow_truncated)
+{
+	struct kmt_reader *r;
+	struct kmt_event ev;
+	char err[ERRSZ];
+	const char *w;
+	int n = 0, rc;
+
+	kmt_set_defaults(KMT_ALLOW_TRUNCATED);
+	r = kmt_open(tmptext("kmtrace 2\n0 1 spawn\n5 1 open 3\n"), err,
+	    sizeof(err));
+	kmt_set_defaults(0);
+	cr_assert_not_null(r, "%s", err);
+	while ((rc = kmt_read(r, &ev, err, sizeof(err))) == 1)
+		n++;
+	cr_expect_eq(rc, 0, "%s", err);
+	cr_expect_eq(n, 2);
+	w = kmt_warning(r);
+	cr_assert_not_null(w);
+	cr_expect(strstr(w, "truncated") != NULL, "%s", w);
+	kmt_close(r);
 }

@@ -1,5 +1,5 @@
 /*
- * kmtrace.c: the kmtrace version 1 reader.
+ * kmtrace.c: the kmtrace reader, versions 1 and 2.
  *
  * The trace is read through two fixed buffers: raw bytes from the file
  * and, after decompression (gzip through zlib, zstd through its
@@ -85,6 +85,11 @@ struct kmt_reader {
 	int		 r_done;
 	int		 r_failed;
 	int		 r_bin;		/* the binary form (kmtbin.h) */
+	int		 r_version;	/* text: 1 or 2 ("kmtrace N") */
+	int		 r_sawend;	/* version 2: the end line was read */
+	int		 r_allowtrunc;	/* no end line is not an error */
+	char		*r_warn;	/* the last warning, or NULL */
+	int		 r_warntaken;	/* kmt_warning() gave it */
 	/* The last malloc type found good, so that a run of one is checked
 	 * once (binary form). */
 	char		 r_goodtype[KMT_TOKEN_MAX + 1];
@@ -1274,6 +1279,86 @@ classify(const char *line, size_t len, const char **pp)
 	return K_EVENT;
 }
 
+/* Reader flags every kmt_open() starts with (kmt_set_defaults()). */
+static unsigned kmt_defaults;
+
+void
+kmt_set_defaults(unsigned flags)
+{
+
+	kmt_defaults = flags;
+}
+
+/* Keep a warning for kmt_warning(); a later one replaces it. */
+static void
+warn(struct kmt_reader *r, const char *fmt, const char *what)
+{
+	size_t n = strlen(r->r_path) + strlen(fmt) + strlen(what) + 1;
+
+	free(r->r_warn);
+	r->r_warntaken = 0;
+	if ((r->r_warn = malloc(n)) != NULL)
+		snprintf(r->r_warn, n, fmt, r->r_path, what);
+}
+
+/*
+ * A blank or comment line (from its first non-blank character P, of
+ * LEN bytes in all).  In version 2 it may be the end line,
+ * "# end N events" (or "event" for 1), which must count every event
+ * before it and be followed by nothing but blank lines.  0, or -1
+ * (reported).
+ */
+static int
+blank_line(struct kmt_reader *r, const char *p, const char *end)
+{
+	uint64_t n = 0;
+	const char *q;
+
+	if (r->r_version < 2)
+		return 0;
+	if (r->r_sawend) {
+		if (p != end)
+			return fail(r, W_LINE, "text after the end line");
+		return 0;
+	}
+	if (end - p < 7 || memcmp(p, "# end ", 6) != 0)
+		return 0;
+	for (q = p + 6; q < end && *q >= '0' && *q <= '9' &&
+	    q - (p + 6) < 20; q++)
+		n = n * 10 + (uint64_t)(*q - '0');
+	if (q == p + 6 || q - (p + 6) >= 20)
+		return 0;
+	if (end - q == 6 && memcmp(q, " event", 6) == 0 && n != 1)
+		return 0;
+	if (!((end - q == 6 && memcmp(q, " event", 6) == 0) ||
+	    (end - q == 7 && memcmp(q, " events", 7) == 0)))
+		return 0;
+	if (n != r->r_nevents)
+		return fail(r, W_LINE, "end line counts %" PRIu64 " events, "
+		    "the trace holds %" PRIu64, n, r->r_nevents);
+	r->r_sawend = 1;
+	return 0;
+}
+
+/*
+ * The end of a text trace: version 2 must have had its end line.  0,
+ * or -1 (reported).
+ */
+static int
+text_end(struct kmt_reader *r)
+{
+
+	r->r_done = 1;
+	if (r->r_version < 2 || r->r_sawend)
+		return 0;
+	if (!r->r_allowtrunc)
+		return fail(r, W_LINE, "truncated (no end line '# end N "
+		    "events')");
+	warn(r, "%s: %s", "truncated (no end line), read as far as it "
+	    "goes (--allow-truncated)");
+	return 0;
+}
+
 struct kmt_reader *
 kmt_open(const char *path, char *err, size_t errlen)
 {
@@ -1296,6 +1381,7 @@ kmt_open(const char *path, char *err, size_t errlen)
 		goto nomem;
 	}
 	r->r_emsg[0] = '\0';
+	r->r_allowtrunc = (kmt_defaults & KMT_ALLOW_TRUNCATED) != 0;
 
 	if ((r->r_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		fail(r, W_FILE, "%s", strerror(errno));
@@ -1356,21 +1442,34 @@ kmt_open(const char *path, char *err, size_t errlen)
 			goto bad;
 		return r;
 	}
-	if (len != 9 || memcmp(line, "kmtrace 1", 9) != 0)
+	if (len != 9 || memcmp(line, "kmtrace ", 8) != 0 ||
+	    (line[8] != '1' && line[8] != '2'))
 		goto notkmt;
+	r->r_version = line[8] - '0';
+	if (r->r_version == 1)
+		warn(r, "%s: %s", "kmtrace 1, which has no end line: a "
+		    "truncated trace cannot be told from a whole one "
+		    "(kmbench convert writes kmtrace 2)");
 
 	/* Headers, up to the first event, which is kept for kmt_read(). */
 	for (;;) {
 		if ((rc = next_line(r, &line, &len)) < 0)
 			goto bad;
 		if (rc == 0) {
-			r->r_done = 1;
+			if (text_end(r) != 0)
+				goto bad;
 			break;
 		}
 		switch (classify(line, len, &p)) {
 		case K_BLANK:
+			if (blank_line(r, p, line + len) != 0)
+				goto bad;
 			continue;
 		case K_HEADER:
+			if (r->r_sawend) {
+				fail(r, W_LINE, "text after the end line");
+				goto bad;
+			}
 			if (parse_header(r, p + 1, line + len) != 0)
 				goto bad;
 			continue;
@@ -1386,8 +1485,8 @@ kmt_open(const char *path, char *err, size_t errlen)
 
 notkmt:
 	r->r_lineno = 1;
-	fail(r, W_LINE,
-	    "not a kmtrace 1 file (first line must be 'kmtrace 1')");
+	fail(r, W_LINE, "not a kmtrace file (first line must be "
+	    "'kmtrace 1' or 'kmtrace 2')");
 bad:
 	copyerr(r, err, errlen);
 	kmt_close(r);
@@ -1425,18 +1524,29 @@ kmt_read(struct kmt_reader *r, struct kmt_event *ev, char *err,
 			if (rc < 0)
 				goto bad;
 			if (rc == 0) {
-				r->r_done = 1;
+				if (text_end(r) != 0)
+					goto bad;
 				return 0;
 			}
 		}
 		switch (classify(line, len, &p)) {
 		case K_BLANK:
+			if (blank_line(r, p, line + len) != 0)
+				goto bad;
 			continue;
 		case K_HEADER:
+			if (r->r_sawend) {
+				fail(r, W_LINE, "text after the end line");
+				goto bad;
+			}
 			/* kmt_open() took every header before event 1. */
 			fail(r, W_LINE, "header line after the first event");
 			goto bad;
 		case K_EVENT:
+			if (r->r_sawend) {
+				fail(r, W_LINE, "text after the end line");
+				goto bad;
+			}
 			if (parse_event(r, p, ev) != 0)
 				goto bad;
 			return 1;
@@ -1481,6 +1591,30 @@ kmt_isbinary(const struct kmt_reader *r)
 	return r->r_bin;
 }
 
+int
+kmt_version(const struct kmt_reader *r)
+{
+
+	return r->r_bin ? 2 : r->r_version;
+}
+
+const char *
+kmt_warning(struct kmt_reader *r)
+{
+
+	if (r->r_warn == NULL || r->r_warntaken)
+		return NULL;
+	r->r_warntaken = 1;
+	return r->r_warn;
+}
+
+void
+kmt_set_allow_truncated(struct kmt_reader *r, int on)
+{
+
+	r->r_allowtrunc = on;
+}
+
 const char *
 kmt_path(const struct kmt_reader *r)
 {
@@ -1500,6 +1634,7 @@ kmt_close(struct kmt_reader *r)
 		ZSTD_freeDStream(r->r_zs);
 	if (r->r_fd >= 0)
 		close(r->r_fd);
+	free(r->r_warn);
 	free(r->r_emsg);
 	free(r->r_path);
 	free(r);

@@ -1,5 +1,5 @@
 /*
- * kmtrace.h: the kmtrace version 1 reader (see trace-format in docs/).
+ * kmtrace.h: the kmtrace reader, versions 1 and 2 (docs/kmtrace.5).
  *
  * The reader streams a trace one event at a time from a plain, gzip or
  * zstd file (the compression is recognised by its magic bytes), checks
@@ -136,8 +136,19 @@ kmt_tokeq(const char *a, const char *b, size_t len)
 struct kmt_reader;
 
 /*
+ * Reader flags that every later kmt_open() starts with, for the whole
+ * process (a command sets them once from its options).
+ * KMT_ALLOW_TRUNCATED: a version-2 text trace without its end line is
+ * read to its last line instead of failing "truncated" (a warning is
+ * kept for kmt_warning()).
+ */
+#define KMT_ALLOW_TRUNCATED	0x01
+void	kmt_set_defaults(unsigned flags);
+
+/*
  * Open PATH for reading.  On failure returns NULL and writes a one-line
- * message (naming PATH) into ERR.  The first line must be "kmtrace 1";
+ * message (naming PATH) into ERR.  The first line must be "kmtrace 1"
+ * or "kmtrace 2" (the end line "# end N events" is required in 2);
  * header lines ("@ KEY VALUE") before the first event are collected and
  * can be read with kmt_header().
  */
@@ -165,6 +176,21 @@ const char *kmt_header_key(const struct kmt_reader *r, int i);
  * convert); its events' ke_line is then the event number.
  */
 int	kmt_isbinary(const struct kmt_reader *r);
+
+/* The text version (1 or 2); a binary trace counts as 2 (it has a trailer). */
+int	kmt_version(const struct kmt_reader *r);
+
+/*
+ * A one-line warning the reader has for its caller to print, once, or
+ * NULL: after kmt_open() for a version-1 trace (which cannot show that
+ * it was cut short), at the end for a truncated trace that
+ * KMT_ALLOW_TRUNCATED let through.  Valid until the next call or
+ * kmt_close().
+ */
+const char *kmt_warning(struct kmt_reader *r);
+
+/* Override KMT_ALLOW_TRUNCATED for this reader. */
+void	kmt_set_allow_truncated(struct kmt_reader *r, int on);
 
 /* The path the reader was opened with. */
 const char *kmt_path(const struct kmt_reader *r);
