@@ -11,6 +11,7 @@
 #   make check-traces  every trace of make bench under every strategy on
 #                   every machine with run --check (tools/check-all.sh)
 #   make bench      deps, build, replay the workloads under every strategy
+#   make bench-full make bench, with every scale cliff and least kmem_map
 #   make traces     re-record the traces of real programs in workloads/traces
 #   make replay-speed  events per second of the replay (docs/replay-speed.md)
 #   make microbench the allocator microbenchmarks, with ratios to glibc,
@@ -41,7 +42,7 @@ LIBOBJS	 = $(LIBSRCS:%.c=$(B)/%.o)
 TESTSRCS = tests/kmtest.c $(wildcard tests/test_*.c)
 TESTOBJS = $(TESTSRCS:%.c=$(B)/%.o)
 
-.PHONY: all deps test check broken slow check-traces bench traces \
+.PHONY: all deps test check broken slow check-traces bench bench-full traces \
 	replay-speed clean FORCE
 
 all: kmbench
@@ -123,6 +124,12 @@ check-traces: kmbench
 bench: deps
 	@$(MAKE) $(PAR) --no-print-directory kmbench
 	@sh tools/bench.sh
+
+# make bench, with the scale cliffs of every recorded server on every
+# machine and the least kmem_map of each (tools/bench-scale.sh).
+bench-full: deps
+	@$(MAKE) $(PAR) --no-print-directory kmbench
+	@sh tools/bench.sh full
 
 # Events per second of the replay, text and binary, probes on and off.
 replay-speed: kmbench

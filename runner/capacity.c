@@ -276,8 +276,9 @@ check:
 	 * Monotonic?  Every try so far agrees by construction; try
 	 * cp_checks more points spread over each side of the answer.
 	 */
-	if (sp->cp_checks > 0) {
+	if (sp->cp_checks > 0 || sp->cp_ngrid > 0)
 		res->cr_monotonic = 1;
+	if (sp->cp_checks > 0) {
 		for (side = 0; side < 2 && res->cr_monotonic == 1; side++) {
 			/* side 0: the surviving side, 1: the failing one. */
 			uint64_t a, b;
@@ -307,6 +308,20 @@ check:
 				}
 			}
 		}
+	}
+	/* The grid's values, in the range, each on its side too. */
+	for (k = 0; k < sp->cp_ngrid && res->cr_monotonic != 0; k++) {
+		v = sp->cp_grid[k];
+		if (v < lo || v > hi)
+			continue;
+		if ((t = try_at(&s, v, 0, &rc, err, errlen)) == NULL)
+			goto out;
+		res->cr_monotonic = GOOD(&s, t) == (up ? v >= res->cr_value :
+		    v <= res->cr_value);
+		if (!res->cr_monotonic)
+			res->cr_bad_a = *t;
+	}
+	if (sp->cp_checks > 0 || sp->cp_ngrid > 0) {
 		/* The counterexample's partner: the answer, or its neighbour. */
 		if (res->cr_monotonic == 0) {
 			u = GOOD(&s, &res->cr_bad_a) ? &res->cr_next :

@@ -16,6 +16,8 @@
 
 struct strategy;
 
+#define CAP_GRID_MAX	64
+
 /*
  * What one replay came to, worst last; CO_NOBOOT: the machine did not
  * boot with that setting (too little memory for the kernel itself).
@@ -46,6 +48,9 @@ struct cap_spec {
 	uint64_t	 cp_stagger;	/* for scale */
 	int		 cp_clean;	/* surviving: no refusal either */
 	int		 cp_checks;	/* extra points each side; 0: none */
+	/* Values replayed as well (for a grid), checked like the above. */
+	uint64_t	 cp_grid[CAP_GRID_MAX];
+	size_t		 cp_ngrid;
 	int		 cp_progress;	/* a line on stderr per replay */
 };
 

@@ -288,10 +288,42 @@ store_answer(const char *db, const struct cap_spec *sp,
 	return rc;
 }
 
+/* --grid V,V,...: values replayed besides the search's. */
+static int
+parse_grid(const char *list, struct cap_spec *sp)
+{
+	char buf[1024], *tok, *save = NULL;
+	uint64_t v;
+
+	if (strlen(list) >= sizeof(buf)) {
+		fprintf(stderr, "kmbench capacity: --grid: too long\n");
+		return -1;
+	}
+	strcpy(buf, list);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (sp->cp_ngrid == CAP_GRID_MAX) {
+			fprintf(stderr, "kmbench capacity: --grid: more than "
+			    "%d values\n", CAP_GRID_MAX);
+			return -1;
+		}
+		if (numopt_uint("capacity", "grid", tok, 0, UINT32_MAX, &v) !=
+		    0)
+			return -1;
+		sp->cp_grid[sp->cp_ngrid++] = v;
+	}
+	if (sp->cp_ngrid == 0) {
+		fprintf(stderr, "kmbench capacity: --grid '%s': no values\n",
+		    list);
+		return -1;
+	}
+	return 0;
+}
+
 static const char capacity_usage_text[] =
 "usage: kmbench capacity --strategy S --machine M --vary KEY [--from A]\n"
 "           [--to B] [--json] [--set K=V]... [--clean] [--stagger NS]\n"
-"           [--checks N] [--db FILE] TRACE\n"
+"           [--checks N] [--grid V,V,...] [--db FILE] TRACE\n"
 "\n"
 "Finds where a case stops surviving as KEY varies, by bisection, and\n"
 "confirms the answer by replaying at it and next to it again.\n"
@@ -305,7 +337,9 @@ static const char capacity_usage_text[] =
 "boot with a value does not survive.  --checks N (default 4) replays N\n"
 "more points on each side of the answer: an outcome on the wrong side\n"
 "is reported as NOT MONOTONIC with the counterexample; 0 leaves it\n"
-"unchecked.  --stagger NS is gen scale's (default 1000000).  --db FILE\n"
+"unchecked.  --grid V,V,... replays these values too (when there is an\n"
+"answer), each checked the same way: the report's outcome grid.\n"
+"--stagger NS is gen scale's (default 1000000).  --db FILE\n"
 "stores the search and every replay of it (the report's real-workloads\n"
 "section reads them).\n"
 "\n"
@@ -328,10 +362,12 @@ cmd_capacity(int argc, char **argv)
 		{ "stagger", required_argument, NULL, 'g' },
 		{ "checks", required_argument, NULL, 'k' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "grid", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *sname = NULL, *mname = NULL, *key = NULL, *db = NULL;
+	const char *grid = NULL;
 	const char *sets[CASE_MAXSETS];
 	struct case_spec cs;
 	struct cap_spec sp;
@@ -354,6 +390,7 @@ cmd_capacity(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'c': clean = 1; break;
 		case 'd': db = optarg; break;
+		case 'G': grid = optarg; break;
 		case 'f':
 		case 't':
 			if (numopt_uint("capacity", c == 'f' ? "from" : "to",
@@ -429,6 +466,8 @@ cmd_capacity(int argc, char **argv)
 	sp.cp_clean = clean;
 	sp.cp_checks = (int)checks;
 	sp.cp_progress = isatty(STDERR_FILENO);
+	if (grid != NULL && parse_grid(grid, &sp) != 0)
+		return 2;
 	if (sp.cp_scale) {
 		sp.cp_from = hasfrom ? from : 1;
 		sp.cp_to = hasto ? to : SCALE_TO_DEF;

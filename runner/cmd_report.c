@@ -21,6 +21,7 @@
 #include "cmd_report.h"
 #include "commands.h"
 #include "export.h"
+#include "report_real.h"
 
 #define RPT_WORKLOAD	"pr14721"
 #define RPT_MACHINE	"i386-64M"
@@ -411,7 +412,9 @@ cmd_report(int argc, char **argv)
 		return 2;
 	}
 	r.r_db = st.st_db;
-	if (latest_run(&r, db) != 0 || grid(&r) != 0 || headlines(&r) != 0) {
+	if (latest_run(&r, db) != 0 || grid(&r) != 0 || headlines(&r) != 0 ||
+	    report_real(stdout, r.r_db, r.r_md, r.r_why, sizeof(r.r_why)) !=
+	    0) {
 		fprintf(stderr, "kmbench report: %s: %s\n", db, *r.r_why ?
 		    r.r_why : sqlite3_errmsg(st.st_db));
 		store_close(&st);

@@ -75,7 +75,7 @@ static const char usage_text[] =
 "        --force.\n"
 "  capacity --strategy S --machine M --vary KEY [--from A] [--to B]\n"
 "      [--json] [--set KEY=VALUE]... [--clean] [--stagger NS]\n"
-"      [--checks N] [--db FILE] TRACE\n"
+"      [--checks N] [--grid V,V,...] [--db FILE] TRACE\n"
 "        Where the case stops surviving as KEY varies: scale (K copies of\n"
 "        TRACE, gen scale), the largest K; a numeric machine setting\n"
 "        (nkmempages, ...), the smallest value.  Bisects, confirms at\n"

@@ -120,6 +120,21 @@ Test(capacity, scale_by_hand)
 	cr_expect(strstr(out, "\"monotonic\":true") != NULL, "%s", out);
 	free(out);
 
+	/*
+	 * --grid: 3 and 12 are replayed too; 3 copies need 99 files and
+	 * survive, 12 need 396: 396 - 191 = 205 refused.
+	 */
+	cr_assert_eq(cap("--json --clean --stagger 0 --to 16 --checks 0 "
+	    "--grid 3,12 --strategy panic-only --machine i386-64M --set "
+	    "maxusers=1 --vary scale", trace, &out), 0);
+	cr_expect(strstr(out, "{\"value\":3,\"outcome\":\"survived\"") !=
+	    NULL, "%s", out);
+	cr_expect(strstr(out, "{\"value\":12,\"outcome\":\"refused\","
+	    "\"events\":396,\"skipped\":0,\"refused\":205,") != NULL, "%s",
+	    out);
+	cr_expect(strstr(out, "\"monotonic\":true") != NULL, "%s", out);
+	free(out);
+
 	cr_assert_eq(cap("--stagger 0 --to 16 --strategy panic-only "
 	    "--machine i386-64M --set maxusers=1 --vary scale", trace, &out),
 	    0);

@@ -6,19 +6,26 @@
 # kmbench compare can judge latency between two commits (it needs 4 a
 # side; KMBENCH_REPS overrides), prints one line per case, draws the
 # plots and writes the report.  Cases already stored for this commit
-# are reused.
+# are reused.  Then the scale cliffs of the recorded servers
+# (tools/bench-scale.sh; "sh tools/bench.sh full", make bench-full,
+# searches more of them).
 set -e
+mode=${1:-quick}
 out=bench-out
 db=${KMBENCH_DB:-bench.db}
 reps=${KMBENCH_REPS:-5}
 kmbench=./kmbench
 . tools/bench-traces.sh
 ./kmbench matrix --db "$db" --jobs 2 --reps "$reps" --traces "$traces"
+. tools/bench-scale.sh "$mode"
 ./kmbench plot --db "$db" --out "$out/plots"
 ./kmbench report --db "$db" --plots "$out/plots" >"$out/report.txt"
 # The outcome grid, from the report, on the terminal.
 echo
 sed -n '/^Outcome of the/,/^Headline figures/p' "$out/report.txt" |
     sed '$d'
+# And how many copies of each recorded server the machines hold.
+sed -n '/^Real workloads/,$p' "$out/report.txt" |
+    sed '/^No text plots/,$d; /^Plots (from/,$d' | head -60
 echo "bench: results in $db, plots in $out/plots, report in" \
     "$out/report.txt" >&2

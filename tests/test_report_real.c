@@ -1,0 +1,137 @@
+/*
+ * test_report_real.c: Criterion tests of the report's real-workloads
+ * section (runner/report_real.c): the scale x strategy grid and the
+ * sentence, from searches that kmbench capacity --db stored, with the
+ * answers derived by hand.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kmtest.h"
+
+TestSuite(report_real);
+
+/*
+ * The server of test_capacity.c's scale_by_hand: 33 files a copy, on a
+ * machine with maxusers 1 (kern.maxfiles 191): 5 copies (165 files)
+ * survive, 6 (198) have 7 opens refused.  Both strategies keep the
+ * descriptor tables (50 slots, 250 bytes) far from any limit of
+ * kmem_map, so both give that answer; the grid's K are 1, 2, 4, 5, 6,
+ * 8 and 16: the --grid values, and 5 and 6 from the bisection.  K 3 was
+ * replayed by no search: it is no column.
+ */
+Test(report_real, grid_and_sentence)
+{
+	char trace[256], db[256], args[1024], text[4096], *out, *e;
+	const char *strategies[] = { "nointr", "panic-only" };
+	size_t n = 0, i;
+	int fd;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+	    "kmtrace 1\n0 1 spawn\n0 1 limit nofile 100\n");
+	for (fd = 3; fd <= 32; fd++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "%d 1 open %d\n", fd, fd);
+	snprintf(text + n, sizeof(text) - n, "100 1 exit\n");
+	kmtest_write(trace, sizeof(trace), ".kmt", text);
+	kmtest_write(db, sizeof(db), ".db", "");
+	unlink(db);
+	for (i = 0; i < 2; i++) {
+		snprintf(args, sizeof(args), "capacity --db %s --clean "
+		    "--stagger 0 --to 16 --checks 0 --grid 1,2,4,8,16 "
+		    "--strategy %s --machine i386-64M --set maxusers=1 --vary "
+		    "scale %s", db, strategies[i], trace);
+		cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
+		free(out);
+		free(e);
+	}
+	snprintf(args, sizeof(args), "report --db %s --plots /nonexistent",
+	    db);
+	cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
+	/* Rows in the registry's order, panic-only first. */
+	cr_expect(strstr(out, "copies at once:\n"
+	    "                1     2     4     5     6     8    16\n"
+	    "panic-only     ok    ok    ok    ok   REF   REF   REF\n"
+	    "nointr         ok    ok    ok    ok   REF   REF   REF\n") != NULL,
+	    "%s", out);
+	/* The sentence, as one line (the text is filled to 72 columns). */
+	for (i = 0; out[i] != '\0'; i++)
+		if (out[i] == '\n' && out[i + 1] != '\n' && i > 0 &&
+		    out[i - 1] != '\n')
+			out[i] = ' ';
+	cr_expect(strstr(out, "panic-only and nointr survive 5 ") != NULL,
+	    "%s", out);
+	cr_expect(strstr(out, " servers on i386-64M and are refused at 6.\n")
+	    != NULL, "%s", out);
+	free(out);
+	free(e);
+
+	snprintf(args, sizeof(args), "report --format md --db %s --plots "
+	    "/nonexistent", db);
+	cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
+	cr_expect(strstr(out, "| strategy \\ K | 1 | 2 | 4 | 5 | 6 | 8 | 16 "
+	    "|\n|---|---|---|---|---|---|---|---|\n| panic-only | ok | ok | ok "
+	    "| ok | REF | REF | REF |\n") != NULL, "%s", out);
+	free(out);
+	free(e);
+	unlink(db);
+	unlink(trace);
+}
+
+/*
+ * Cells a search did not replay come from its answer, in parentheses.
+ * panic-only's search with --to 8 and no grid replays 8, 1, then
+ * bisects between them: 1 + 7 / 2 = 4 survives, 4 + 4 / 2 = 6 is
+ * refused, 5 survives; 2, 3 and 7 are not replayed.  Columns are the K
+ * that two searches replayed, so canfail's and nointr's, with --grid
+ * 2,3,7, make 2, 3 and 7 columns, where panic-only shows (ok), (ok)
+ * and (x).
+ */
+Test(report_real, inferred_cells)
+{
+	char trace[256], db[256], args[1024], text[4096], *out, *e;
+	size_t n = 0, i;
+	int fd;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+	    "kmtrace 1\n0 1 spawn\n0 1 limit nofile 100\n");
+	for (fd = 3; fd <= 32; fd++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "%d 1 open %d\n", fd, fd);
+	snprintf(text + n, sizeof(text) - n, "100 1 exit\n");
+	kmtest_write(trace, sizeof(trace), ".kmt", text);
+	kmtest_write(db, sizeof(db), ".db", "");
+	unlink(db);
+	snprintf(args, sizeof(args), "capacity --db %s --clean --stagger 0 "
+	    "--to 8 --checks 0 --strategy panic-only --machine i386-64M "
+	    "--set maxusers=1 --vary scale %s", db, trace);
+	cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
+	free(out);
+	free(e);
+	for (i = 0; i < 2; i++) {
+		snprintf(args, sizeof(args), "capacity --db %s --clean "
+		    "--stagger 0 --to 8 --checks 0 --grid 2,3,7 --strategy %s "
+		    "--machine i386-64M --set maxusers=1 --vary scale %s", db,
+		    i == 0 ? "nointr" : "canfail", trace);
+		cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
+		free(out);
+		free(e);
+	}
+	snprintf(args, sizeof(args), "report --db %s --plots /nonexistent",
+	    db);
+	cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
+	cr_expect(strstr(out,
+	    "                1     2     3     4     5     6     7     8\n"
+	    "panic-only     ok  (ok)  (ok)    ok    ok   REF   (x)   REF\n"
+	    "canfail        ok    ok    ok    ok    ok   REF   REF   REF\n"
+	    "nointr         ok    ok    ok    ok    ok   REF   REF   REF\n")
+	    != NULL, "%s", out);
+	free(out);
+	free(e);
+	unlink(db);
+	unlink(trace);
+}

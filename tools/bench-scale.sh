@@ -1,0 +1,83 @@
+# bench-scale.sh: the scale cliffs of make bench, sourced by bench.sh
+# (with $out, $db and $kmbench set).  For each recorded server, each
+# machine and each strategy, "kmbench capacity --vary scale --clean"
+# finds the most copies of the server that run at once without a panic,
+# a hung process or a refused call, and replays the copies of the grid
+# below as well; every search and replay is stored in $db, where the
+# report's real-workloads section reads them.
+#
+# $1 is quick (make bench) or full (make bench-full).  quick searches
+# the small recordings on every machine and the large ones on i386-64M
+# only, so that make bench stays under 3 minutes on 2 cores; full
+# searches every server on every machine, and also the least kmem_map
+# (nkmempages) of pr14721 and of each server under each strategy on
+# i386-64M.  A search done for this commit and these traces is not
+# done again (the stamp file $out/scale-MODE.stamp).
+
+scale_mode=${1:-quick}
+# The recorded servers: those of workloads/traces/ that exist.  The
+# small ones are searched on every machine even in quick mode.
+scale_small="workloads/traces/http.kmt.zst"
+scale_large="workloads/traces/nginx-c10k.kmt.zst
+workloads/traces/forking-server.kmt.zst
+workloads/traces/postgres.kmt.zst
+workloads/traces/apache.kmt.zst
+workloads/traces/redis-bgsave.kmt.zst"
+scale_grid=1,2,3,4,6,8,12,16,24,32,48,64
+scale_to=64
+
+scale_jobs() {
+	machines=$("$kmbench" machines | awk '!/:$/ && NF > 1 { print $1 }')
+	strategies=$("$kmbench" strategies | awk '!/:$/ && NF > 1 { print $1 }')
+	for t in $scale_small $scale_large; do
+		[ -s "$t" ] || continue
+		case " $(echo $scale_small) " in
+		*" $t "*) ms=$machines ;;
+		*) if [ "$scale_mode" = full ]; then ms=$machines;
+		   else ms=i386-64M; fi ;;
+		esac
+		for m in $ms; do
+			for s in $strategies; do
+				echo "scale $t $m $s"
+			done
+		done
+	done
+	if [ "$scale_mode" = full ]; then
+		for t in "$out/pr14721.kmt.zst" $scale_small $scale_large; do
+			[ -s "$t" ] || continue
+			for s in $strategies; do
+				echo "nkmempages $t i386-64M $s"
+			done
+		done
+	fi
+}
+
+scale_stamp="$out/scale-$scale_mode.stamp"
+scale_now=$({ git rev-parse HEAD 2>/dev/null || echo nogit;
+    git status --porcelain 2>/dev/null | head -c 200;
+    ls -l $scale_small $scale_large 2>/dev/null; echo "$db"; } |
+    cksum)
+if [ -s "$db" ] && [ "$(cat "$scale_stamp" 2>/dev/null)" = "$scale_now" ]
+then
+	echo "bench: scale cliffs already searched for this commit" >&2
+else
+	n=$(scale_jobs | wc -l)
+	echo "bench: $n capacity searches (scale cliffs of the recorded" \
+	    "servers$([ "$scale_mode" = full ] && echo ", least kmem_map"))" >&2
+	export kmbench db scale_to scale_grid
+	# One search a line: KEY TRACE MACHINE STRATEGY.  Exit status 3
+	# (nothing in the range survives) is an answer, not a failure.
+	scale_jobs | xargs -P 2 -L 1 sh -c '
+		if [ "$0" = scale ]; then
+			set -- --vary scale --clean --checks 0 --to "$scale_to" \
+			    --grid "$scale_grid" --strategy "$3" --machine "$2" \
+			    "$1"
+		else
+			set -- --vary nkmempages --from 64 --to 32768 \
+			    --checks 2 --strategy "$3" --machine "$2" "$1"
+		fi
+		"$kmbench" capacity --db "$db" "$@" >/dev/null ||
+		    [ $? -eq 3 ] || { echo "bench: capacity $*: failed" >&2;
+		    exit 255; }'
+	echo "$scale_now" >"$scale_stamp"
+fi
