@@ -99,12 +99,118 @@ replay_newproc(struct replay *r, uint32_t pid)
 	return rp;
 }
 
+/* The flags of descriptor FD in RP's view, 0 when it is not open. */
+static inline uint8_t
+vfd_get(const struct rproc *rp, uint32_t fd)
+{
+
+	return rp->rp_fds != NULL ? fdtab_get(&rp->rp_fds->fv_t, fd) : 0;
+}
+
+static inline size_t
+fdview_slots(const struct u32tab *t)
+{
+
+	return t->ut_nsmall + t->ut_cap;
+}
+
+/* RP lets go of its view; the last to let go frees it. */
+static void
+vfd_drop(struct replay *r, struct rproc *rp)
+{
+	struct fdview *v = rp->rp_fds;
+
+	if (v == NULL)
+		return;
+	rp->rp_fds = NULL;
+	if (--v->fv_refs > 0)
+		return;
+	r->r_fdslots -= v->fv_slots;
+	fdtab_free(&v->fv_t);
+	free(v);
+}
+
+/*
+ * RP's view, its own to change: a new empty one, or a copy of one it
+ * shares.  NULL when the host is out of memory (*BOUNDP 0) or a copy
+ * would take the views past REPLAY_MAXFDSLOTS (*BOUNDP 1).
+ */
+static struct u32tab *
+vfd_mut(struct replay *r, struct rproc *rp, int *boundp)
+{
+	struct fdview *v = rp->rp_fds, *n;
+
+	*boundp = 0;
+	if (v != NULL && v->fv_refs == 1)
+		return &v->fv_t;
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		return NULL;
+	n->fv_refs = 1;
+	if (v != NULL) {
+		if (r->r_fdslots + v->fv_slots > REPLAY_MAXFDSLOTS) {
+			free(n);
+			*boundp = 1;
+			return NULL;
+		}
+		if (fdtab_copy(&n->fv_t, &v->fv_t) != 0) {
+			free(n);
+			return NULL;
+		}
+		n->fv_slots = fdview_slots(&n->fv_t);
+		r->r_fdslots += n->fv_slots;
+		v->fv_refs--;
+	}
+	rp->rp_fds = n;
+	return &n->fv_t;
+}
+
+/* After a change to RP's own view: its slots counted again. */
+static inline int
+vfd_count(struct replay *r, struct rproc *rp)
+{
+	struct fdview *v = rp->rp_fds;
+	size_t n = fdview_slots(&v->fv_t);
+
+	if (n != v->fv_slots) {
+		r->r_fdslots += n - v->fv_slots;
+		v->fv_slots = n;
+	}
+	return r->r_fdslots > REPLAY_MAXFDSLOTS;
+}
+
+/*
+ * Set descriptor FD's flags in RP's view (0 closes it).  0; -1 when
+ * the host is out of memory; 1 past REPLAY_MAXFDSLOTS.
+ */
+static int
+vfd_set(struct replay *r, struct rproc *rp, uint32_t fd, uint8_t flags)
+{
+	struct u32tab *t;
+	int bound;
+
+	if (rp->rp_fds != NULL && rp->rp_fds->fv_refs == 1 &&
+	    fd < rp->rp_fds->fv_t.ut_nsmall) {
+		/* The common case: its own view, a direct slot. */
+		rp->rp_fds->fv_t.ut_small[fd] = flags;
+		return 0;
+	}
+	if (flags == 0 && vfd_get(rp, fd) == 0)
+		return 0;
+	if ((t = vfd_mut(r, rp, &bound)) == NULL)
+		return bound ? 1 : -1;
+	if (flags == 0)
+		fdtab_del(t, fd);
+	else if (fdtab_set(t, fd, flags) != 0)
+		return -1;
+	return vfd_count(r, rp);
+}
+
 static void
 rproc_clear_view(struct replay *r, struct rproc *rp)
 {
 
 	r->r_nids -= rp->rp_maps.it_n + rp->rp_kmallocs.it_n;
-	fdtab_free(&rp->rp_fds);
+	vfd_drop(r, rp);
 	idtab_free(&rp->rp_maps);
 	idtab_free(&rp->rp_kmallocs);
 }
@@ -285,6 +391,9 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 	m->m_curproc = ev->ke_pid == 0 ? NULL : &rp->rp_kp;
 	switch (ev->ke_op) {
 	case KMT_SPAWN:
+		/* Its PID is held by a hung process (rproc_begin()). */
+		if (rp->rp_state == RS_ASLEEP)
+			return answer(r, rp, ev, EAGAIN);
 		if (!rp->rp_kalive) {
 			if ((o = answer(r, rp, ev,
 			    proc_spawn(m, &rp->rp_kp))) != OK) {
@@ -301,8 +410,7 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 				continue;
 			o = answer(r, rp, ev, fd_open(m, &rp->rp_kp, fd, 0));
 			if (o == OK)
-				(void)fdtab_set(&rp->rp_fds, (uint32_t)fd,
-				    VFD_OPEN);
+				(void)vfd_set(r, rp, (uint32_t)fd, VFD_OPEN);
 			else if (o != REFUSED)
 				return o;
 		}
@@ -310,6 +418,9 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 		return OK;
 	case KMT_FORK:
 		child = replay_proc(r, ev->ke_child);
+		/* CHILD's PID is held by a hung process (rproc_begin()). */
+		if (child->rp_state == RS_ASLEEP)
+			return answer(r, rp, ev, EAGAIN);
 		o = answer(r, rp, ev, proc_fork(m, &rp->rp_kp,
 		    &child->rp_kp));
 		if (o == OK) {
@@ -328,9 +439,8 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 		o = answer(r, rp, ev, fd_open(m, &rp->rp_kp, (int)ev->ke_fd,
 		    ev->ke_cloexec));
 		if (o == OK) {
-			f = fdtab_get(&rp->rp_fds, ev->ke_fd);
-			(void)fdtab_set(&rp->rp_fds, ev->ke_fd,
-			    f & ~VFD_GHOST);
+			f = vfd_get(rp, ev->ke_fd);
+			(void)vfd_set(r, rp, ev->ke_fd, f & ~VFD_GHOST);
 			note_fds(rp);
 		}
 		return o;
@@ -338,9 +448,8 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 		o = answer(r, rp, ev, fd_dup(m, &rp->rp_kp, (int)ev->ke_oldfd,
 		    (int)ev->ke_fd, ev->ke_cloexec));
 		if (o == OK) {
-			f = fdtab_get(&rp->rp_fds, ev->ke_fd);
-			(void)fdtab_set(&rp->rp_fds, ev->ke_fd,
-			    f & ~VFD_GHOST);
+			f = vfd_get(rp, ev->ke_fd);
+			(void)vfd_set(r, rp, ev->ke_fd, f & ~VFD_GHOST);
 			note_fds(rp);
 		}
 		return o;
@@ -378,16 +487,21 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 /*
  * A process begins in the trace (spawn, fork): alive, with an empty view
  * and nothing in the kernel yet.  An earlier process of the same PID
- * still asleep stays hung (its kernel memory stays taken).
+ * that exited in the trace while asleep in the kernel is hung, and
+ * still holds its PID and its kernel memory: it keeps the record, its
+ * state and its struct proc, and the new process is refused with
+ * EAGAIN (rproc_hung()); the trace's view starts afresh all the same.
  */
 static void
 rproc_begin(struct replay *r, struct rproc *rp)
 {
 	uint32_t pid = rp->rp_pid;
 
-	if (rp->rp_state == RS_ASLEEP)
-		sleepers_remove(r, rp);
 	rproc_clear_view(r, rp);
+	if (rp->rp_state == RS_ASLEEP) {
+		rp->rp_alive = 1;
+		return;
+	}
 	memset(&rp->rp_kp, 0, sizeof(rp->rp_kp));
 	rp->rp_kp.p_pid = pid;
 	rp->rp_kalive = 0;
@@ -445,7 +559,7 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 	struct idval *iv = NULL;
 	struct idkey key;
 	uint8_t f;
-	int type, found;
+	int type, found, rc;
 	enum outcome o = OK;
 
 	/*
@@ -469,9 +583,8 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		rproc_begin(r, rp);
 		/* The trace's process has 0, 1 and 2 whatever the kernel did. */
 		for (f = 0; f < 3; f++)
-			if (fdtab_set(&rp->rp_fds, f,
-			    VFD_OPEN | VFD_GHOST) != 0)
-				goto nomem;
+			if ((rc = vfd_set(r, rp, f, VFD_OPEN | VFD_GHOST)) != 0)
+				goto setfail;
 		o = kernel_part(r, rp, ev, NULL);
 		goto done;
 	}
@@ -507,13 +620,26 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		    (child = replay_newproc(r, ev->ke_child)) == NULL)
 			goto nomem;
 		rproc_begin(r, child);
-		if (fdtab_copy(&child->rp_fds, &rp->rp_fds) != 0 ||
-		    idtab_copy(&child->rp_maps, &rp->rp_maps) != 0)
+		/* The descriptors are shared until one of them changes. */
+		if ((child->rp_fds = rp->rp_fds) != NULL)
+			child->rp_fds->fv_refs++;
+		if (idtab_copy(&child->rp_maps, &rp->rp_maps) != 0)
 			goto nomem;
 		r->r_nids += child->rp_maps.it_n;
 		break;
 	case KMT_EXEC:
-		fdtab_close(&rp->rp_fds, VFD_OPEN | VFD_CLOEXEC);
+		if (rp->rp_fds != NULL) {
+			struct u32tab *t;
+			int bound;
+
+			if ((t = vfd_mut(r, rp, &bound)) == NULL) {
+				rc = bound ? 1 : -1;
+				goto setfail;
+			}
+			fdtab_close(t, VFD_OPEN | VFD_CLOEXEC);
+			if ((rc = vfd_count(r, rp)) != 0)
+				goto setfail;
+		}
 		r->r_nids -= rp->rp_maps.it_n;
 		idtab_clear(&rp->rp_maps);
 		if (o == OK)
@@ -533,16 +659,16 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 		o = DONE;
 		break;
 	case KMT_OPEN:
-		if (fdtab_get(&rp->rp_fds, ev->ke_fd) != 0)
+		if (vfd_get(rp, ev->ke_fd) != 0)
 			return malformed(err, errlen, r->r_trace, ev,
 			    "open of descriptor %" PRIu32 ", which is already "
 			    "open", ev->ke_fd);
-		if (fdtab_set(&rp->rp_fds, ev->ke_fd, VFD_OPEN | VFD_GHOST |
-		    (ev->ke_cloexec ? VFD_CLOEXEC : 0)) != 0)
-			goto nomem;
+		if ((rc = vfd_set(r, rp, ev->ke_fd, VFD_OPEN | VFD_GHOST |
+		    (ev->ke_cloexec ? VFD_CLOEXEC : 0))) != 0)
+			goto setfail;
 		break;
 	case KMT_DUP:
-		f = fdtab_get(&rp->rp_fds, ev->ke_oldfd);
+		f = vfd_get(rp, ev->ke_oldfd);
 		if (f == 0) {
 			if (o == OK) {
 				count_error(r, rp, EBADF);
@@ -562,19 +688,20 @@ replay_event(struct replay *r, const struct kmt_event *ev,
 			skip(r, rp);
 			o = DONE;
 		}
-		if (fdtab_set(&rp->rp_fds, ev->ke_fd, VFD_OPEN | VFD_GHOST |
-		    (ev->ke_cloexec ? VFD_CLOEXEC : 0)) != 0)
-			goto nomem;
+		if ((rc = vfd_set(r, rp, ev->ke_fd, VFD_OPEN | VFD_GHOST |
+		    (ev->ke_cloexec ? VFD_CLOEXEC : 0))) != 0)
+			goto setfail;
 		break;
 	case KMT_CLOSE:
-		f = fdtab_get(&rp->rp_fds, ev->ke_fd);
+		f = vfd_get(rp, ev->ke_fd);
 		if (f == 0) {
 			if (o == OK) {
 				count_error(r, rp, EBADF);
 				skip(r, rp);
 			}
 		} else {
-			fdtab_del(&rp->rp_fds, ev->ke_fd);
+			if ((rc = vfd_set(r, rp, ev->ke_fd, 0)) != 0)
+				goto setfail;
 			if (o == OK && (f & VFD_GHOST))
 				skip(r, rp);
 			else if (o == OK)
@@ -687,6 +814,12 @@ done:
 		return 1;
 	}
 	return 0;
+setfail:
+	/* vfd_set(): 1 past the descriptor bound, -1 out of memory. */
+	if (rc > 0)
+		return malformed(err, errlen, r->r_trace, ev, "too many "
+		    "descriptors: a replay keeps at most %d descriptor slots "
+		    "over all processes", REPLAY_MAXFDSLOTS);
 nomem:
 	snprintf(err, errlen, "%s: out of memory at event %" PRIu64,
 	    r->r_trace, ev->ke_no);
@@ -736,6 +869,32 @@ replay_wake(struct replay *r, const struct kmt_event *now)
 	} while (woke > 0 && r->r_m->m_wakeups != seen &&
 	    r->r_nsleepers > 0 && !r->r_panicked);
 	return 0;
+}
+
+/*
+ * --check, at the end of a replay: every process the kernel holds is
+ * one of the replay's records still in the kernel (the hung ones
+ * included), so that replay_free() gives all of its memory back.  The
+ * kernel's count of processes and its u-area pages must match them.
+ */
+static int
+replay_check_procs(struct replay *r, char *err, size_t errlen)
+{
+	struct machine *m = r->r_m;
+	long n = 0;
+	size_t i;
+
+	for (i = 0; i < r->r_cap; i++)
+		if (r->r_procs[i] != NULL && r->r_procs[i]->rp_kalive)
+			n++;
+	if (n == m->m_nprocs && m->m_uareapages == (uint64_t)n * UPAGES)
+		return 0;
+	snprintf(err, errlen, "%s: at the end: invariant broken: the kernel "
+	    "holds %ld processes and %" PRIu32 " u-area pages, the replay "
+	    "knows %ld processes (%ld pages): kernel memory of a process "
+	    "is lost", r->r_trace, m->m_nprocs, m->m_uareapages, n,
+	    n * UPAGES);
+	return 1;
 }
 
 int
@@ -805,6 +964,8 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 		fprintf(stderr, "\r%*s\r", 60, "");
 	if (n < 0)
 		rc = 2;
+	if (rc == 0 && m->m_kcheck != NULL && !r->r_panicked)
+		rc = replay_check_procs(r, err, errlen);
 	if (rc == 0 && (w = kmt_warning(rd)) != NULL)
 		snprintf(r->r_warning, sizeof(r->r_warning), "%s", w);
 	kmt_close(rd);

@@ -23,12 +23,27 @@ struct probe;
 /*
  * The replay's bounds, so that its memory stays bounded whatever the
  * trace: process records (one per PID ever named, about 2.4 KiB each,
- * some 300 MiB at the limit) and live mapping and kmalloc IDs over all
- * processes (about 100 bytes each).  Past them the replay stops with
- * "too many ..." and exit status 2 (kmtrace(5), LIMITS).
+ * some 300 MiB at the limit), live mapping and kmalloc IDs over all
+ * processes (about 100 bytes each) and descriptor slots over all the
+ * descriptor views (1 byte a slot in a view's direct array, 12 in its
+ * hash; the views are shared copy-on-write between a parent and the
+ * children of its forks, so a view is counted once however many share
+ * it).  Past them the replay stops with "too many ..." and exit status
+ * 2 (kmtrace(5), LIMITS).
  */
 #define REPLAY_MAXPROCS	131072
 #define REPLAY_MAXIDS	2097152
+#define REPLAY_MAXFDSLOTS 16777216
+
+/*
+ * The trace's descriptors of one or more processes: a fork shares its
+ * parent's view, and whichever of them changes it first gets a copy.
+ */
+struct fdview {
+	struct u32tab	 fv_t;
+	unsigned long	 fv_refs;
+	size_t		 fv_slots;	/* counted in r_fdslots */
+};
 
 enum kerr { KE_EMFILE, KE_ENFILE, KE_ENOMEM, KE_EBADF, KE_EAGAIN, KE_NERR };
 extern const char *const kerr_names[KE_NERR];
@@ -46,7 +61,7 @@ struct rproc {
 	enum rstate	 rp_state;
 	int		 rp_kalive;	/* rp_kp holds kernel resources */
 	struct proc	 rp_kp;
-	struct u32tab	 rp_fds;	/* the trace's descriptors */
+	struct fdview	*rp_fds;	/* the trace's descriptors, or NULL */
 	struct idtab	 rp_maps;	/* the trace's mappings */
 	struct idtab	 rp_kmallocs;	/* the trace's kmallocs */
 	struct kmt_event rp_pending;	/* the call it sleeps in */
@@ -68,6 +83,7 @@ struct replay {
 	uint64_t	 r_events;	/* events read (to the panic) */
 	uint64_t	 r_skipped;
 	size_t		 r_nids;	/* live IDs in every view */
+	size_t		 r_fdslots;	/* descriptor slots in every view */
 	long		 r_errors[KE_NERR];
 	int		 r_panicked;
 	uint64_t	 r_panic_event;
