@@ -3,6 +3,8 @@
  * (trace-format.md, "When the kernel says no").
  */
 #include <criterion/criterion.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -233,4 +235,150 @@ Test(replay, longest_type_names)
 	cr_expect_eq(kmcase_type(&c, b)->ks_inuse, 150);
 	kmcase_free(&c);
 	free(trace);
+}
+
+/*
+ * A respawned PID whose predecessor hung (issue 22, item 9).  Process 1
+ * sleeps on M_TEMP's limit as in LIMIT_TRACE, and its exit is skipped:
+ * it is hung for good and holds its PID and its kernel memory.  The
+ * spawn of PID 1 that follows is refused with EAGAIN, as fork1() never
+ * hands out a PID in use, and the newcomer's events are skipped; so is
+ * process 2's fork of a child PID 1.  At the end the kernel holds two
+ * processes, 1 (hung) and 2 (running), both replay records.  Before,
+ * the record was reused: the hung process vanished from the report
+ * (hung 0), the kernel held 3 processes for 2 records, and the lost
+ * one's struct proc, u-area and vmspace leaked.
+ */
+#define RESPAWN_TRACE LIMIT_TRACE \
+	"6 1 exit\n7 1 spawn\n8 1 open 3\n9 1 exit\n10 2 fork 1\n" \
+	"11 1 close 0\n"
+
+Test(replay, respawn_of_hung_pid_is_refused)
+{
+	struct kmcase c;
+	const char *on[] = { "kmemstats=on", NULL };
+	struct rproc *p1;
+
+	kmcase_run(&c, "panic-only", "i386-64M", on, RESPAWN_TRACE);
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	p1 = kmcase_proc(&c, 1);
+	cr_expect_eq(p1->rp_state, RS_ASLEEP, "PID 1 is still hung");
+	cr_expect_str_eq(p1->rp_kp.p_wmesg, "M_TEMP");
+	cr_expect(p1->rp_kalive, "and holds its kernel memory");
+	/* The spawn at 7, counted against PID 1 and the replay. */
+	cr_expect_eq(p1->rp_errors[KE_EAGAIN], 1);
+	/* The fork at 10, counted against PID 2. */
+	cr_expect_eq(kmcase_proc(&c, 2)->rp_errors[KE_EAGAIN], 1);
+	cr_expect_eq(c.r.r_errors[KE_EAGAIN], 2);
+	/* Skipped: "close 0" at 5, "exit" at 6, the open at 8, the exit at
+	 * 9 and the close at 11 (1 skipped before the respawn, 4 after). */
+	cr_expect_eq(p1->rp_skipped, 5);
+	cr_expect_eq(c.m->m_nprocs, 2);
+	cr_expect_eq(c.m->m_uareapages, 2 * UPAGES);
+	kmcase_free(&c);
+}
+
+/* The same from the command line, with --check's leak check: hung 1. */
+Test(replay, respawn_of_hung_pid_checked)
+{
+	char path[256], args[1024], *out, *err;
+	int rc;
+
+	kmtest_write(path, sizeof(path), ".kmt", RESPAWN_TRACE);
+	snprintf(args, sizeof(args), "run --check --json --set kmemstats=on "
+	    "--strategy panic-only --machine i386-64M %s", path);
+	rc = kmtest_cmd(args, &out, &err);
+	cr_expect_eq(rc, 0, "exit %d: %s", rc, err);
+	cr_expect(strstr(out, "\"hung\":1") != NULL, "%s", out);
+	free(out);
+	free(err);
+	unlink(path);
+}
+
+/*
+ * A trace of PID 1 with descriptors 0 to 1000003 (three from the spawn,
+ * open 3, dups 4 to 1000003), then NCHILD forks, each child closing its
+ * descriptor 3.  Written to PATH.
+ */
+static void
+write_fork_trace(char *path, size_t len, int nchild)
+{
+	FILE *f;
+	uint64_t t = 0;
+	int fd, k;
+
+	kmtest_write(path, len, ".kmt", "");
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "kmtrace 2\n0 1 spawn\n0 1 open 3\n");
+	for (fd = 4; fd <= 1000003; fd++)
+		fprintf(f, "%" PRIu64 " 1 dup 3 %d\n", ++t, fd);
+	for (k = 1; k <= nchild; k++)
+		fprintf(f, "%" PRIu64 " 1 fork %d\n%" PRIu64 " %d close 3\n",
+		    t + 1, k + 1, t + 2, k + 1), t += 2;
+	fprintf(f, "# end %d events\n", 1000002 + 2 * nchild);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/*
+ * The descriptor view is shared copy-on-write between forks and bounded
+ * in total (issue 22, item 5).  PID 1's view holds descriptors 0 to
+ * 1000003 densely: its direct array doubles from 64 to 2^20 = 1048576
+ * slots.  A fork shares it (no slot more); a child's close copies it,
+ * 1048576 slots each.  With k copies the views hold (k + 1) * 1048576
+ * slots, and the copy that would make it more than REPLAY_MAXFDSLOTS
+ * (16777216 = 16 * 1048576) is refused: the 16th child's close, on line
+ * 3 + 1000000 + 2 * 16 = 1000035, event 1000034.  Fifteen children
+ * replay.  Before, every fork copied the view, whatever its size: 4000
+ * forks of such a process took 4.1 GB.
+ */
+Test(replay, descriptor_views_are_bounded)
+{
+	struct kmcase c;
+	char path[256];
+
+	cr_assert_eq(REPLAY_MAXFDSLOTS, 16 * 1048576);
+	write_fork_trace(path, sizeof(path), 15);
+	kmcase_runfile(&c, "canfail", "i386-64M", NULL, path);
+	cr_expect_eq(c.rc, 0, "%s", c.err);
+	cr_expect_eq(c.r.r_fdslots, 16 * 1048576);
+	kmcase_free(&c);
+	unlink(path);
+
+	write_fork_trace(path, sizeof(path), 16);
+	kmcase_runfile(&c, "canfail", "i386-64M", NULL, path);
+	cr_expect_eq(c.rc, 2, "%s", c.err);
+	cr_expect(strstr(c.err, ":1000035: event 1000034: too many "
+	    "descriptors: a replay keeps at most 16777216") != NULL, "%s",
+	    c.err);
+	kmcase_free(&c);
+	unlink(path);
+}
+
+/* Forks alone copy nothing: 3000 children of that process. */
+Test(replay, fork_shares_the_descriptor_view)
+{
+	struct kmcase c;
+	char path[256];
+	FILE *f;
+	int k;
+
+	write_fork_trace(path, sizeof(path), 0);
+	f = fopen(path, "r+");
+	cr_assert_not_null(f);
+	cr_assert_eq(fseek(f, -(long)strlen("# end 1000002 events\n"),
+	    SEEK_END), 0);
+	for (k = 2; k <= 3001; k++)
+		fprintf(f, "2000000 1 fork %d\n", k);
+	fprintf(f, "# end %d events\n", 1000002 + 3000);
+	cr_assert_eq(fclose(f), 0);
+	kmcase_runfile(&c, "canfail", "i386-64M", NULL, path);
+	cr_expect_eq(c.rc, 0, "%s", c.err);
+	/* One view of 2^20 slots, shared by 3001 processes. */
+	cr_expect_eq(c.r.r_fdslots, 1048576);
+	cr_expect_eq(kmcase_proc(&c, 3001)->rp_fds,
+	    kmcase_proc(&c, 1)->rp_fds);
+	cr_expect_eq(kmcase_proc(&c, 1)->rp_fds->fv_refs, 3001);
+	kmcase_free(&c);
+	unlink(path);
 }
