@@ -434,7 +434,14 @@ lr_next(struct lreader *r, char **linep, size_t *lenp, char *err,
 			r->l_start += *lenp + 1;
 			r->l_lineno++;
 			r->l_lastnl = 1;
+			if (*lenp > IMP_LINE_MAX)
+				goto toolong;
 			return 1;
+		}
+		if (r->l_end - r->l_start > IMP_LINE_MAX) {
+			/* Not kept whole: memory stays bounded. */
+			r->l_lineno++;
+			goto toolong;
 		}
 		if (r->l_eof) {
 			if (r->l_start == r->l_end)
@@ -471,6 +478,10 @@ lr_next(struct lreader *r, char **linep, size_t *lenp, char *err,
 			r->l_eof = 1;
 		r->l_end += (size_t)got;
 	}
+toolong:
+	snprintf(err, errlen, "%s:%llu: line too long", r->l_name,
+	    (unsigned long long)r->l_lineno);
+	return -1;
 }
 
 /* -------------------------------------------------------------------
@@ -686,6 +697,14 @@ import_log_limits(const char *format, const char *log, const char *trace,
 		}
 		if (rc == IMP_EMIT) {
 			snprintf(err, errlen, "%s", isink_error(s));
+			goto out;
+		}
+		if (rc == IMP_TOOLONG || rc == IMP_TOOMANY) {
+			snprintf(err, errlen, "%s:%llu: %s", name,
+			    (unsigned long long)r->l_lineno,
+			    rc == IMP_TOOLONG ? "line too long" :
+			    "too many unfinished calls");
+			status = 2;
 			goto out;
 		}
 		if (rc != IMP_OK) {

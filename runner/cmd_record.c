@@ -122,6 +122,13 @@ feed(struct recorder *r, int final)
 				r->r_failed = 1;
 				snprintf(r->r_err, sizeof(r->r_err), "%s",
 				    isink_error(r->r_sink));
+			} else if (rc == IMP_TOOLONG || rc == IMP_TOOMANY) {
+				r->r_failed = 1;
+				snprintf(r->r_err, sizeof(r->r_err), "strace "
+				    "output:%llu: %s", (unsigned long long)
+				    strace_lines(r->r_conv), rc == IMP_TOOLONG ?
+				    "line too long" :
+				    "too many unfinished calls");
 			} else if (rc != IMP_OK) {
 				r->r_failed = 1;
 				snprintf(r->r_err, sizeof(r->r_err), "%s",
@@ -132,6 +139,15 @@ feed(struct recorder *r, int final)
 	}
 	r->r_len = (size_t)(end - p);
 	memmove(r->r_buf, p, r->r_len);
+	if (r->r_len > IMP_LINE_MAX) {
+		/* A line not kept whole: memory stays bounded. */
+		if (!r->r_failed)
+			snprintf(r->r_err, sizeof(r->r_err), "strace "
+			    "output:%llu: line too long", (unsigned long long)
+			    strace_lines(r->r_conv) + 1);
+		r->r_failed = 1;
+		r->r_len = 0;
+	}
 }
 
 /* Read what is there; 1 data, 0 end of file, -1 nothing now. */

@@ -375,3 +375,31 @@ Test(kdump, command_line)
 	free(errs);
 	unlink(log);
 }
+
+/*
+ * kdump keeps each process's CALL until its RET: at most IMP_PEND_MAX
+ * (4096) at once.  The CALL of the 4097th process (line 4097) stops
+ * the import with "too many unfinished calls", status 2.  Before, 200
+ * pending CALLs of 10 MB took 1.97 GB.
+ */
+Test(kdump, too_many_pending_calls)
+{
+	char log[256], trace[256], err[ERRSZ], want[600];
+	FILE *f;
+	int i, rc;
+
+	kmtest_write(log, sizeof(log), ".txt", "");
+	f = fopen(log, "w");
+	cr_assert_not_null(f);
+	for (i = 1; i <= 4097; i++)
+		fprintf(f, "%6d sh       CALL  close(0x3)\n", i + 100);
+	cr_assert_eq(fclose(f), 0);
+	kmtest_write(trace, sizeof(trace), ".kmt", "");
+	rc = import_log("kdump", log, trace, err, ERRSZ);
+	cr_expect_eq(rc, 2, "%s", err);
+	snprintf(want, sizeof(want), "%s:4097: too many unfinished calls",
+	    log);
+	cr_expect_str_eq(err, want);
+	unlink(log);
+	unlink(trace);
+}

@@ -743,3 +743,72 @@ Test(strace, command_line)
 	free(errs);
 	unlink(log);
 }
+
+/*
+ * The importer's bounds (issue 22, item 6).  A log line of more than
+ * IMP_LINE_MAX (1 MiB) bytes is not kept: "LOG:LINE: line too long",
+ * status 2.  Before, a line was kept whole, however long: one 3 GB
+ * line took 2.9 GB.  Here an open() whose path is 2 MiB long, valid
+ * strace output, on line 2.
+ */
+Test(strace, line_too_long)
+{
+	char log[256], trace[256], err[ERRSZ], want[600];
+	FILE *f;
+	int i, rc;
+
+	kmtest_write(log, sizeof(log), ".log", "");
+	f = fopen(log, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "30 open(\"/a\", O_RDONLY) = 3\n30 open(\"/");
+	for (i = 0; i < 2 * 1024 * 1024; i++)
+		fputc('a', f);
+	fprintf(f, "\", O_RDONLY) = 4\n30 close(3) = 0\n");
+	cr_assert_eq(fclose(f), 0);
+	rc = import_file(log, trace, sizeof(trace), err);
+	cr_expect_eq(rc, 2, "%s", err);
+	snprintf(want, sizeof(want), "%s:2: line too long", log);
+	cr_expect_str_eq(err, want);
+	unlink(log);
+	unlink(trace);
+}
+
+/*
+ * At most IMP_PEND_MAX (4096) unfinished calls at once: the 4097th
+ * thread's "<unfinished ...>" (line 4097) stops the import with "too
+ * many unfinished calls", status 2.  Before, every one was kept: 300 of
+ * 10 MB took 2.95 GB.  4096 of them, resumed, import.
+ */
+static void
+write_unfinished(const char *log, int n)
+{
+	FILE *f = fopen(log, "w");
+	int i;
+
+	cr_assert_not_null(f);
+	for (i = 1; i <= n; i++)
+		fprintf(f, "%d open(\"/a\", O_RDONLY <unfinished ...>\n", i);
+	for (i = 1; i <= n; i++)
+		fprintf(f, "%d <... open resumed>) = 3\n", i);
+	cr_assert_eq(fclose(f), 0);
+}
+
+Test(strace, too_many_unfinished_calls)
+{
+	char log[256], trace[256], err[ERRSZ], want[600];
+	int rc;
+
+	kmtest_write(log, sizeof(log), ".log", "");
+	write_unfinished(log, 4097);
+	rc = import_file(log, trace, sizeof(trace), err);
+	cr_expect_eq(rc, 2, "%s", err);
+	snprintf(want, sizeof(want), "%s:4097: too many unfinished calls",
+	    log);
+	cr_expect_str_eq(err, want);
+	unlink(trace);
+	write_unfinished(log, 4096);
+	rc = import_file(log, trace, sizeof(trace), err);
+	cr_expect_eq(rc, 0, "%s", err);
+	unlink(log);
+	unlink(trace);
+}

@@ -463,6 +463,7 @@ do_call(struct kdump_conv *c, struct imp_task *t, const char *p,
     const char *end, char *err, size_t errlen)
 {
 	const char *q;
+	int rc;
 
 	for (q = p; q < end && *q != '(' && *q != ' '; q++)
 		continue;
@@ -472,8 +473,8 @@ do_call(struct kdump_conv *c, struct imp_task *t, const char *p,
 	if (q < end && (*q != '(' || end[-1] != ')'))
 		return malformed(err, errlen, "CALL with a broken argument "
 		    "list:", p, (size_t)(end - p));
-	if (imp_task_pend(t, p, (size_t)(end - p), c->c_lineno) != 0)
-		return IMP_NOMEM;
+	if ((rc = imp_task_pend(t, p, (size_t)(end - p), c->c_lineno)) != 0)
+		return rc;
 	t->t_hchild = 0;
 	if (name_is(t->t_pend, "exit")) {
 		/* No RET follows. */
@@ -507,7 +508,7 @@ do_nami(struct imp_task *t, const char *p, const char *end)
 	memcpy(buf + n + 1, p, m);
 	rc = imp_task_pend(t, buf, n + 1 + m, t->t_pendseq);
 	free(buf);
-	return rc == 0 ? IMP_OK : IMP_NOMEM;
+	return rc;
 }
 
 /* Which record type TOK is, or -1. */

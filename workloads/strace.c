@@ -73,6 +73,8 @@ struct imp {
 	uint32_t	 im_nextpid;
 	uint64_t	 im_nofile;	/* host limits: N, or 0 for none */
 	int		 im_maxfiles_sent;
+	size_t		 im_npend;	/* tasks with an unfinished call */
+	size_t		 im_pendbytes;	/* and their text */
 };
 
 static inline size_t
@@ -290,6 +292,7 @@ imp_task_add(struct imp *im, uint32_t tid)
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->t_tid = tid;
+	t->t_im = im;
 	task_link(im, t);
 	im->im_ntasks++;
 	return t;
@@ -333,16 +336,28 @@ int
 imp_task_pend(struct imp_task *t, const char *text, size_t len,
     uint64_t seq)
 {
+	struct imp *im = t->t_im;
+	int had = t->t_pend != NULL;
 	char *n;
 
 	if (text == NULL) {
-		if (t->t_pend != NULL)
+		if (t->t_pend != NULL) {
 			t->t_pend[0] = '\0';
+			im->im_npend--;
+			im->im_pendbytes -= t->t_pendlen;
+		}
 		free(t->t_pend);
 		t->t_pend = NULL;
 		t->t_pendcap = 0;
+		t->t_pendlen = 0;
 		return 0;
 	}
+	/* The bounds (strace.h); TEXT may be T's own. */
+	if (len > IMP_LINE_MAX)
+		return IMP_TOOLONG;
+	if ((!had && im->im_npend >= IMP_PEND_MAX) ||
+	    im->im_pendbytes - t->t_pendlen + len > IMP_PEND_BYTES)
+		return IMP_TOOMANY;
 	if (len + 1 > t->t_pendcap) {
 		if ((n = realloc(t->t_pend, len + 1)) == NULL)
 			return IMP_NOMEM;
@@ -352,6 +367,10 @@ imp_task_pend(struct imp_task *t, const char *text, size_t len,
 	memmove(t->t_pend, text, len);
 	t->t_pend[len] = '\0';
 	t->t_pendseq = seq;
+	if (!had)
+		im->im_npend++;
+	im->im_pendbytes = im->im_pendbytes - t->t_pendlen + len;
+	t->t_pendlen = len;
 	return 0;
 }
 
@@ -362,7 +381,7 @@ task_free(struct imp *im, struct imp_task *t)
 
 	task_unlink(im, t);
 	im->im_ntasks--;
-	free(t->t_pend);
+	imp_task_pend(t, NULL, 0, 0);
 	free(t);
 }
 
@@ -2150,9 +2169,9 @@ do_end(struct strace_conv *c, uint32_t tid, int named, const char *p,
 		    (o = imp_task(im, (uint32_t)n)) == NULL || o == t ||
 		    o->t_proc == NULL || o->t_proc != t->t_proc)
 			return IMP_OK;
-		if (o->t_pend != NULL && imp_task_pend(t, o->t_pend,
-		    strlen(o->t_pend), o->t_pendseq) != 0)
-			return IMP_NOMEM;
+		if (o->t_pend != NULL && (rc = imp_task_pend(t, o->t_pend,
+		    strlen(o->t_pend), o->t_pendseq)) != 0)
+			return rc;
 		return imp_task_exit(im, o);
 	}
 	if ((rc = resolve(c, t)) != IMP_OK)
@@ -2244,10 +2263,10 @@ do_body(struct strace_conv *c, uint32_t tid, int named, const char *p,
 				imp_task_foreach(c->c_im, sibling_cb, &sib);
 			if (sib.s_found == NULL)
 				return IMP_OK;
-			if (imp_task_pend(t, sib.s_found->t_pend,
+			if ((rc = imp_task_pend(t, sib.s_found->t_pend,
 			    strlen(sib.s_found->t_pend),
-			    sib.s_found->t_pendseq) != 0)
-				return IMP_NOMEM;
+			    sib.s_found->t_pendseq)) != 0)
+				return rc;
 			imp_task_pend(sib.s_found, NULL, 0, 0);
 		}
 		len = strlen(t->t_pend);
@@ -2260,8 +2279,7 @@ do_body(struct strace_conv *c, uint32_t tid, int named, const char *p,
 		c->c_buf[len] = '\0';
 		if (ends(c->c_buf, c->c_buf + len, UNFINISHED))
 			return imp_task_pend(t, c->c_buf,
-			    unfinished_len(c->c_buf, len), c->c_lineno) == 0 ?
-			    IMP_OK : IMP_NOMEM;
+			    unfinished_len(c->c_buf, len), c->c_lineno);
 		imp_task_pend(t, NULL, 0, 0);
 		rc = do_call(c, t, tid, named, c->c_buf, len, err, errlen);
 		return rc;
@@ -2274,8 +2292,7 @@ do_body(struct strace_conv *c, uint32_t tid, int named, const char *p,
 			return IMP_NOMEM;
 		t->t_hchild = 0;
 		len = unfinished_len(p, (size_t)(end - p));
-		return imp_task_pend(t, p, len, c->c_lineno) == 0 ? IMP_OK :
-		    IMP_NOMEM;
+		return imp_task_pend(t, p, len, c->c_lineno);
 	}
 	return do_call(c, NULL, tid, named, p, (size_t)(end - p), err, errlen);
 }

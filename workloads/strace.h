@@ -28,6 +28,18 @@ typedef int	(*imp_emit_fn)(void *arg, const struct kmt_event *ev);
 #define IMP_MALFORMED	(-1)	/* the line is not what it should be */
 #define IMP_EMIT	(-2)	/* the callback refused an event */
 #define IMP_NOMEM	(-3)
+#define IMP_TOOMANY	(-4)	/* past IMP_PEND_MAX or IMP_PEND_BYTES */
+#define IMP_TOOLONG	(-5)	/* an unfinished call past IMP_LINE_MAX */
+
+/*
+ * The importers' bounds, so that memory stays bounded whatever the log:
+ * the longest log line (and unfinished call's text) kept, and the
+ * unfinished calls kept at once, in number and in bytes.  Past them the
+ * import stops: "LOG:LINE: line too long", "too many unfinished calls".
+ */
+#define IMP_LINE_MAX	(1024 * 1024)
+#define IMP_PEND_MAX	4096
+#define IMP_PEND_BYTES	(64 * 1024 * 1024)
 
 /* Page size of the simulated machine, for NPAGES. */
 #define IMP_PAGE	4096ULL
@@ -47,6 +59,8 @@ struct imp_task {
 	struct imp_proc	*t_proc;	/* NULL: not resolved yet */
 	char		*t_pend;	/* an unfinished call's text, or NULL */
 	size_t		 t_pendcap;
+	size_t		 t_pendlen;	/* strlen(t_pend) */
+	struct imp	*t_im;		/* the importer, for its bounds */
 	uint64_t	 t_pendseq;	/* when t_pend was set (line number) */
 	uint32_t	 t_hchild;	/* a child found while t_pend ran */
 	struct imp_task	*t_hnext;	/* hash chain */
@@ -77,7 +91,12 @@ size_t		 imp_ntasks(const struct imp *im);
 /* Call FN on every task until it returns non-zero; returns that. */
 int		 imp_task_foreach(struct imp *im,
 		    int (*fn)(struct imp_task *, void *), void *arg);
-/* Set or clear (TEXT NULL) the task's unfinished call. */
+/*
+ * Set or clear (TEXT NULL) the task's unfinished call.  0, IMP_NOMEM,
+ * IMP_TOOLONG (LEN past IMP_LINE_MAX) or IMP_TOOMANY (past
+ * IMP_PEND_MAX calls or IMP_PEND_BYTES bytes in all); then the task
+ * keeps what it had.
+ */
 int		 imp_task_pend(struct imp_task *t, const char *text,
 		    size_t len, uint64_t seq);
 
