@@ -24,6 +24,7 @@
 #include "../strategies/strategy.h"
 #include "case.h"
 #include "commands.h"
+#include "numopt.h"
 
 #define MAXLIST	256
 
@@ -205,7 +206,8 @@ cmd_matrix(int argc, char **argv)
 	struct job *jv;
 	struct store st;
 	int64_t run_id;
-	char err[1024], *end;
+	char err[1024];
+	uint64_t num;
 	struct sigaction sa;
 
 	optind = 1;
@@ -228,18 +230,14 @@ cmd_matrix(int argc, char **argv)
 			break;
 		case 'r':
 		case 'j':
-			k = (int)strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || k < 1 ||
-			    k > 1000) {
-				fprintf(stderr, "kmbench matrix: --%s '%s' is "
-				    "not a number from 1 to 1000\n",
-				    c == 'r' ? "reps" : "jobs", optarg);
+			/* strtol() and a cast took 4294967297 as 1. */
+			if (numopt_uint("matrix", c == 'r' ? "reps" : "jobs",
+			    optarg, 1, 1000, &num) != 0)
 				return 2;
-			}
 			if (c == 'r')
-				reps = k;
+				reps = (int)num;
 			else
-				jobs = k;
+				jobs = (int)num;
 			break;
 		default:
 			bad_option("matrix", argv, optind);

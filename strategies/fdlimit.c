@@ -71,8 +71,9 @@ fdlimit_attach(struct machine *m, const char *const *params, size_t nparams,
 		}
 		errno = 0;
 		v = strtoul(params[i] + 6, &end, 10);
-		if (errno != 0 || end == params[i] + 6 || *end != '\0' ||
-		    v < 1 || v > 100) {
+		/* Digits only: strtoul() takes blanks and a sign first. */
+		if (errno != 0 || params[i][6] < '0' || params[i][6] > '9' ||
+		    *end != '\0' || v < 1 || v > 100) {
 			snprintf(err, errlen, "fdlimit.share: '%s' is not a "
 			    "percentage from 1 to 100", params[i] + 6);
 			free(fl);

@@ -901,3 +901,62 @@ Test(cli, text_report_of_panic)
 	free(err);
 	unlink(t.path);
 }
+
+/*
+ * Numeric options refuse nan, inf, signs, blanks, trailing text and
+ * values out of range with exit 2 and one line naming the option
+ * (issue 22, item 10).  Before: run --sample -1 and --sample 2^64 were
+ * taken (strtoull() wraps a sign and saturates), matrix --jobs
+ * 4294967297 ran one job (a long cast to int), and fdlimit.share took
+ * " 5" and "+5".
+ */
+Test(cli, numeric_options_are_checked)
+{
+	static const char *const bad[] = {
+		"nan", "inf", "-1", "0", "+5", " 5", "5x", "1e3", "",
+		"18446744073709551616", "4294967297", NULL
+	};
+	struct tfile t;
+	char args[1024], what[64];
+	const char *const *b;
+
+	tfile_write(&t, "kmtrace 2\n0 1 spawn\n# end 1 event\n");
+	for (b = bad; *b != NULL; b++) {
+		/* A sample every 2^32 + 1 events is allowed (10^12 at most). */
+		snprintf(args, sizeof(args), "run --strategy canfail --machine "
+		    "i386-64M --sample '%s' %s", *b, t.path);
+		if (strcmp(*b, "4294967297") != 0)
+			expect_bad_input(args, "--sample");
+		if (strcmp(*b, "0") != 0) {
+			snprintf(args, sizeof(args), "run --strategy canfail "
+			    "--machine i386-64M --rep '%s' %s", *b, t.path);
+			expect_bad_input(args, "--rep");
+		}
+		snprintf(args, sizeof(args), "matrix --db /nonexistent/x.db "
+		    "--jobs '%s' %s", *b, t.path);
+		expect_bad_input(args, "--jobs");
+		snprintf(args, sizeof(args), "matrix --db /nonexistent/x.db "
+		    "--reps '%s' %s", *b, t.path);
+		expect_bad_input(args, "--reps");
+		snprintf(args, sizeof(args), "run --strategy fdlimit --machine "
+		    "i386-64M --set 'fdlimit.share=%s' %s", *b, t.path);
+		expect_bad_input(args, "fdlimit.share");
+		snprintf(args, sizeof(args), "run --strategy canfail --machine "
+		    "i386-64M --set 'physmem=%s' %s", *b, t.path);
+		snprintf(what, sizeof(what), "physmem");
+		if (strcmp(*b, "0") != 0 && strcmp(*b, "4294967297") != 0)
+			expect_bad_input(args, what);
+	}
+	/* The edges are taken. */
+	snprintf(args, sizeof(args), "run --brief --strategy fdlimit --machine "
+	    "i386-64M --sample 1 --rep 1000000 --set fdlimit.share=100 %s",
+	    t.path);
+	{
+		char *out, *err;
+
+		cr_expect_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+		free(out);
+		free(err);
+	}
+	unlink(t.path);
+}
