@@ -20,6 +20,7 @@
 
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 #include "kmtrace.h"
 #include "kmtbin.h"
@@ -65,6 +66,10 @@ struct kmt_reader {
 	ZSTD_DStream	*r_zs;
 	ZSTD_inBuffer	 r_zsin;
 	size_t		 r_zslast;		/* 0: between zstd frames */
+
+	/* Every byte read from the file goes through the tap, if set. */
+	kmt_tap_fn	*r_tap;
+	void		*r_taparg;
 
 	/* An error found while filling, kept until its data is used. */
 	int		 r_ioerr;
@@ -192,6 +197,8 @@ raw_more(struct kmt_reader *r)
 		return fail(r, W_FILE, "%s", strerror(errno));
 	if (n == 0)
 		r->r_raweof = 1;
+	else if (r->r_tap != NULL)
+		r->r_tap(r->r_taparg, r->r_rbuf, (size_t)n);
 	r->r_rend = (size_t)n;
 	return n;
 }
@@ -225,6 +232,8 @@ plain_fill(struct kmt_reader *r, char *dst, size_t room)
 		return fail(r, W_FILE, "%s", strerror(errno));
 	if (n == 0)
 		r->r_raweof = 1;
+	else if (r->r_tap != NULL)
+		r->r_tap(r->r_taparg, dst, (size_t)n);
 	return n;
 }
 
@@ -319,6 +328,12 @@ zstd_fill(struct kmt_reader *r, char *dst, size_t room)
 			in->pos = 0;
 		}
 		ret = ZSTD_decompressStream(r->r_zs, &out, in);
+		if (ZSTD_isError(ret) && ZSTD_getErrorCode(ret) ==
+		    ZSTD_error_frameParameter_windowTooLarge)
+			return deferred(r, out.pos, "window too large: the zstd "
+			    "frame needs a window of more than 2 GiB (at most "
+			    "2^" KMT_STR(KMT_ZSTD_WINDOWLOG_MAX) " bytes are "
+			    "decoded)");
 		if (ZSTD_isError(ret))
 			return deferred(r, out.pos, "corrupt zstd data");
 		r->r_zslast = ret;
@@ -1362,6 +1377,14 @@ text_end(struct kmt_reader *r)
 struct kmt_reader *
 kmt_open(const char *path, char *err, size_t errlen)
 {
+
+	return kmt_open_tap(path, NULL, NULL, err, errlen);
+}
+
+struct kmt_reader *
+kmt_open_tap(const char *path, kmt_tap_fn *tap, void *taparg, char *err,
+    size_t errlen)
+{
 	static const unsigned char gzmagic[] = { 0x1f, 0x8b };
 	static const unsigned char zsmagic[] = { 0x28, 0xb5, 0x2f, 0xfd };
 	struct kmt_reader *r;
@@ -1382,6 +1405,8 @@ kmt_open(const char *path, char *err, size_t errlen)
 	}
 	r->r_emsg[0] = '\0';
 	r->r_allowtrunc = (kmt_defaults & KMT_ALLOW_TRUNCATED) != 0;
+	r->r_tap = tap;
+	r->r_taparg = taparg;
 
 	if ((r->r_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		fail(r, W_FILE, "%s", strerror(errno));
@@ -1400,6 +1425,9 @@ kmt_open(const char *path, char *err, size_t errlen)
 		}
 		if (n == 0)
 			r->r_raweof = 1;
+		else if (r->r_tap != NULL)
+			r->r_tap(r->r_taparg, r->r_rbuf + r->r_rend,
+			    (size_t)n);
 		r->r_rend += (size_t)n;
 	}
 	if (r->r_rend >= sizeof(gzmagic) &&
@@ -1417,7 +1445,9 @@ kmt_open(const char *path, char *err, size_t errlen)
 	    memcmp(r->r_rbuf, zsmagic, sizeof(zsmagic)) == 0) {
 		r->r_comp = C_ZSTD;
 		if ((r->r_zs = ZSTD_createDStream()) == NULL ||
-		    ZSTD_isError(ZSTD_initDStream(r->r_zs))) {
+		    ZSTD_isError(ZSTD_initDStream(r->r_zs)) ||
+		    ZSTD_isError(ZSTD_DCtx_setParameter(r->r_zs,
+		    ZSTD_d_windowLogMax, KMT_ZSTD_WINDOWLOG_MAX))) {
 			fail(r, W_FILE, "cannot start zstd decompression");
 			goto bad;
 		}
@@ -1555,6 +1585,23 @@ kmt_read(struct kmt_reader *r, struct kmt_event *ev, char *err,
 bad:
 	copyerr(r, err, errlen);
 	return -1;
+}
+
+int
+kmt_drain(struct kmt_reader *r, char *err, size_t errlen)
+{
+	ssize_t n;
+
+	if (r->r_tap == NULL)
+		return 0;
+	r->r_rpos = r->r_rend;
+	while ((n = raw_more(r)) > 0)
+		r->r_rpos = r->r_rend;
+	if (n < 0) {
+		copyerr(r, err, errlen);
+		return -1;
+	}
+	return 0;
 }
 
 const char *

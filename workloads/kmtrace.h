@@ -50,6 +50,13 @@ enum kmt_op {
 #define KMT_NPAGES_MAX	(1ULL << 20)
 /* Largest kmalloc size: an i386 unsigned long. */
 #define KMT_SIZE_MAX	4294967295ULL
+/*
+ * Largest zstd window the reader decodes, as a power of two: 2 GiB
+ * (zstd --long=31).  A frame asking for more is "window too large".
+ */
+#define KMT_ZSTD_WINDOWLOG_MAX	31
+#define KMT_XSTR(x)	#x
+#define KMT_STR(x)	KMT_XSTR(x)
 
 struct kmt_event {
 	uint64_t	ke_time;	/* ns since the start of the trace */
@@ -153,6 +160,17 @@ void	kmt_set_defaults(unsigned flags);
  * can be read with kmt_header().
  */
 struct kmt_reader *kmt_open(const char *path, char *err, size_t errlen);
+
+/*
+ * The same, with every byte read from the file handed to TAP(ARG, BYTES,
+ * LEN) in order as it is read: the digest of what a replay read, not
+ * of what the file holds later.  kmt_drain() reads what the replay left
+ * (after a panic, say) through the tap: 0, or -1 with ERR.
+ */
+typedef void kmt_tap_fn(void *arg, const void *bytes, size_t len);
+struct kmt_reader *kmt_open_tap(const char *path, kmt_tap_fn *tap,
+    void *arg, char *err, size_t errlen);
+int	kmt_drain(struct kmt_reader *r, char *err, size_t errlen);
 
 /*
  * Read the next event into EV.  Returns 1 for an event, 0 at the end of
