@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +23,10 @@
 #include "store.h"
 
 #define APPLICATION_ID	1263354434	/* "KMBB" */
+/* The migrations in sql.h: migrate/002.sql to migrate/NNN.sql. */
+#define NMIGRATIONS	(sizeof(sql_migrate) / sizeof(sql_migrate[0]) - 1)
+_Static_assert(STORE_VERSION == NMIGRATIONS + 1,
+    "STORE_VERSION must be the version the last migration makes");
 #define BUSY_MS		30000	/* default; KMBENCH_BUSY_MS overrides */
 
 /*
@@ -139,14 +145,140 @@ set_wal(struct store *st, char *err, size_t errlen)
 	}
 }
 
+/*
+ * Whether PATH can name a store: not empty and not ":memory:" (SQLite
+ * would keep the cases in a temporary database, lost at exit), and a
+ * regular file if it exists.  For a writer (RW) the file and its
+ * directory must be writable, checked before SQLite opens anything, so
+ * that a refused store is left without a -wal, -shm or -journal beside
+ * it.  A reader needs the file to exist.  0, or -1 with ERR.
+ */
+static int
+check_path(const char *path, int rw, char *err, size_t errlen)
+{
+	struct stat sb;
+	char dir[sizeof(((struct store *)0)->st_path)], *slash;
+
+	if (*path == '\0' || strcmp(path, ":memory:") == 0) {
+		snprintf(err, errlen, "--db '%s': not a file name (SQLite "
+		    "would use a temporary database, lost at exit)", path);
+		return -1;
+	}
+	if (strlen(path) >= sizeof(dir)) {
+		snprintf(err, errlen, "%.64s...: path too long", path);
+		return -1;
+	}
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT && rw)
+			return 0;	/* a new store */
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file (a store is an "
+		    "SQLite file)", path);
+		return -1;
+	}
+	if (!rw)
+		return 0;
+	if (access(path, W_OK) != 0) {
+		snprintf(err, errlen, "%s: cannot store in it: %s", path,
+		    errno == EACCES ? "the file is read-only" :
+		    errno == EROFS ? "it is on a read-only file system" :
+		    strerror(errno));
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (access(dir, W_OK | X_OK) != 0) {
+		snprintf(err, errlen, "%s: cannot store in it: its directory "
+		    "is read-only (%s; SQLite writes its -wal and -shm files "
+		    "there)", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The header: whether the file is a kmbench store, and its schema
+ * version, in one snapshot (another process may be creating the schema).
+ */
+static int
+read_header(struct store *st, int64_t *version, int64_t *appid,
+    int64_t *ntables, char *err, size_t errlen)
+{
+
+	if (exec(st, "BEGIN", "reading the header", err, errlen) != 0)
+		return -1;
+	if (pragma_int(st, "PRAGMA user_version", version, err, errlen) ||
+	    pragma_int(st, "PRAGMA application_id", appid, err, errlen) ||
+	    pragma_int(st, "SELECT count(*) FROM sqlite_master", ntables,
+	    err, errlen) ||
+	    exec(st, "COMMIT", "reading the header", err, errlen) != 0) {
+		sqlite3_exec(st->st_db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Check the header against the versions this kmbench knows, before
+ * anything else is done with the file: 0 is a new, empty file (no
+ * tables), 1 to STORE_VERSION are this kmbench's; anything else (a
+ * negative version, 0 on a file with tables, a newer one) is refused.
+ * A reader (RW 0) needs at least STORE_READ_MIN.  0, or -1 with ERR.
+ */
+static int
+check_header(const char *path, int64_t version, int64_t appid,
+    int64_t ntables, int rw, char *err, size_t errlen)
+{
+
+	if (appid != APPLICATION_ID && (appid != 0 || ntables != 0)) {
+		snprintf(err, errlen, "%s: not a kmbench store (another "
+		    "program's SQLite file)", path);
+		return -1;
+	}
+	if (version < 0 || (version == 0 && ntables != 0)) {
+		snprintf(err, errlen, "%s: unknown schema version %" PRId64
+		    " (this kmbench knows 1 to %d): not a store it made",
+		    path, version, STORE_VERSION);
+		return -1;
+	}
+	if (version > STORE_VERSION) {
+		snprintf(err, errlen, "%s: written by a newer kmbench (schema "
+		    "version %" PRId64 "; this one knows up to %d)", path,
+		    version, STORE_VERSION);
+		return -1;
+	}
+	if (!rw && version == 0) {
+		snprintf(err, errlen, "%s: an empty file, nothing stored in "
+		    "it", path);
+		return -1;
+	}
+	if (!rw && version < STORE_READ_MIN) {
+		snprintf(err, errlen, "%s: schema version %" PRId64 " is too "
+		    "old to read; a command that stores (run --db, matrix) "
+		    "brings it to version %d", path, version, STORE_VERSION);
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_open(struct store *st, const char *path, char *err, size_t errlen)
 {
 	int64_t version, appid, ntables;
-	int i;
+	size_t i;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->st_path, sizeof(st->st_path), "%s", path);
+	if (check_path(path, 1, err, errlen) != 0)
+		return -1;
 	if (sqlite3_open_v2(path, &st->st_db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		store_fail(st, "cannot open", err, errlen);
@@ -154,6 +286,15 @@ store_open(struct store *st, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	sqlite3_busy_timeout(st->st_db, busy_ms());
+	if (read_header(st, &version, &appid, &ntables, err, errlen) != 0)
+		goto fail;
+	if (check_header(path, version, appid, ntables, 1, err, errlen) != 0)
+		goto fail;
+	if (sqlite3_db_readonly(st->st_db, "main") == 1) {
+		snprintf(err, errlen, "%s: cannot store in it: SQLite opened "
+		    "it read-only", path);
+		goto fail;
+	}
 	if (max_pages() > 0) {
 		char sql[64];
 
@@ -161,26 +302,6 @@ store_open(struct store *st, const char *path, char *err, size_t errlen)
 		    max_pages());
 		if (exec(st, sql, "limiting the size", err, errlen) != 0)
 			goto fail;
-	}
-	/* One snapshot: another process may be creating the schema. */
-	if (exec(st, "BEGIN", "reading the header", err, errlen) != 0)
-		goto fail;
-	if (pragma_int(st, "PRAGMA user_version", &version, err, errlen) ||
-	    pragma_int(st, "PRAGMA application_id", &appid, err, errlen) ||
-	    pragma_int(st, "SELECT count(*) FROM sqlite_master", &ntables,
-	    err, errlen) ||
-	    exec(st, "COMMIT", "reading the header", err, errlen) != 0)
-		goto rollback;
-	if (appid != APPLICATION_ID && (appid != 0 || ntables != 0)) {
-		snprintf(err, errlen, "%s: not a kmbench store (another "
-		    "program's SQLite file)", path);
-		goto fail;
-	}
-	if (version > STORE_VERSION) {
-		snprintf(err, errlen, "%s: written by a newer kmbench (schema "
-		    "version %" PRId64 "; this one knows up to %d)", path,
-		    version, STORE_VERSION);
-		goto fail;
 	}
 	if (set_wal(st, err, errlen) != 0 ||
 	    exec(st, "PRAGMA synchronous=NORMAL", "setting synchronous", err,
@@ -193,14 +314,21 @@ store_open(struct store *st, const char *path, char *err, size_t errlen)
 	/* Create or bring forward, all in one transaction. */
 	if (exec(st, "BEGIN IMMEDIATE", "locking", err, errlen) != 0)
 		goto fail;
-	if (pragma_int(st, "PRAGMA user_version", &version, err, errlen))
+	/* Another process may have done it meanwhile: read it again. */
+	if (pragma_int(st, "PRAGMA user_version", &version, err, errlen) ||
+	    pragma_int(st, "SELECT count(*) FROM sqlite_master", &ntables,
+	    err, errlen))
+		goto rollback;
+	if (check_header(path, version, APPLICATION_ID, ntables, 1, err,
+	    errlen) != 0)
 		goto rollback;
 	if (version == 0 && exec(st, sql_schema, "creating the schema", err,
 	    errlen) != 0)
 		goto rollback;
 	if (version == 0)
 		version = 1;
-	for (i = (int)version - 1; sql_migrate[i] != NULL; i++)
+	/* 1 <= version <= STORE_VERSION: migration version - 1 is next. */
+	for (i = (size_t)version - 1; i < NMIGRATIONS; i++)
 		if (exec(st, sql_migrate[i], "migrating", err, errlen) != 0)
 			goto rollback;
 	if (exec(st, "COMMIT", "committing the schema", err, errlen) != 0)
@@ -211,6 +339,114 @@ rollback:
 fail:
 	store_close(st);
 	return -1;
+}
+
+/* PATH as the path of a file: URI, with what a URI reserves escaped. */
+static int
+file_uri(const char *path, const char *query, char *buf, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+	const unsigned char *p;
+
+	n = (size_t)snprintf(buf, len, "file:");
+	for (p = (const unsigned char *)path; *p != '\0'; p++) {
+		if (n + 4 >= len)
+			return -1;
+		if (*p == '%' || *p == '?' || *p == '#' || *p < ' ' ||
+		    *p >= 0x7f) {
+			buf[n++] = '%';
+			buf[n++] = hex[*p >> 4];
+			buf[n++] = hex[*p & 15];
+		} else
+			buf[n++] = (char)*p;
+	}
+	if (n + strlen(query) + 1 > len)
+		return -1;
+	snprintf(buf + n, len - n, "%s", query);
+	return 0;
+}
+
+/* Whether PATH lies on a file system mounted read-only. */
+static int
+on_readonly_mount(const char *path)
+{
+	struct statvfs sv;
+
+	return statvfs(path, &sv) == 0 && (sv.f_flag & ST_RDONLY) != 0;
+}
+
+int
+store_open_ro(struct store *st, const char *path, char *err, size_t errlen)
+{
+	int64_t version, appid, ntables;
+	char uri[2 * sizeof(st->st_path) + 64], wal[sizeof(st->st_path) + 8];
+	struct stat sb;
+	int immutable, rc;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->st_path, sizeof(st->st_path), "%s", path);
+	if (check_path(path, 0, err, errlen) != 0)
+		return -1;
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	/*
+	 * On a read-only mount nothing can change the file, and SQLite
+	 * cannot make the -shm it wants for a WAL store: immutable=1.
+	 */
+	immutable = on_readonly_mount(path);
+	for (;;) {
+		if (file_uri(path, immutable ? "?mode=ro&immutable=1" :
+		    "?mode=ro", uri, sizeof(uri)) != 0) {
+			snprintf(err, errlen, "%s: path too long", path);
+			return -1;
+		}
+		rc = sqlite3_open_v2(uri, &st->st_db, SQLITE_OPEN_READONLY |
+		    SQLITE_OPEN_URI, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_busy_timeout(st->st_db, busy_ms());
+			rc = read_header(st, &version, &appid, &ntables, err,
+			    errlen);
+			if (rc == 0)
+				break;
+			rc = sqlite3_errcode(st->st_db);
+		} else
+			store_fail(st, "cannot open", err, errlen);
+		store_close(st);
+		/*
+		 * A directory this user cannot write and no -wal: no writer
+		 * is at work (one would have made the -wal), so the file
+		 * alone is the store; read it as immutable.
+		 */
+		if (immutable || (rc != SQLITE_CANTOPEN &&
+		    rc != SQLITE_READONLY) || stat(wal, &sb) == 0)
+			return -1;
+		immutable = 1;
+	}
+	if (check_header(path, version, appid, ntables, 0, err, errlen) !=
+	    0) {
+		store_close(st);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_has_run(struct store *st, int64_t run_id, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->st_db, "SELECT 1 FROM run WHERE id = ?",
+	    -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "looking up a run", err, errlen);
+	sqlite3_bind_int64(s, 1, run_id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_fail(st, "looking up a run", err, errlen);
 }
 
 void
@@ -553,18 +789,51 @@ put_procs(struct case_stmts *cs, int64_t id, const struct replay *r)
 int
 store_case(struct store *st, int64_t run_id, const struct case_in *ci,
     const struct replay *r, const struct probe *p, uint64_t wall_ns,
-    char *err, size_t errlen)
+    int replace, char *err, size_t errlen)
 {
+	static const char *const drop[] = {
+		"DELETE FROM result WHERE case_id IN (SELECT id FROM \"case\" "
+		    "WHERE key = ?)",
+		"DELETE FROM latency WHERE case_id IN (SELECT id FROM \"case\" "
+		    "WHERE key = ?)",
+		"DELETE FROM series WHERE case_id IN (SELECT id FROM \"case\" "
+		    "WHERE key = ?)",
+		"DELETE FROM proc WHERE case_id IN (SELECT id FROM \"case\" "
+		    "WHERE key = ?)",
+		"DELETE FROM \"case\" WHERE key = ?",
+		NULL
+	};
 	struct case_stmts cs = { NULL, NULL, NULL, NULL, 0 };
 	char settings[1024];
 	sqlite3_stmt *s = NULL;
 	int64_t id;
+	size_t i;
 	int rc = -1;
 
 	settings_string(&r->r_m->m_prof, settings, sizeof(settings));
 	if (exec(st, "BEGIN IMMEDIATE", "starting a case", err, errlen) != 0)
 		return -1;
-	if (sqlite3_prepare_v2(st->st_db, "INSERT INTO \"case\" (run_id, key, "
+	/* --force: the new figures replace the stored ones, in one go. */
+	for (i = 0; replace && drop[i] != NULL; i++) {
+		if (sqlite3_prepare_v2(st->st_db, drop[i], -1, &s, NULL) !=
+		    SQLITE_OK)
+			goto out;
+		sqlite3_bind_text(s, 1, ci->ci_key, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_finalize(s);
+		s = NULL;
+		if (rc != SQLITE_DONE) {
+			rc = -1;
+			goto out;
+		}
+		rc = -1;
+	}
+	/*
+	 * A key already stored (by another matrix, or a worker of a killed
+	 * one) is a no-op: the unique index on key ignores the row.
+	 */
+	if (sqlite3_prepare_v2(st->st_db, "INSERT OR IGNORE INTO \"case\" "
+	    "(run_id, key, "
 	    "inputs, strategy, machine, settings, trace, trace_sha256, rep, "
 	    "outcome, wall_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1,
 	    &s, NULL) != SQLITE_OK ||
@@ -592,6 +861,12 @@ store_case(struct store *st, int64_t run_id, const struct case_in *ci,
 	sqlite3_bind_int64(s, 11, (int64_t)wall_ns);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		goto out;
+	if (sqlite3_changes(st->st_db) == 0) {
+		/* Stored already: nothing else is written. */
+		sqlite3_exec(st->st_db, "ROLLBACK", NULL, NULL, NULL);
+		rc = 1;
+		goto done;
+	}
 	id = sqlite3_last_insert_rowid(st->st_db);
 	if (put_results(&cs, id, r, p) != 0 || put_procs(&cs, id, r) != 0 ||
 	    (p != NULL && (put_latency(&cs, id, p) != 0 ||
@@ -604,6 +879,7 @@ out:
 		store_fail(st, "storing a case", err, errlen);
 		sqlite3_exec(st->st_db, "ROLLBACK", NULL, NULL, NULL);
 	}
+done:
 	sqlite3_finalize(s);
 	sqlite3_finalize(cs.result);
 	sqlite3_finalize(cs.latency);

@@ -19,7 +19,8 @@ struct probe;
 struct replay;
 struct sqlite3;
 
-#define STORE_VERSION	3	/* the schema this kmbench writes */
+#define STORE_VERSION	4	/* the schema this kmbench writes */
+#define STORE_READ_MIN	2	/* the oldest the read commands read */
 
 struct store {
 	struct sqlite3	*st_db;
@@ -48,8 +49,22 @@ struct buildinfo {
 };
 extern const struct buildinfo kmbench_build;
 
-/* Open (creating or migrating) PATH.  0, or -1 with a one-line ERR. */
+/*
+ * Open (creating or migrating) PATH to store cases in.  The schema
+ * version is checked before anything else; an empty name, a file that
+ * is not regular (a device), or one this user cannot write is refused
+ * before SQLite opens it, so nothing is left beside it.  0, or -1 with
+ * a one-line ERR.
+ */
 int	store_open(struct store *, const char *path, char *err, size_t errlen);
+/*
+ * Open PATH to read only: never created, never migrated or written
+ * (schema STORE_READ_MIN to STORE_VERSION).  On a read-only mount, or
+ * with no -wal and a directory SQLite cannot write its -shm in, the file
+ * is read as immutable.  0, or -1 with a one-line ERR.
+ */
+int	store_open_ro(struct store *, const char *path, char *err,
+	    size_t errlen);
 void	store_close(struct store *);
 
 /* A run row for COMMAND ("run", "matrix", ...).  0 or -1 with ERR. */
@@ -63,9 +78,18 @@ void	store_case_key(struct case_in *);
 int	store_has_case(struct store *, const char *key, char *err,
 	    size_t errlen);
 
-/* Store one replayed case in one transaction.  0 or -1 with ERR. */
+/* 1 when run RUN_ID is stored, 0 when not, -1 with ERR. */
+int	store_has_run(struct store *, int64_t run_id, char *err,
+	    size_t errlen);
+
+/*
+ * Store one replayed case in one transaction.  A case whose key is
+ * stored already is left as it is (1), unless REPLACE, which drops the
+ * stored one in the same transaction.  0 when stored, 1 when it was
+ * there already, -1 with ERR.
+ */
 int	store_case(struct store *, int64_t run_id, const struct case_in *,
 	    const struct replay *, const struct probe *, uint64_t wall_ns,
-	    char *err, size_t errlen);
+	    int replace, char *err, size_t errlen);
 
 #endif /* KM_STORE_H */

@@ -147,7 +147,7 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 	struct replay r;
 	struct probe probe;
 	struct case_in ci;
-	char msg[512], params[1024];
+	char msg[512], params[1024], digest[65];
 	uint64_t t0;
 	int rc;
 
@@ -165,8 +165,21 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 	if (cs->cs_probes)
 		probe_attach(&probe, m, cs->cs_latency, cs->cs_every);
 	t0 = kp_clock();
-	rc = replay_run(&r, m, cs->cs_probes ? &probe : NULL, cs->cs_trace,
-	    err, errlen);
+	cs->cs_already = 0;
+	rc = replay_run_digest(&r, m, cs->cs_probes ? &probe : NULL,
+	    cs->cs_trace, st != NULL ? digest : NULL, err, errlen);
+	if (rc == 0 && st != NULL) {
+		/* The case's identity is what was replayed. */
+		if (cs->cs_sha256[0] == '\0')
+			memcpy(cs->cs_sha256, digest, sizeof(digest));
+		else if (strcmp(cs->cs_sha256, digest) != 0) {
+			snprintf(err, errlen, "%s: the file changed while it "
+			    "was used (SHA-256 %.12s... when the case was "
+			    "named, %.12s... as replayed); nothing stored",
+			    cs->cs_trace, cs->cs_sha256, digest);
+			rc = 1;
+		}
+	}
 	if (rc == 0) {
 		uint64_t wall = kp_clock() - t0;
 
@@ -183,10 +196,19 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 		case CR_NONE:
 			break;
 		}
-		if (st != NULL && (case_in(cs, &ci, params, sizeof(params),
-		    err, errlen) != 0 || store_case(st, run_id, &ci, &r,
-		    cs->cs_probes ? &probe : NULL, wall, err, errlen) != 0))
-			rc = 1;
+		if (st != NULL) {
+			if (case_in(cs, &ci, params, sizeof(params), err,
+			    errlen) != 0)
+				rc = 1;
+			else if ((rc = store_case(st, run_id, &ci, &r,
+			    cs->cs_probes ? &probe : NULL, wall, cs->cs_force,
+			    err, errlen)) < 0)
+				rc = CASE_ESTORE;
+			else {
+				cs->cs_already = rc == 1;
+				rc = 0;
+			}
+		}
 	}
 	if (cs->cs_probes)
 		probe_detach(&probe);

@@ -29,6 +29,8 @@ struct case_spec {
 	int		 cs_latency;		/* and latency */
 	uint64_t	 cs_every;		/* sample period, events */
 	int		 cs_check;		/* invariants after each event */
+	int		 cs_force;		/* replace a stored case */
+	int		 cs_already;		/* out: it was stored already */
 };
 
 enum case_report { CR_NONE, CR_TEXT, CR_JSON, CR_BRIEF };
@@ -48,10 +50,18 @@ int	case_set(struct case_spec *, const char *assignment, char *err,
 int	case_key(struct case_spec *, char key[65], char *inputs,
 	    size_t inputslen, char *err, size_t errlen);
 
+/* What case_run returns when the store failed (full, I/O error, ...). */
+#define CASE_ESTORE	3
+
 /*
  * Run the case; print REPORT to OUT; store it in ST (if not NULL) under
- * RUN_ID.  Returns 0, 2 for bad input (trace, profile), 1 for an
- * internal or store failure, with ERR.
+ * RUN_ID.  The case is stored under the digest of the bytes the replay
+ * read; if the trace's digest was known before (cs_sha256, as a matrix
+ * computes it for the case key) and they differ, the file changed and
+ * nothing is stored.  A case whose key is stored already is not stored
+ * again (cs_already is set) unless cs_force.  Returns 0, 2 for bad input
+ * (trace, profile), CASE_ESTORE when the store failed, 1 for another
+ * failure, with ERR.
  */
 int	case_run(struct case_spec *, enum case_report, FILE *out,
 	    struct store *st, int64_t run_id, char *err, size_t errlen);

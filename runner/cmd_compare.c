@@ -961,7 +961,7 @@ cmd_compare(int argc, char **argv)
 		fprintf(stderr, "kmbench compare: %s: no such store\n", db);
 		return 2;
 	}
-	if (store_open(&st, db, err, sizeof(err)) != 0 ||
+	if (store_open_ro(&st, db, err, sizeof(err)) != 0 ||
 	    resolve(&st, argv[optind], bcond, sizeof(bcond), bcommit,
 	    sizeof(bcommit), err, sizeof(err)) != 0 ||
 	    resolve(&st, argv[optind + 1], hcond, sizeof(hcond), hcommit,

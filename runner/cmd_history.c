@@ -51,7 +51,7 @@ cmd_history(int argc, char **argv)
 		    "history --list shows them)\n");
 		return 2;
 	}
-	if (store_open(&st, db, err, sizeof(err)) != 0) {
+	if (store_open_ro(&st, db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kmbench history: %s\n", err);
 		return 2;
 	}

@@ -3,10 +3,13 @@
  * machines, traces and repetitions, run by parallel worker processes
  * that each store their cases (WAL and a busy timeout let them queue).
  * A case already stored for this commit and these inputs is skipped
- * unless --force.  SIGINT or SIGTERM stops new cases; finished cases
- * stay, a case cut short leaves nothing.  A worker that fails or dies
- * (killed, say) is reported in one line naming its case; the others go
- * on, and the matrix exits 1.
+ * unless --force (which replaces it).  SIGINT or SIGTERM stops new
+ * cases; finished cases stay, a case cut short leaves nothing.  A worker
+ * that fails or dies (killed, say) is reported in one line naming its
+ * case; the others go on, and the matrix exits 1.  A store that fails
+ * (a full disk, an I/O error) stops the matrix at once: one line names
+ * the store and the error.  Workers die with the matrix
+ * (PR_SET_PDEATHSIG), so a killed matrix leaves none storing behind it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -38,17 +43,30 @@ on_signal(int sig)
 	stopping = 1;
 }
 
-/* Split a comma-separated LIST into V (pointers into LIST). */
+/*
+ * Split a comma-separated LIST (of option --OPT) into V (pointers into
+ * LIST).  A name given twice is kept once, with a warning: it would
+ * only run the same cases again.
+ */
 static int
-split(char *list, char **v, int max)
+split(char *list, char **v, int max, const char *opt)
 {
-	int n = 0;
+	int n = 0, i;
 	char *p;
 
 	for (p = strtok(list, ","); p != NULL && n < max;
-	    p = strtok(NULL, ","))
-		if (*p != '\0')
-			v[n++] = p;
+	    p = strtok(NULL, ",")) {
+		if (*p == '\0')
+			continue;
+		for (i = 0; i < n && strcmp(v[i], p) != 0; i++)
+			continue;
+		if (i < n) {
+			fprintf(stderr, "kmbench matrix: --%s: '%s' given more "
+			    "than once; its cases run once\n", opt, p);
+			continue;
+		}
+		v[n++] = p;
+	}
 	return n;
 }
 
@@ -85,6 +103,18 @@ struct job {
 	const char	*machine;
 	pid_t		 pid;
 	int		 skip;
+	int		 slot;		/* its worker's struct wslot */
+};
+
+/*
+ * What a worker tells the matrix, in memory shared with it (one slot
+ * per running worker): its one-line message, and whether its case was
+ * stored already (by another matrix) when it came to store it.
+ */
+struct wslot {
+	int		 ws_busy;
+	int		 ws_already;
+	char		 ws_msg[1024];
 };
 
 /* The stored figure NAME of the newest case with KEY, or -1. */
@@ -168,11 +198,13 @@ progress(int tty, int done, int total, const struct job *j, const char *what)
  * it is stored, and a rerun without --force runs it again.
  */
 static void
-report_failed(int tty, const struct job *j, int status)
+report_failed(int tty, const struct job *j, int status, const char *msg)
 {
-	char why[96];
+	char why[1100];
 
-	if (WIFSIGNALED(status))
+	if (WIFEXITED(status) && msg[0] != '\0')
+		snprintf(why, sizeof(why), "%s", msg);
+	else if (WIFSIGNALED(status))
 		snprintf(why, sizeof(why), "worker killed by signal %d (%s)",
 		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
@@ -203,7 +235,10 @@ cmd_matrix(int argc, char **argv)
 	int ns = 0, nm = 0, nt = 0, nsets = 0, reps = 1, jobs = 1;
 	int force = 0, latency = 1, c, i, k, total, running = 0, done = 0;
 	int failed = 0, skipped = 0, tty = isatty(STDERR_FILENO), badinput = 0;
+	int storefail = 0, raced = 0;
+	struct wslot *slots;
 	struct job *jv;
+	pid_t parent;
 	struct store st;
 	int64_t run_id;
 	char err[1024];
@@ -214,9 +249,12 @@ cmd_matrix(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': ns = split(optarg, snames, MAXLIST); break;
-		case 'm': nm = split(optarg, mnames, MAXLIST); break;
-		case 't': nt = split(optarg, tnames, MAXLIST); break;
+		case 's': ns = split(optarg, snames, MAXLIST, "strategies");
+			break;
+		case 'm': nm = split(optarg, mnames, MAXLIST, "machines");
+			break;
+		case 't': nt = split(optarg, tnames, MAXLIST, "traces");
+			break;
 		case 'd': db = optarg; break;
 		case 'f': force = 1; break;
 		case 'L': latency = 0; break;
@@ -244,8 +282,16 @@ cmd_matrix(int argc, char **argv)
 			return 2;
 		}
 	}
-	for (; optind < argc && nt < MAXLIST; optind++)
-		tnames[nt++] = argv[optind];
+	for (; optind < argc && nt < MAXLIST; optind++) {
+		for (i = 0; i < nt && strcmp(tnames[i], argv[optind]) != 0;
+		    i++)
+			continue;
+		if (i < nt)
+			fprintf(stderr, "kmbench matrix: trace '%s' given more "
+			    "than once; its cases run once\n", argv[optind]);
+		else
+			tnames[nt++] = argv[optind];
+	}
 	if (db == NULL || nt == 0) {
 		fprintf(stderr, "kmbench matrix: needs --db FILE and at least "
 		    "one trace (--traces A,B or arguments)\n");
@@ -289,6 +335,7 @@ cmd_matrix(int argc, char **argv)
 			case_init(&j->cs, s, &pr, tn);
 			j->cs.cs_rep = r;
 			j->cs.cs_latency = latency;
+			j->cs.cs_force = force;
 			j->machine = mn;
 			for (x = 0; x < nsets; x++) {
 				const char *dot = strchr(sets[x], '.');
@@ -338,43 +385,63 @@ cmd_matrix(int argc, char **argv)
 		return 1;
 	}
 	store_close(&st);
+	/* One message slot per running worker, shared with it. */
+	slots = mmap(NULL, (size_t)jobs * sizeof(*slots), PROT_READ |
+	    PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (slots == MAP_FAILED) {
+		perror("kmbench matrix: mmap");
+		free(jv);
+		return 1;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	fflush(NULL);
 	done = skipped;
+	parent = getpid();
 	for (k = 0; k < total || running > 0; ) {
 		int status;
 		pid_t pid;
 
-		while (!stopping && running < jobs && k < total) {
+		while (!stopping && !storefail && running < jobs && k < total) {
 			struct job *j = &jv[k++];
 
 			if (j->skip)
 				continue;
+			for (j->slot = 0; slots[j->slot].ws_busy; j->slot++)
+				continue;
+			memset(&slots[j->slot], 0, sizeof(slots[j->slot]));
+			slots[j->slot].ws_busy = 1;
 			if ((j->pid = fork()) < 0) {
 				perror("kmbench matrix: fork");
+				slots[j->slot].ws_busy = 0;
 				stopping = 1;
 				failed++;
 				break;
 			}
 			if (j->pid == 0) {
+				struct wslot *ws = &slots[j->slot];
 				struct store wst;
 				int rc;
 
+				/*
+				 * Die with the matrix: a worker left running
+				 * after it is killed would store its case
+				 * behind a rerun's back.  The matrix may have
+				 * died before prctl: then it is gone already.
+				 */
+				if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+				    getppid() != parent)
+					_exit(1);
 				signal(SIGINT, SIG_DFL);
 				signal(SIGTERM, SIG_DFL);
-				if (store_open(&wst, db, err, sizeof(err)) != 0) {
-					fprintf(stderr, "\nkmbench matrix: %s\n",
-					    err);
-					_exit(1);
-				}
+				if (store_open(&wst, db, ws->ws_msg,
+				    sizeof(ws->ws_msg)) != 0)
+					_exit(CASE_ESTORE);
 				rc = case_run(&j->cs, CR_NONE, stdout, &wst,
-				    run_id, err, sizeof(err));
-				if (rc != 0)
-					fprintf(stderr, "\nkmbench matrix: %s\n",
-					    err);
+				    run_id, ws->ws_msg, sizeof(ws->ws_msg));
+				ws->ws_already = j->cs.cs_already;
 				store_close(&wst);
 				_exit(rc);
 			}
@@ -391,31 +458,55 @@ cmd_matrix(int argc, char **argv)
 		}
 		running--;
 		done++;
-		for (i = 0; i < total; i++)
-			if (jv[i].pid == pid) {
-				int ok = WIFEXITED(status) &&
-				    WEXITSTATUS(status) == 0;
+		for (i = 0; i < total; i++) {
+			struct job *j = &jv[i];
+			struct wslot *ws;
+			int ok, code;
 
-				if (!ok) {
-					failed++;
-					report_failed(tty, &jv[i], status);
-				}
-				/* A malformed trace is bad input: status 2. */
-				if (WIFEXITED(status) &&
-				    WEXITSTATUS(status) == 2)
-					badinput = 1;
-				progress(tty, done, total, &jv[i],
-				    ok ? "stored" : "FAILED");
-				break;
-			}
+			if (j->pid != pid)
+				continue;
+			ws = &slots[j->slot];
+			ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+			code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+			if (ok && ws->ws_already)
+				raced++;
+			if (!ok)
+				failed++;
+			if (code == CASE_ESTORE) {
+				/*
+				 * The store failed: the next case would fail
+				 * the same way.  Say so once, and stop.
+				 */
+				if (!storefail)
+					fprintf(stderr, "%skmbench matrix: %s; "
+					    "stopped (the cases stored are "
+					    "whole; a rerun runs the rest)\n",
+					    tty ? "\r\033[K" : "",
+					    ws->ws_msg[0] != '\0' ? ws->ws_msg :
+					    db);
+				storefail = 1;
+			} else if (!ok)
+				report_failed(tty, j, status, ws->ws_msg);
+			/* A malformed trace is bad input: status 2. */
+			if (code == 2)
+				badinput = 1;
+			ws->ws_busy = 0;
+			progress(tty, done, total, j, ok ? "stored" :
+			    "FAILED");
+			break;
+		}
 	}
+	munmap(slots, (size_t)jobs * sizeof(*slots));
 	print_table(db, jv, total);
 	fflush(stdout);
 	fprintf(stderr, "kmbench matrix: %d cases: %d run, %d already "
 	    "stored, %d failed%s; run %lld in %s\n", total,
-	    done - skipped - failed, skipped, failed,
-	    stopping ? ", interrupted" : "", (long long)run_id, db);
+	    done - skipped - failed - raced, skipped + raced, failed,
+	    storefail ? ", stopped" : stopping ? ", interrupted" : "",
+	    (long long)run_id, db);
 	free(jv);
+	if (storefail)
+		return 1;
 	if (stopping)
 		return 130;
 	return badinput ? 2 : failed ? 1 : 0;

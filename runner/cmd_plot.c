@@ -348,6 +348,22 @@ parsefmt(struct plotopt *po, const char *list)
 	return 0;
 }
 
+/* How many cases the store holds; -1 if it cannot be read. */
+static int64_t
+count_cases(sqlite3 *h)
+{
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM \"case\"", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
 int
 cmd_plot(int argc, char **argv)
 {
@@ -406,11 +422,17 @@ cmd_plot(int argc, char **argv)
 		fprintf(stderr, "kmbench plot: %s: %s\n", db, strerror(errno));
 		return 2;
 	}
-	if (store_open(&st, db, err, sizeof(err)) != 0) {
+	if (store_open_ro(&st, db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kmbench plot: %s\n", err);
 		return 2;
 	}
 	h = st.st_db;
+	if (count_cases(h) == 0) {
+		fprintf(stderr, "kmbench plot: %s: nothing to plot (no cases "
+		    "stored)\n", db);
+		store_close(&st);
+		return 2;
+	}
 	snprintf(po.po_data, sizeof(po.po_data), "%s/data", po.po_out);
 	if (mkdirs(po.po_data) != 0) {
 		fprintf(stderr, "kmbench plot: %s: %s\n", po.po_data,
@@ -461,6 +483,13 @@ cmd_plot(int argc, char **argv)
 #undef FIG
 
 	store_close(&st);
+	if (po.po_drawn == 0 && !bad) {
+		/* Not a plot made: the store holds none of their cases. */
+		fprintf(stderr, "kmbench plot: %s: nothing to plot (%d "
+		    "figures skipped, no cases for them)\n", db,
+		    po.po_skipped);
+		return 2;
+	}
 	fprintf(stderr, "kmbench plot: %d figures in %s (%d skipped)\n",
 	    po.po_drawn, po.po_out, po.po_skipped);
 	return bad ? 1 : 0;

@@ -407,7 +407,7 @@ cmd_report(int argc, char **argv)
 		return 2;
 	}
 	fclose(probe);
-	if (store_open(&st, db, err, sizeof(err)) != 0) {
+	if (store_open_ro(&st, db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kmbench report: %s\n", err);
 		return 2;
 	}

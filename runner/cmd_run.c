@@ -171,6 +171,11 @@ cmd_run(int argc, char **argv)
 	    sizeof(err));
 	if (rc != 0)
 		fprintf(stderr, "%s\n", err);	/* FILE:LINE: event N: ... */
+	else if (cs.cs_already)
+		fprintf(stderr, "kmbench run: %s: this case is stored already; "
+		    "kept as it was\n", db);
+	if (rc == CASE_ESTORE)
+		rc = 1;
 	if (db != NULL)
 		store_close(&st);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

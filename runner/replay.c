@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../db/sha256.h"
 #include "../kernel/kern_descrip.h"
 #include "../kernel/kcheck.h"
 #include "../kernel/kern_malloc.h"
@@ -901,6 +902,22 @@ int
 replay_run(struct replay *r, struct machine *m, struct probe *p,
     const char *path, char *err, size_t errlen)
 {
+
+	return replay_run_digest(r, m, p, path, NULL, err, errlen);
+}
+
+static void
+digest_tap(void *arg, const void *bytes, size_t len)
+{
+
+	sha256_update(arg, bytes, len);
+}
+
+int
+replay_run_digest(struct replay *r, struct machine *m, struct probe *p,
+    const char *path, char digest[65], char *err, size_t errlen)
+{
+	struct sha256 sha;
 	struct kmt_reader *rd;
 	struct kmt_event ev;
 	struct rproc *last = NULL;
@@ -919,7 +936,9 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 		return 1;
 	}
 	r->r_kernel->rp_alive = 1;
-	if ((rd = kmt_open(path, err, errlen)) == NULL)
+	sha256_init(&sha);
+	if ((rd = kmt_open_tap(path, digest != NULL ? digest_tap : NULL,
+	    &sha, err, errlen)) == NULL)
 		return 2;
 	woken = m->m_wakeups;
 	while ((n = kmt_read(rd, &ev, err, errlen)) == 1) {
@@ -968,6 +987,13 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 		rc = replay_check_procs(r, err, errlen);
 	if (rc == 0 && (w = kmt_warning(rd)) != NULL)
 		snprintf(r->r_warning, sizeof(r->r_warning), "%s", w);
+	/* The digest covers the whole file, read once, as it was read. */
+	if (rc == 0 && digest != NULL) {
+		if (kmt_drain(rd, err, errlen) != 0)
+			rc = 2;
+		else
+			sha256_hex(&sha, digest);
+	}
 	kmt_close(rd);
 	if (rc == 0 && p != NULL)
 		probe_finish(p, r);

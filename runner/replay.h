@@ -107,6 +107,13 @@ struct replay {
  */
 int	replay_run(struct replay *, struct machine *, struct probe *p,
 	    const char *path, char *err, size_t errlen);
+/*
+ * The same, and when it returns 0, DIGEST holds the SHA-256 of the
+ * bytes the replay read from the file (all of them: what a stopped
+ * replay left is read too), so that a file changed meanwhile is seen.
+ */
+int	replay_run_digest(struct replay *, struct machine *, struct probe *p,
+	    const char *path, char digest[65], char *err, size_t errlen);
 void	replay_free(struct replay *);
 
 /* The process record for PID, or NULL. */
