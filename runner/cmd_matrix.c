@@ -322,12 +322,12 @@ cmd_matrix(int argc, char **argv)
 		if (s == NULL) {
 			fprintf(stderr, "kmbench matrix: unknown strategy '%s' "
 			    "(kmbench strategies lists them)\n", snames[i % ns]);
-			return 2;
+			goto bad;
 		}
 		if (profile_load(&pr, machines_dir(), mn, err,
 		    sizeof(err)) != 0) {
 			fprintf(stderr, "kmbench matrix: %s\n", err);
-			return 2;
+			goto bad;
 		}
 		for (r = 0; r < reps; r++, k++) {
 			struct job *j = &jv[k];
@@ -350,7 +350,7 @@ cmd_matrix(int argc, char **argv)
 				    sizeof(err)) != 0) {
 					fprintf(stderr, "kmbench matrix: %s\n",
 					    err);
-					return 2;
+					goto bad;
 				}
 			}
 			/* The trace's digest is shared by its cases. */
@@ -360,13 +360,13 @@ cmd_matrix(int argc, char **argv)
 			if (case_key(&j->cs, j->key, NULL, 0, err,
 			    sizeof(err)) != 0) {
 				fprintf(stderr, "kmbench matrix: %s\n", err);
-				return 2;
+				goto bad;
 			}
 		}
 	}
 	if (store_open(&st, db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kmbench matrix: %s\n", err);
-		return 2;
+		goto bad;
 	}
 	for (k = 0; k < total; k++) {
 		int has = store_has_case(&st, jv[k].key, err, sizeof(err));
@@ -374,7 +374,7 @@ cmd_matrix(int argc, char **argv)
 		if (has < 0) {
 			fprintf(stderr, "kmbench matrix: %s\n", err);
 			store_close(&st);
-			return 1;
+			goto fail;
 		}
 		jv[k].skip = has && !force;
 		skipped += jv[k].skip;
@@ -382,7 +382,7 @@ cmd_matrix(int argc, char **argv)
 	if (store_run(&st, "matrix", &run_id, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kmbench matrix: %s\n", err);
 		store_close(&st);
-		return 1;
+		goto fail;
 	}
 	store_close(&st);
 	/* One message slot per running worker, shared with it. */
@@ -510,4 +510,10 @@ cmd_matrix(int argc, char **argv)
 	if (stopping)
 		return 130;
 	return badinput ? 2 : failed ? 1 : 0;
+fail:
+	free(jv);
+	return 1;
+bad:
+	free(jv);
+	return 2;
 }
