@@ -403,3 +403,98 @@ Test(kdump, too_many_pending_calls)
 	unlink(log);
 	unlink(trace);
 }
+
+/* The two-record log "CALL CALLTEXT" and "RET RETTEXT" of PID 412. */
+static int
+import_pair(const char *call, const char *ret, char *err)
+{
+	char log[256], trace[256], text[1024];
+	int rc;
+
+	snprintf(text, sizeof(text), "   412 sh       CALL  %s\n"
+	    "   412 sh       RET   %s\n", call, ret);
+	kmtest_write(log, sizeof(log), ".txt", text);
+	rc = import_file(log, trace, sizeof(trace), err);
+	unlink(log);
+	unlink(trace);
+	return rc;
+}
+
+/*
+ * Issue #19, item 2, for kdump: numbers the trace cannot hold were
+ * wrapped as in import strace ("RET open 4294967299" became open 3).
+ * Descriptors and PIDs past 2^31 - 1, and any number past 64 bits, are
+ * now "LOG:2: ... out of range", status 2.
+ */
+Test(kdump, numbers_out_of_range)
+{
+	static const char *const bad[][3] = {
+		{ "open(0x80b4120,0,0)", "open 4294967299",
+		    "RET value out of range" },
+		{ "open(0x80b4120,0,0)", "open 99999999999999999999999",
+		    "RET value out of range" },
+		{ "dup2(0x100000003,0x4)", "dup2 4",
+		    "CALL descriptor out of range" },
+		{ "close(0x100000003)", "close 0",
+		    "CALL descriptor out of range" },
+		{ "fork", "fork 4294967299", "RET value out of range" },
+		{ "mmap(0,0x100000000000000000,0x3,0x1002,0xffffffff,0,0)",
+		    "mmap 1073741824/0x40000000",
+		    "CALL argument out of range" },
+		{ NULL, NULL, NULL }
+	};
+	char err[ERRSZ];
+	int i, rc;
+
+	for (i = 0; bad[i][0] != NULL; i++) {
+		rc = import_pair(bad[i][0], bad[i][1], err);
+		cr_expect_eq(rc, 2, "%s / %s: status %d", bad[i][0], bad[i][1],
+		    rc);
+		cr_expect(strstr(err, ":2: ") != NULL && strstr(err,
+		    bad[i][2]) != NULL, "%s / %s: no '%s' in %s", bad[i][0],
+		    bad[i][1], bad[i][2], err);
+	}
+	/* The largest descriptor the trace holds goes through. */
+	cr_expect_eq(import_pair("open(0x80b4120,0,0)", "open 2147483647",
+	    err), 0, "%s", err);
+}
+
+/*
+ * Issue #19, item 3, for kdump: each new PID walked every task for a
+ * pending fork.  300000 PIDs, each with one open, every 1000th also in
+ * an unreturned fork: linear, about a second; the 60 s timeout is the
+ * bound a quadratic import cannot meet.  Every PID is born once.
+ */
+Test(kdump, import_linear_in_pids, .timeout = 60)
+{
+	char log[256], trace[256], err[ERRSZ];
+	struct kmt_reader *r;
+	struct kmt_event ev;
+	uint64_t opens = 0, born = 0;
+	FILE *f;
+	int i;
+
+	kmtest_write(log, sizeof(log), ".txt", "");
+	f = fopen(log, "w");
+	cr_assert(f != NULL);
+	for (i = 1; i <= 300000; i++) {
+		fprintf(f, "%7d sh       CALL  open(0x80b4120,0,0)\n"
+		    "%7d sh       RET   open 3\n", i, i);
+		if (i % 1000 == 0)
+			fprintf(f, "%7d sh       CALL  fork\n", i);
+	}
+	cr_assert(fclose(f) == 0);
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0, "%s",
+	    err);
+	r = kmt_open(trace, err, sizeof(err));
+	cr_assert(r != NULL, "%s", err);
+	while (kmt_read(r, &ev, err, sizeof(err)) == 1) {
+		opens += ev.ke_op == KMT_OPEN;
+		born += ev.ke_op == KMT_SPAWN || ev.ke_op == KMT_FORK;
+	}
+	cr_expect_eq(opens, 300000);
+	cr_expect_eq(born, 300000);
+	kmt_close(r);
+	unlink(log);
+	unlink(trace);
+}

@@ -812,3 +812,192 @@ Test(strace, too_many_unfinished_calls)
 	unlink(log);
 	unlink(trace);
 }
+
+/*
+ * Import the one-line log "1 LINE" (after an execve, so that PID 1 is
+ * known); return the status, the message in ERR, and the events (when
+ * it went through) in *EVENTS (malloc'ed, or NULL).
+ */
+static int
+import_line(const char *line, char *err, char **events)
+{
+	char log[256], trace[256], text[1024];
+	int rc;
+
+	snprintf(text, sizeof(text), "1 execve(\"/bin/x\", [\"x\"], "
+	    "0x7ffd0 /* 0 vars */) = 0\n1 %s\n", line);
+	kmtest_write(log, sizeof(log), ".log", text);
+	rc = import_file(log, trace, sizeof(trace), err);
+	*events = rc == 0 ? kmtest_trace_text(trace, 0) : NULL;
+	unlink(log);
+	unlink(trace);
+	return rc;
+}
+
+/* LINE is refused: status 2, ":2: " and WANT in the message. */
+static void
+out_of_range(const char *line, const char *want)
+{
+	char err[ERRSZ], *ev;
+	int rc = import_line(line, err, &ev);
+
+	cr_expect_eq(rc, 2, "%s: status %d: %s", line, rc, ev ? ev : err);
+	if (rc == 2) {
+		cr_expect(strstr(err, ":2: ") != NULL, "%s: %s", line, err);
+		cr_expect(strstr(err, want) != NULL, "%s: no '%s' in %s",
+		    line, want, err);
+	}
+	free(ev);
+}
+
+/*
+ * Issue #19, item 2: numbers the trace format cannot hold.  Before,
+ * they wrapped silently, exit 0: dup2(1, 4294967299) became "dup 1 3"
+ * (2^32 + 3 in 32 bits), an openat returning 4294967299 "open 3", an
+ * mmap of 18446744073709555712 bytes (2^64 + 4096) a one-page map, and
+ * rlim_cur=18446744073709551616 (2^64) "limit nofile 0".  Descriptors
+ * and PIDs are ints in kmtrace(5) (KMT_INT_MAX, 2^31 - 1); nothing
+ * passes 64 bits.  Now each is "LOG:2: ... out of range", status 2.
+ */
+Test(strace, numbers_out_of_range)
+{
+	out_of_range("dup2(1, 4294967299) = 4294967299",
+	    "dup2: descriptor 4294967299 out of range");
+	out_of_range("openat(AT_FDCWD, \"/x\", O_RDONLY) = 4294967299",
+	    "openat: descriptor 4294967299 out of range");
+	out_of_range("openat(AT_FDCWD, \"/x\", O_RDONLY) = "
+	    "99999999999999999999", "openat: the return value out of range");
+	out_of_range("mmap(NULL, 18446744073709555712, PROT_READ|PROT_WRITE, "
+	    "MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000",
+	    "mmap: an argument out of range");
+	out_of_range("setrlimit(RLIMIT_NOFILE, {rlim_cur=18446744073709551616, "
+	    "rlim_max=RLIM_INFINITY}) = 0", "setrlimit: rlim_cur out of range");
+	/* 2^31: finite and past what the format holds. */
+	out_of_range("setrlimit(RLIMIT_NOFILE, {rlim_cur=2147483648, "
+	    "rlim_max=RLIM_INFINITY}) = 0", "setrlimit: rlim_cur out of range");
+	out_of_range("pipe2([3, 4294967299], 0) = 0",
+	    "pipe2: descriptor 4294967299 out of range");
+	out_of_range("fcntl(3, F_DUPFD, 2147483648) = 2147483648",
+	    "fcntl: descriptor 2147483648 out of range");
+	out_of_range("close(4294967299) = 0",
+	    "close: descriptor 4294967299 out of range");
+	out_of_range("clone(child_stack=NULL, flags=SIGCHLD) = 4294967299",
+	    "clone: PID 4294967299 out of range");
+	out_of_range("prlimit64(4294967299, RLIMIT_NOFILE, {rlim_cur=10, "
+	    "rlim_max=10}, NULL) = 0", "prlimit64: PID 4294967299 out of range");
+	out_of_range("munmap(0x7f0000000000, 8192*4294967296*4294967296) = 0",
+	    "munmap: an argument out of range");
+}
+
+/*
+ * Issue #19, item 2: RLIM_INFINITY in every spelling strace uses is the
+ * format's infinity, 2147483647.  Before, the numeric spelling
+ * 18446744073709551615 (2^64 - 1, as -X raw shows it, were it decimal)
+ * was refused with the wrong message, "no rlim_cur".  And the largest
+ * finite limit the format holds, 2147483646, and a product, stay as
+ * they are.
+ */
+Test(strace, rlim_infinity_spellings)
+{
+	static const char *const inf[] = {
+		"setrlimit(RLIMIT_NOFILE, {rlim_cur=RLIM_INFINITY, "
+		    "rlim_max=RLIM_INFINITY}) = 0",
+		"prlimit64(0, RLIMIT_NOFILE, {rlim_cur=RLIM64_INFINITY, "
+		    "rlim_max=RLIM64_INFINITY}, NULL) = 0",
+		"setrlimit(RLIMIT_NOFILE, {rlim_cur=18446744073709551615, "
+		    "rlim_max=18446744073709551615}) = 0",
+		"prlimit64(0, RLIMIT_NOFILE, {rlim_cur=0xffffffffffffffff, "
+		    "rlim_max=0xffffffffffffffff}, NULL) = 0",
+		"prlimit64(0, RLIMIT_NOFILE, {rlim_cur=0xffffffffffffffff "
+		    "/* RLIM64_INFINITY */, rlim_max=0xffffffffffffffff "
+		    "/* RLIM64_INFINITY */}, NULL) = 0",
+		/* A 32-bit process's RLIM_INFINITY, -X raw. */
+		"setrlimit(RLIMIT_NOFILE, {rlim_cur=4294967295, "
+		    "rlim_max=4294967295}) = 0",
+		NULL
+	};
+	char err[ERRSZ], *ev;
+	int i;
+
+	for (i = 0; inf[i] != NULL; i++) {
+		cr_expect_eq(import_line(inf[i], err, &ev), 0, "%s: %s", inf[i],
+		    err);
+		cr_expect(ev != NULL && strstr(ev, "1 limit nofile 2147483647\n")
+		    != NULL, "%s: %s", inf[i], ev ? ev : "");
+		free(ev);
+	}
+	cr_expect_eq(import_line("setrlimit(RLIMIT_NOFILE, {rlim_cur="
+	    "2147483646, rlim_max=RLIM_INFINITY}) = 0", err, &ev), 0, "%s",
+	    err);
+	cr_expect(ev != NULL && strstr(ev, "1 limit nofile 2147483646\n") !=
+	    NULL, "%s", ev ? ev : "");
+	free(ev);
+	/* strace prints 1048576 as 1024*1024. */
+	cr_expect_eq(import_line("setrlimit(RLIMIT_NOFILE, {rlim_cur="
+	    "1024*1024, rlim_max=1024*1024}) = 0", err, &ev), 0, "%s", err);
+	cr_expect(ev != NULL && strstr(ev, "1 limit nofile 1048576\n") != NULL,
+	    "%s", ev ? ev : "");
+	free(ev);
+}
+
+/* A timestamp of 2^64 ns or more (about 18446744074 s) is out of range. */
+Test(strace, timestamp_out_of_range)
+{
+	char log[256], trace[256], err[ERRSZ];
+
+	kmtest_write(log, sizeof(log), ".log",
+	    "1 1700000000.000000 execve(\"/bin/x\", [\"x\"], 0x0) = 0\n"
+	    "1 99999999999.000000 close(3) = 0\n");
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 2);
+	cr_expect(strstr(err, ":2: timestamp '99999999999.000000' out of "
+	    "range") != NULL, "%s", err);
+	unlink(log);
+	unlink(trace);
+}
+
+/*
+ * Issue #19, item 3: import is linear in the lines.  Each PID first seen
+ * without a clone line made latest_forker() walk every task: 40000 lines
+ * took 4 s, 80000 16 s, 300000 did not end in a minute.  This log is
+ * one openat each for PIDs 1 to 300000 (300000 processes, 300000
+ * events), and every 1000th PID also starts a clone that stays
+ * unfinished, so that the lookup has fork-like calls to find.  Linear,
+ * it takes about a second; the suite's timeout (60 s) is the bound a
+ * quadratic import cannot meet, not a measurement (the note of the
+ * change has the figure for 10^6 lines).  The trace must hold the
+ * 300000 opens, each PID's first event its spawn or fork.
+ */
+Test(strace, import_linear_in_pids, .timeout = 60)
+{
+	char log[256], trace[256], err[ERRSZ];
+	struct kmt_reader *r;
+	struct kmt_event ev;
+	uint64_t opens = 0, born = 0;
+	FILE *f;
+	int i;
+
+	kmtest_write(log, sizeof(log), ".log", "");
+	f = fopen(log, "w");
+	cr_assert(f != NULL);
+	for (i = 1; i <= 300000; i++) {
+		fprintf(f, "%d openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY) = "
+		    "3\n", i);
+		if (i % 1000 == 0)
+			fprintf(f, "%d clone(child_stack=NULL, flags=SIGCHLD "
+			    "<unfinished ...>\n", i);
+	}
+	cr_assert(fclose(f) == 0);
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0, "%s",
+	    err);
+	r = kmt_open(trace, err, sizeof(err));
+	cr_assert(r != NULL, "%s", err);
+	while (kmt_read(r, &ev, err, sizeof(err)) == 1) {
+		opens += ev.ke_op == KMT_OPEN;
+		born += ev.ke_op == KMT_SPAWN || ev.ke_op == KMT_FORK;
+	}
+	cr_expect_eq(opens, 300000);
+	cr_expect_eq(born, 300000);
+	kmt_close(r);
+	unlink(log);
+	unlink(trace);
+}

@@ -31,6 +31,7 @@ struct kdump_conv {
 	int		 c_rel;		/* they are kdump -R's differences */
 	uint64_t	 c_first;	/* the first, in ns */
 	uint64_t	 c_sum;		/* -R: the time so far */
+	struct imp_forkq c_forks;	/* CALLs of fork not returned yet */
 	char		*c_cmd;
 };
 
@@ -73,6 +74,7 @@ kdump_free(struct kdump_conv *c)
 	if (c == NULL)
 		return;
 	imp_free(c->c_im);
+	imp_forkq_free(&c->c_forks);
 	free(c->c_cmd);
 	free(c);
 }
@@ -118,14 +120,15 @@ malformed(char *err, size_t errlen, const char *what, const char *s,
 /*
  * A number as kdump prints it: 0x hex, or decimal with an optional
  * '-'; the RET form "N/0xH" is read from its hex.  Returns the end of
- * the number, or NULL.
+ * the number, or NULL.  *BIG is set if 64 bits cannot hold it (more
+ * than 2^64 - 1, or below -2^63); *VP is then 0.
  */
 static const char *
-number(const char *p, const char *end, int64_t *vp)
+number(const char *p, const char *end, int64_t *vp, int *big)
 {
 	const char *s, *slash;
 	uint64_t v = 0;
-	int neg = 0, base = 10, d;
+	int neg = 0, base = 10, d, ovf = 0;
 
 	for (slash = p; slash < end && *slash != '/' && *slash != ',' &&
 	    *slash != ' ' && *slash != ')'; slash++)
@@ -147,27 +150,38 @@ number(const char *p, const char *end, int64_t *vp)
 			d = tolower((unsigned char)*p) - 'a' + 10;
 		else
 			break;
+		if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+			ovf = 1;
 		v = v * (uint64_t)base + (uint64_t)d;
 	}
 	if (p == s)
 		return NULL;
-	*vp = neg ? -(int64_t)v : (int64_t)v;
+	if (neg && v > (uint64_t)INT64_MAX + 1)
+		ovf = 1;
+	if (ovf) {
+		*big = 1;
+		v = 0;
+	}
+	*vp = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return p;
 }
 
-/* The arguments of "name(a,b,...)": up to MAXARGS numbers (0 if not). */
+/*
+ * The arguments of "name(a,b,...)": up to MAXARGS numbers (0 if not).
+ * How many, or -1 if one is beyond 64 bits.
+ */
 static int
 call_args(const char *text, int64_t *args)
 {
 	const char *p = strchr(text, '('), *end;
-	int n = 0;
+	int n = 0, big = 0;
 
 	memset(args, 0, MAXARGS * sizeof(*args));
 	if (p == NULL)
 		return 0;
 	end = text + strlen(text);
 	for (p++; p < end && n < MAXARGS; n++) {
-		if (number(p, end, &args[n]) == NULL)
+		if (number(p, end, &args[n], &big) == NULL)
 			args[n] = 0;
 		/* To the next top-level comma. */
 		while (p < end && *p != ',' && *p != ')') {
@@ -183,7 +197,7 @@ call_args(const char *text, int64_t *args)
 		}
 		p++;
 	}
-	return n;
+	return big ? -1 : n;
 }
 
 static int
@@ -204,21 +218,14 @@ is_fork(const char *text)
 	    name_is(text, "rfork");
 }
 
-struct forker {
-	struct imp_task	*f_best;
-	struct imp_task	*f_not;
-};
-
+/* A pending fork a new PID may be the child of (its process known). */
 static int
-forker_cb(struct imp_task *t, void *arg)
+forking(const struct imp_task *t)
 {
-	struct forker *f = arg;
 
-	if (t != f->f_not && t->t_proc != NULL && t->t_pend != NULL &&
-	    is_fork(t->t_pend) &&
-	    (f->f_best == NULL || t->t_pendseq > f->f_best->t_pendseq))
-		f->f_best = t;
-	return 0;
+	if (!is_fork(t->t_pend))
+		return -1;
+	return t->t_proc != NULL;
 }
 
 /*
@@ -228,8 +235,7 @@ forker_cb(struct imp_task *t, void *arg)
 static int
 task_of(struct kdump_conv *c, uint32_t pid, struct imp_task **tp)
 {
-	struct forker f;
-	struct imp_task *t;
+	struct imp_task *t, *f;
 
 	if ((t = imp_task(c->c_im, pid)) != NULL) {
 		*tp = t;
@@ -238,16 +244,16 @@ task_of(struct kdump_conv *c, uint32_t pid, struct imp_task **tp)
 	if ((t = imp_task_add(c->c_im, pid)) == NULL)
 		return IMP_NOMEM;
 	*tp = t;
-	f.f_best = NULL;
-	f.f_not = t;
-	imp_task_foreach(c->c_im, forker_cb, &f);
-	if (f.f_best == NULL)
+	if ((f = imp_forkq_latest(c->c_im, &c->c_forks, t, forking)) == NULL)
 		return imp_spawn(c->c_im, t, pid);
-	f.f_best->t_hchild = pid;
-	return imp_fork(c->c_im, f.f_best->t_proc, t, pid);
+	f->t_hchild = pid;
+	return imp_fork(c->c_im, f->t_proc, t, pid);
 }
 
-/* Set the time from a timestamp token; 0, or -1 if it is not one. */
+/*
+ * Set the time from a timestamp token; 0, -1 if it is not one, -2 if
+ * it (or the sum of -R's gaps) is past 2^64 ns.
+ */
 static int
 timestamp(struct kdump_conv *c, const char *p, const char *end)
 {
@@ -266,6 +272,8 @@ timestamp(struct kdump_conv *c, const char *p, const char *end)
 	}
 	if (digits == 0 || p != end)
 		return -1;
+	if (sec > (UINT64_MAX - NS) / NS)
+		return -2;
 	v = sec * NS + frac * scale;
 	if (c->c_nts++ == 0) {
 		c->c_first = v;
@@ -276,6 +284,8 @@ timestamp(struct kdump_conv *c, const char *p, const char *end)
 		/* -T times are dates and never go back; -R's are gaps. */
 		c->c_rel = !(v >= c->c_first && v / NS >= 1000000);
 	if (c->c_rel) {
+		if (c->c_sum > UINT64_MAX - v)
+			return -2;
 		c->c_sum += v;
 		imp_settime(c->c_im, c->c_sum);
 	} else
@@ -300,6 +310,33 @@ starts_with_fail(const char *p, const char *end)
 	    (n >= 10 && memcmp(p, "-1 unknown", 10) == 0);
 }
 
+/* Whether CALL returns a descriptor or a PID (an int in the trace). */
+static int
+returns_int(const char *call)
+{
+	static const char *const names[] = {
+		"open", "compat_43_ocreat", "fhopen", "socket", "__socket30",
+		"accept", "compat_43_oaccept", "kqueue", "paccept", "pipe",
+		"dup", "dup2", "dup3", "fcntl", NULL
+	};
+	int i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (name_is(call, names[i]))
+			return 1;
+	return is_fork(call);
+}
+
+/* Whether CALL's first argument is a descriptor the trace names. */
+static int
+takes_fd(const char *call)
+{
+
+	return name_is(call, "dup") || name_is(call, "dup2") ||
+	    name_is(call, "dup3") || name_is(call, "fcntl") ||
+	    name_is(call, "close");
+}
+
 /* A RET: the pending CALL of task T and its result. */
 static int
 do_ret(struct kdump_conv *c, struct imp_task *t, const char *p,
@@ -312,7 +349,7 @@ do_ret(struct kdump_conv *c, struct imp_task *t, const char *p,
 	int64_t v = 0, v2 = -1, a[MAXARGS];
 	size_t n;
 	uint32_t fd;
-	int rc = IMP_OK, hasv = 1;
+	int rc = IMP_OK, hasv = 1, big = 0;
 
 	while (p < end && *p != ' ')
 		p++;
@@ -338,7 +375,7 @@ do_ret(struct kdump_conv *c, struct imp_task *t, const char *p,
 	if (istoken(p, (size_t)(end - p), "JUSTRETURN"))
 		hasv = 0;
 	else {
-		if ((q = number(p, end, &v)) == NULL)
+		if ((q = number(p, end, &v, &big)) == NULL)
 			return malformed(err, errlen, "RET value is not a "
 			    "number:", p, (size_t)(end - p));
 		while (q < end && *q != ',' && *q != ' ')
@@ -346,11 +383,24 @@ do_ret(struct kdump_conv *c, struct imp_task *t, const char *p,
 		if (q + 1 < end && *q == ',') {
 			for (q++; q < end && *q == ' '; q++)
 				continue;
-			if (number(q, end, &v2) == NULL)
+			if (number(q, end, &v2, &big) == NULL)
 				v2 = -1;
 		}
 	}
-	(void)call_args(call, a);
+	if (big)
+		return malformed(err, errlen, "RET value out of range:", p,
+		    (size_t)(end - p));
+	if (call_args(call, a) < 0)
+		return malformed(err, errlen, "CALL argument out of range:",
+		    call, strcspn(call, "\n"));
+	/* Descriptors and PIDs are ints in the trace format. */
+	if (hasv && (v > (int64_t)KMT_INT_MAX || v2 > (int64_t)KMT_INT_MAX) &&
+	    returns_int(call))
+		return malformed(err, errlen, "RET value out of range:", p,
+		    (size_t)(end - p));
+	if (takes_fd(call) && a[0] > (int64_t)KMT_INT_MAX)
+		return malformed(err, errlen, "CALL descriptor out of range:",
+		    call, strcspn(call, "\n"));
 	if (name_is(call, "open") || name_is(call, "compat_43_ocreat") ||
 	    name_is(call, "fhopen")) {
 		if (hasv && v >= 0)
@@ -475,6 +525,9 @@ do_call(struct kdump_conv *c, struct imp_task *t, const char *p,
 		    "list:", p, (size_t)(end - p));
 	if ((rc = imp_task_pend(t, p, (size_t)(end - p), c->c_lineno)) != 0)
 		return rc;
+	if (is_fork(t->t_pend) &&
+	    imp_forkq_add(&c->c_forks, t->t_tid, t->t_pendseq) != 0)
+		return IMP_NOMEM;
 	t->t_hchild = 0;
 	if (name_is(t->t_pend, "exit")) {
 		/* No RET follows. */
@@ -581,7 +634,10 @@ kdump_line(struct kdump_conv *c, const char *line, size_t len, char *err,
 	    memchr(prev, '.', (size_t)(tok - prev)) != NULL) {
 		for (body = prev; body < tok && *body != ' '; body++)
 			continue;
-		if (timestamp(c, prev, body) != 0)
+		if ((rc = timestamp(c, prev, body)) == -2)
+			return malformed(err, errlen, "timestamp out of range:",
+			    prev, (size_t)(body - prev));
+		if (rc != 0)
 			return malformed(err, errlen, "bad timestamp", prev,
 			    (size_t)(body - prev));
 	} else if (c->c_nts == 0)

@@ -1260,18 +1260,24 @@ has_cloexec(struct span a)
 	return idents(a.s, a.n, ident_cloexec, NULL);
 }
 
+/* What span_num() returns for a number that 64 bits cannot hold. */
+#define NUM_RANGE	(-2)
+
 /*
  * A number: decimal, 0x hex or 0 octal, with an optional '-', or a
  * product of such ("8192*1024"), or NULL (0).  The whole span must be
  * the number, but for trailing text after a blank or '<' (strace -y
- * and -T).  Returns 0, or -1.
+ * and -T).  Returns 0 with the value in *VP (as 64-bit two's
+ * complement: an address above 2^63 comes back negative, and its cast
+ * back to uint64_t is the address), NUM_RANGE for a number or product
+ * of more than 64 bits (or below -2^63), or -1.
  */
 static int
 span_num(struct span a, int64_t *vp)
 {
 	const char *p = a.s, *end = a.s + a.n;
 	uint64_t v, f;
-	int neg, base, digits, d;
+	int neg, base, digits, d, big = 0;
 
 	while (p < end && *p == ' ')
 		p++;
@@ -1306,11 +1312,17 @@ span_num(struct span a, int64_t *vp)
 				break;
 			if (d >= base)
 				return -1;
+			if (f > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
+				big = 1;
 			f = f * (uint64_t)base + (uint64_t)d;
 			digits++;
 		}
 		if (digits == 0)
 			return -1;
+		if (neg && f > (uint64_t)INT64_MAX + 1)
+			big = 1;
+		if (f != 0 && v > UINT64_MAX / f)
+			big = 1;
 		v *= f;
 		if (neg)
 			v = -v;
@@ -1322,6 +1334,8 @@ span_num(struct span a, int64_t *vp)
 	}
 	if (p < end && *p != ' ' && *p != '<')
 		return -1;
+	if (big)
+		return NUM_RANGE;
 	*vp = (int64_t)v;
 	return 0;
 }
@@ -1409,19 +1423,31 @@ span_pair(struct span a, int64_t *x, int64_t *y)
 	memcpy(buf, a.s + 1, a.n - 2);
 	buf[a.n - 2] = ')';
 	close = split_args(buf, buf + a.n - 1, in, &n);
-	if (close == NULL || n != 2 || span_num(in[0], x) != 0 ||
-	    span_num(in[1], y) != 0)
+	if (close == NULL || n != 2)
 		return -1;
+	if ((n = span_num(in[0], x)) != 0 || (n = span_num(in[1], y)) != 0)
+		return n;
 	return 0;
 }
 
-/* "{rlim_cur=N, ...}": N, with the infinities as KMT_INT_MAX. */
+/*
+ * "{rlim_cur=N, ...}": N, with RLIM_INFINITY as the trace format's
+ * infinity, KMT_INT_MAX, in every spelling strace uses: RLIM_INFINITY
+ * or RLIM64_INFINITY (by name, also inside a -X verbose comment), and
+ * -X raw's 18446744073709551615 or 0xffffffffffffffff; and 4294967295,
+ * RLIM_INFINITY of a 32-bit process (no 64-bit process can succeed in
+ * setting a finite descriptor limit that high: fs.nr_open is below
+ * 2^31).  A finite N above KMT_INT_MAX, or beyond 64 bits, is
+ * NUM_RANGE: no successful call sets it, and the format cannot hold it.
+ * Returns 0, -1 or NUM_RANGE.
+ */
 static int
 span_rlim(struct span a, uint64_t *vp)
 {
 	const char *p, *end = a.s + a.n;
 	struct span v;
 	int64_t n;
+	int rc;
 
 	for (p = a.s; p < end; p++)
 		if (starts(p, end, "rlim_cur="))
@@ -1437,8 +1463,14 @@ span_rlim(struct span a, uint64_t *vp)
 		*vp = KMT_INT_MAX;
 		return 0;
 	}
-	if (span_num(v, &n) != 0 || n < 0)
-		return -1;
+	if ((rc = span_num(v, &n)) != 0)
+		return rc;
+	if ((uint64_t)n == UINT64_MAX || (uint64_t)n == UINT32_MAX) {
+		*vp = KMT_INT_MAX;
+		return 0;
+	}
+	if (n < 0 || (uint64_t)n > KMT_INT_MAX)
+		return NUM_RANGE;
 	*vp = (uint64_t)n;
 	return 0;
 }
@@ -1567,10 +1599,12 @@ struct strace_conv {
 	uint64_t	 c_first;	/* it, in ns */
 	uint64_t	 c_last;	/* the latest, with c_dayoff */
 	uint64_t	 c_dayoff;	/* -tt past midnight */
+	int		 c_tsbig;	/* timestamp(): beyond 64 bits of ns */
 	char		*c_part;	/* a line cut by an strace message */
 	size_t		 c_partlen, c_partcap;
 	char		*c_buf;		/* joined text */
 	size_t		 c_bufcap;
+	struct imp_forkq c_forks;	/* unfinished fork-like calls */
 	int		 c_hasdeflt;	/* unprefixed lines go to c_deflt */
 	uint32_t	 c_deflt;
 	char		*c_cmd;
@@ -1597,6 +1631,7 @@ strace_free(struct strace_conv *c)
 	if (c == NULL)
 		return;
 	imp_free(c->c_im);
+	imp_forkq_free(&c->c_forks);
 	free(c->c_part);
 	free(c->c_buf);
 	free(c->c_cmd);
@@ -1717,31 +1752,105 @@ makes_thread(const char *text, size_t len)
 	return has_ident(a, "CLONE_VM") && !has_ident(a, "CLONE_VFORK");
 }
 
-struct forker {
-	struct imp_task	*f_best;
-	struct imp_task	*f_not;
-};
-
-static int
-forker_cb(struct imp_task *t, void *arg)
+int
+imp_forkq_add(struct imp_forkq *q, uint32_t tid, uint64_t seq)
 {
-	struct forker *f = arg;
+	struct imp_forkent *v;
+	size_t i, cap;
 
-	if (t != f->f_not && t->t_pend != NULL &&
-	    is_forklike(t->t_pend, strlen(t->t_pend)) &&
-	    (f->f_best == NULL || t->t_pendseq > f->f_best->t_pendseq))
-		f->f_best = t;
+	if (q->fq_n == q->fq_cap) {
+		cap = q->fq_cap ? q->fq_cap * 2 : 16;
+		if ((v = realloc(q->fq_v, cap * sizeof(*v))) == NULL)
+			return IMP_NOMEM;
+		q->fq_v = v;
+		q->fq_cap = cap;
+	}
+	/* In order of SEQ: the end, but for a call moved between tasks. */
+	for (i = q->fq_n; i > 0 && q->fq_v[i - 1].fe_seq > seq; i--)
+		continue;
+	memmove(&q->fq_v[i + 1], &q->fq_v[i], (q->fq_n - i) *
+	    sizeof(*q->fq_v));
+	q->fq_v[i].fe_tid = tid;
+	q->fq_v[i].fe_seq = seq;
+	q->fq_n++;
 	return 0;
+}
+
+void
+imp_forkq_rekey(struct imp_forkq *q, uint32_t old, uint32_t new)
+{
+	size_t i;
+
+	for (i = 0; i < q->fq_n; i++)
+		if (q->fq_v[i].fe_tid == old)
+			q->fq_v[i].fe_tid = new;
+}
+
+struct imp_task *
+imp_forkq_latest(struct imp *im, struct imp_forkq *q,
+    const struct imp_task *not, int (*eligible)(const struct imp_task *))
+{
+	struct imp_forkent *e;
+	struct imp_task *t;
+	size_t i = q->fq_n;
+	int ok;
+
+	/*
+	 * From the latest back.  Past a kept entry (NOT's, or one not
+	 * eligible now) the walk drops what is stale, so what it skips
+	 * again later is only what it keeps.
+	 */
+	while (i > 0) {
+		e = &q->fq_v[--i];
+		t = imp_task(im, e->fe_tid);
+		if (t == NULL || t->t_pend == NULL ||
+		    t->t_pendseq != e->fe_seq || (ok = eligible(t)) < 0) {
+			memmove(e, e + 1, (q->fq_n - i - 1) * sizeof(*e));
+			q->fq_n--;
+			continue;
+		}
+		if (ok > 0 && t != not)
+			return t;
+	}
+	return NULL;
+}
+
+void
+imp_forkq_free(struct imp_forkq *q)
+{
+
+	free(q->fq_v);
+	memset(q, 0, sizeof(*q));
+}
+
+/* A pending call fork-like: still the call a new PID may be the child of. */
+static int
+forklike_pend(const struct imp_task *t)
+{
+
+	return is_forklike(t->t_pend, strlen(t->t_pend)) ? 1 : -1;
 }
 
 /* The task whose fork-like call started last and is unfinished. */
 static struct imp_task *
 latest_forker(struct strace_conv *c, struct imp_task *not)
 {
-	struct forker f = { NULL, not };
 
-	imp_task_foreach(c->c_im, forker_cb, &f);
-	return f.f_best;
+	return imp_forkq_latest(c->c_im, &c->c_forks, not, forklike_pend);
+}
+
+/*
+ * Task T's pending call was set (begun at its t_pendseq): note it if
+ * it is fork-like.  IMP_OK or IMP_NOMEM.
+ */
+static int
+note_pend(struct strace_conv *c, struct imp_task *t)
+{
+
+	if (t->t_pend == NULL || !is_forklike(t->t_pend, strlen(t->t_pend)))
+		return IMP_OK;
+	return imp_forkq_add(&c->c_forks, t->t_tid, t->t_pendseq) == 0 ?
+	    IMP_OK : IMP_NOMEM;
 }
 
 static int
@@ -1791,6 +1900,7 @@ find_task(struct strace_conv *c, uint32_t tid, int named, int resumed,
 	    (!resumed && latest_forker(c, NULL) == NULL))) {
 		/* The unnamed task's number. */
 		imp_task_rekey(im, t0, tid);
+		imp_forkq_rekey(&c->c_forks, 0, tid);
 		if (c->c_hasdeflt && c->c_deflt == 0)
 			c->c_deflt = tid;
 		return t0;
@@ -1888,16 +1998,52 @@ bad(char *err, size_t errlen, const char *what, const char *name,
 	return IMP_MALFORMED;
 }
 
+/*
+ * "NAME: WHAT out of range": a number the trace format cannot hold (or
+ * that 64 bits cannot), as IMP_MALFORMED.  V is shown unless WHAT is
+ * the whole story (NOVAL).
+ */
+#define NOVAL	INT64_MIN
+static int
+range_err(char *err, size_t errlen, const char *name, size_t n,
+    const char *what, int64_t v)
+{
+
+	if (err != NULL && errlen > 0) {
+		if (v == NOVAL)
+			snprintf(err, errlen, "%.*s%s: %s out of range",
+			    (int)(n > 40 ? 40 : n), name, n > 40 ? "..." : "",
+			    what);
+		else
+			snprintf(err, errlen, "%.*s%s: %s %" PRIu64 " out of "
+			    "range", (int)(n > 40 ? 40 : n), name,
+			    n > 40 ? "..." : "", what, (uint64_t)v);
+	}
+	return IMP_MALFORMED;
+}
+
+/* A descriptor number or PID past what the trace format holds. */
+static int
+above_int(int64_t v)
+{
+
+	return v > (int64_t)KMT_INT_MAX;
+}
+
 /* Argument I of the call as a number, or a message. */
 static int
 arg_num(struct span *args, int nargs, int i, int64_t *vp, char *err,
     size_t errlen, const char *name, size_t namelen)
 {
+	int rc;
 
 	if (i >= nargs || i >= MAXARGS)
 		return bad(err, errlen, "%.*s%s: too few arguments", name,
 		    namelen);
-	if (span_num(args[i], vp) != 0)
+	if ((rc = span_num(args[i], vp)) == NUM_RANGE)
+		return range_err(err, errlen, name, namelen, "an argument",
+		    NOVAL);
+	if (rc != 0)
 		return bad(err, errlen, "%.*s%s: an argument is not a number",
 		    name, namelen);
 	return 0;
@@ -1956,7 +2102,10 @@ do_call(struct strace_conv *c, struct imp_task *t, uint32_t tid, int named,
 	if (res.s[0] == '?' || (res.n >= 2 && res.s[0] == '-' &&
 	    res.s[1] == '1' && (res.n == 2 || res.s[2] == ' ')))
 		return IMP_OK;
-	if (span_num(res, &v) != 0)
+	if ((rc = span_num(res, &v)) == NUM_RANGE)
+		return range_err(err, errlen, text, nlen, "the return value",
+		    NOVAL);
+	if (rc != 0)
 		return bad(err, errlen, "%.*s%s: the return value is not a "
 		    "number", text, nlen);
 	if (t == NULL && (t = find_task(c, tid, named, 0, 1)) == NULL)
@@ -1975,6 +2124,9 @@ do_call(struct strace_conv *c, struct imp_task *t, uint32_t tid, int named,
 		if (v < 0)
 			return bad(err, errlen, "%.*s%s: negative descriptor",
 			    text, nlen);
+		if (above_int(v))
+			return range_err(err, errlen, text, nlen,
+			    "descriptor", v);
 		cx = sc->sc_kind == S_OPENCX;
 		for (rc = 0; rc < nargs && rc < MAXARGS && !cx; rc++)
 			cx = has_cloexec(args[rc]);
@@ -1982,10 +2134,16 @@ do_call(struct strace_conv *c, struct imp_task *t, uint32_t tid, int named,
 	case S_PIPE:
 	case S_SOCKETPAIR:
 		rc = sc->sc_kind == S_PIPE ? 0 : 3;
+		if (rc < nargs && span_pair(args[rc], &a0, &a1) == NUM_RANGE)
+			return range_err(err, errlen, text, nlen,
+			    "a descriptor", NOVAL);
 		if (rc >= nargs || span_pair(args[rc], &a0, &a1) != 0 ||
 		    a0 < 0 || a1 < 0)
 			return bad(err, errlen, "%.*s%s: no '[fd, fd]' "
 			    "argument", text, nlen);
+		if (above_int(a0) || above_int(a1))
+			return range_err(err, errlen, text, nlen,
+			    "descriptor", above_int(a0) ? a0 : a1);
 		cx = 0;
 		for (rc = 0; rc < nargs && rc < MAXARGS; rc++)
 			cx |= has_cloexec(args[rc]);
@@ -2000,6 +2158,9 @@ do_call(struct strace_conv *c, struct imp_task *t, uint32_t tid, int named,
 		if (a0 < 0 || v < 0)
 			return bad(err, errlen, "%.*s%s: negative descriptor",
 			    text, nlen);
+		if (above_int(a0) || above_int(v))
+			return range_err(err, errlen, text, nlen,
+			    "descriptor", above_int(a0) ? a0 : v);
 		cx = nargs > 2 && has_cloexec(args[2]);
 		return imp_dup(im, pr, (uint32_t)a0, (uint32_t)v, cx);
 	case S_FCNTL:
@@ -2012,13 +2173,19 @@ do_call(struct strace_conv *c, struct imp_task *t, uint32_t tid, int named,
 		if (a0 < 0 || v < 0)
 			return bad(err, errlen, "%.*s%s: negative descriptor",
 			    text, nlen);
+		if (above_int(a0) || above_int(v))
+			return range_err(err, errlen, text, nlen,
+			    "descriptor", above_int(a0) ? a0 : v);
 		return imp_dup(im, pr, (uint32_t)a0, (uint32_t)v,
 		    span_is(args[1], "F_DUPFD_CLOEXEC"));
 	case S_CLOSE:
 		if ((rc = arg_num(args, nargs, 0, &a0, err, errlen, text,
 		    nlen)) != 0)
 			return rc;
-		if (a0 < 0 || a0 > (int64_t)KMT_INT_MAX)
+		if (above_int(a0))
+			return range_err(err, errlen, text, nlen,
+			    "descriptor", a0);
+		if (a0 < 0)
 			return IMP_OK;
 		return imp_close(im, pr, (uint32_t)a0);
 	case S_CLOSE_RANGE:
@@ -2032,16 +2199,18 @@ do_call(struct strace_conv *c, struct imp_task *t, uint32_t tid, int named,
 			return rc;
 		if (args[1].n > 0 && args[1].s[0] == '~')
 			a1 = INT64_MAX;
-		else if (span_num(args[1], &a1) != 0)
-			return bad(err, errlen, "%.*s%s: an argument is not a "
-			    "number", text, nlen);
+		else if ((rc = arg_num(args, nargs, 1, &a1, err, errlen,
+		    text, nlen)) != 0)
+			return rc;
 		if (a1 < 0 || a1 > (int64_t)KMT_INT_MAX)
 			a1 = KMT_INT_MAX;
 		if (a0 < 0)
 			return IMP_OK;
 		return imp_close_range(im, pr, (uint64_t)a0, (uint64_t)a1);
 	case S_FORK:
-		if (v <= 0 || v > (int64_t)KMT_INT_MAX)
+		if (above_int(v))
+			return range_err(err, errlen, text, nlen, "PID", v);
+		if (v <= 0)
 			return IMP_OK;
 		if (t->t_hchild == (uint32_t)v) {
 			/* Already met as the child, before this return. */
@@ -2127,15 +2296,23 @@ do_call(struct strace_conv *c, struct imp_task *t, uint32_t tid, int named,
 		if (!span_is(args[rc], "RLIMIT_NOFILE") ||
 		    span_is(args[rc + 1], "NULL"))
 			return IMP_OK;
-		if (span_rlim(args[rc + 1], &lim) != 0)
+		if ((cx = span_rlim(args[rc + 1], &lim)) == NUM_RANGE)
+			return range_err(err, errlen, text, nlen, "rlim_cur",
+			    NOVAL);
+		if (cx != 0)
 			return bad(err, errlen, "%.*s%s: no rlim_cur", text,
 			    nlen);
 		tp = pr;
-		if (rc == 1 && span_num(args[0], &a0) == 0 && a0 != 0) {
+		if (rc == 1 && (cx = span_num(args[0], &a0)) == NUM_RANGE)
+			return range_err(err, errlen, text, nlen, "PID",
+			    NOVAL);
+		if (rc == 1 && cx == 0 && a0 != 0) {
 			/* Another process's limit. */
-			if (a0 < 0 || a0 > (int64_t)KMT_INT_MAX ||
-			    (ct = imp_task(im, (uint32_t)a0)) == NULL ||
-			    ct->t_proc == NULL)
+			if (above_int(a0))
+				return range_err(err, errlen, text, nlen,
+				    "PID", a0);
+			if (a0 < 0 || (ct = imp_task(im, (uint32_t)a0)) ==
+			    NULL || ct->t_proc == NULL)
 				return IMP_OK;
 			tp = ct->t_proc;
 		}
@@ -2169,8 +2346,9 @@ do_end(struct strace_conv *c, uint32_t tid, int named, const char *p,
 		    (o = imp_task(im, (uint32_t)n)) == NULL || o == t ||
 		    o->t_proc == NULL || o->t_proc != t->t_proc)
 			return IMP_OK;
-		if (o->t_pend != NULL && (rc = imp_task_pend(t, o->t_pend,
-		    strlen(o->t_pend), o->t_pendseq)) != 0)
+		if (o->t_pend != NULL && ((rc = imp_task_pend(t, o->t_pend,
+		    strlen(o->t_pend), o->t_pendseq)) != 0 ||
+		    (rc = note_pend(c, t)) != IMP_OK))
 			return rc;
 		return imp_task_exit(im, o);
 	}
@@ -2222,7 +2400,7 @@ static int
 do_body(struct strace_conv *c, uint32_t tid, int named, const char *p,
     const char *end, char *err, size_t errlen)
 {
-	struct imp_task *t;
+	struct imp_task *t, *o;
 	struct sibling sib;
 	const char *name, *rest;
 	size_t n, len;
@@ -2259,13 +2437,16 @@ do_body(struct strace_conv *c, uint32_t tid, int named, const char *p,
 			sib.s_name = name;
 			sib.s_n = n;
 			sib.s_found = NULL;
-			if (t->t_proc != NULL)
-				imp_task_foreach(c->c_im, sibling_cb, &sib);
+			/* Its process's tasks only, not every task. */
+			for (o = t->t_proc != NULL ? t->t_proc->p_tasks : NULL;
+			    o != NULL && sib.s_found == NULL; o = o->t_pnext)
+				(void)sibling_cb(o, &sib);
 			if (sib.s_found == NULL)
 				return IMP_OK;
 			if ((rc = imp_task_pend(t, sib.s_found->t_pend,
 			    strlen(sib.s_found->t_pend),
-			    sib.s_found->t_pendseq)) != 0)
+			    sib.s_found->t_pendseq)) != 0 ||
+			    (rc = note_pend(c, t)) != IMP_OK)
 				return rc;
 			imp_task_pend(sib.s_found, NULL, 0, 0);
 		}
@@ -2278,8 +2459,9 @@ do_body(struct strace_conv *c, uint32_t tid, int named, const char *p,
 		len += (size_t)(end - rest);
 		c->c_buf[len] = '\0';
 		if (ends(c->c_buf, c->c_buf + len, UNFINISHED))
-			return imp_task_pend(t, c->c_buf,
-			    unfinished_len(c->c_buf, len), c->c_lineno);
+			return (rc = imp_task_pend(t, c->c_buf,
+			    unfinished_len(c->c_buf, len), c->c_lineno)) != 0 ?
+			    rc : note_pend(c, t);
 		imp_task_pend(t, NULL, 0, 0);
 		rc = do_call(c, t, tid, named, c->c_buf, len, err, errlen);
 		return rc;
@@ -2292,7 +2474,8 @@ do_body(struct strace_conv *c, uint32_t tid, int named, const char *p,
 			return IMP_NOMEM;
 		t->t_hchild = 0;
 		len = unfinished_len(p, (size_t)(end - p));
-		return imp_task_pend(t, p, len, c->c_lineno);
+		return (rc = imp_task_pend(t, p, len, c->c_lineno)) != 0 ? rc :
+		    note_pend(c, t);
 	}
 	return do_call(c, NULL, tid, named, p, (size_t)(end - p), err, errlen);
 }
@@ -2346,6 +2529,11 @@ timestamp(struct strace_conv *c, const char *p, const char *end)
 		return NULL;
 	if (p < end && *p != ' ')
 		return NULL;
+	/* 12 digits of seconds: past 2^64 ns (584 years) is no time. */
+	if (v > (UINT64_MAX - NS) / NS - c->c_dayoff / NS - 1) {
+		c->c_tsbig = 1;
+		return NULL;
+	}
 	v = v * NS + frac * scale;
 	if (!c->c_havets) {
 		c->c_havets = 1;
@@ -2437,9 +2625,13 @@ do_line(struct strace_conv *c, const char *line, size_t len, char *err,
 		return IMP_OK;
 	}
 	if (p < end && isdigit((unsigned char)*p)) {
+		c->c_tsbig = 0;
 		if ((q = timestamp(c, p, end)) == NULL) {
 			for (q = p; q < end && *q != ' '; q++)
 				continue;
+			if (c->c_tsbig)
+				return bad(err, errlen, "timestamp '%.*s%s' out "
+				    "of range", p, (size_t)(q - p));
 			return bad(err, errlen, "bad timestamp '%.*s%s'", p,
 			    (size_t)(q - p));
 		}

@@ -89,6 +89,35 @@ int		 imp_task_rekey(struct imp *im, struct imp_task *t,
 		    uint32_t tid);
 size_t		 imp_ntasks(const struct imp *im);
 /* Call FN on every task until it returns non-zero; returns that. */
+/*
+ * The unfinished fork-like calls an importer has seen, oldest first (by
+ * the line each started on), so that the latest still unfinished is
+ * found without a walk of every task: a walk per new PID made import
+ * quadratic in the PIDs of a log.  An entry names its task by number
+ * and line; one whose task ended, finished the call or started another
+ * is dropped when met, so a lookup costs O(1) amortized.
+ */
+struct imp_forkent {
+	uint32_t	 fe_tid;
+	uint64_t	 fe_seq;	/* the task's t_pendseq when added */
+};
+struct imp_forkq {
+	struct imp_forkent *fq_v;
+	size_t		 fq_n, fq_cap;
+};
+/* Task TID's pending call, begun at SEQ, is fork-like.  0 or IMP_NOMEM. */
+int		 imp_forkq_add(struct imp_forkq *q, uint32_t tid, uint64_t seq);
+/* Task number OLD is now NEW (imp_task_rekey). */
+void		 imp_forkq_rekey(struct imp_forkq *q, uint32_t old, uint32_t new);
+/*
+ * The task, other than NOT, whose fork-like call began last and is
+ * still pending, among those ELIGIBLE(T) says 1 to (0: not now, but
+ * keep it; -1: drop it); or NULL.
+ */
+struct imp_task	*imp_forkq_latest(struct imp *im, struct imp_forkq *q,
+		    const struct imp_task *not,
+		    int (*eligible)(const struct imp_task *));
+void		 imp_forkq_free(struct imp_forkq *q);
 int		 imp_task_foreach(struct imp *im,
 		    int (*fn)(struct imp_task *, void *), void *arg);
 /*
