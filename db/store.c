@@ -634,6 +634,11 @@ put_results(struct case_stmts *cs, int64_t id, const struct replay *r,
 	R("kernel_map.largest_free_end",
 	    vm_map_largest_free(&m->m_kernel_map));
 	R("phys.peak_wired", m->m_peakwired);
+	/* The largest ordinary M_WAITOK malloc, and the pages it needs. */
+	R("kmem_map.waitok_max_bytes", k->waitok_max);
+	R("kmem_map.waitok_max_pages", k->waitok_max == 0 ? 0 :
+	    (malloc_allocsize(m, k->waitok_max) + m->m_pagesize - 1) >>
+	    m->m_pageshift);
 	for (t = 0; t < k->ntypes; t++) {
 		snprintf(name, sizeof(name), "type.%s.maxused",
 		    k->kmemstats[t].ks_shortdesc);
@@ -677,11 +682,14 @@ static int
 put_latency(struct case_stmts *cs, int64_t id, const struct probe *p)
 {
 	uint8_t blob[HIST_NBUCKETS * 10];
-	int op, a;
+	char name[64];
+	int op, a, res;
 
+	/* Successful calls as OP, refused ones as OP.refused (probe.h). */
+	for (res = 0; res < PR_NRESULTS; res++)
 	for (op = 0; op < KP_NOPS; op++)
 		for (a = 0; a < KA_NARENAS; a++) {
-			const struct hist *h = &p->p_lat[op][a];
+			const struct hist *h = &p->p_lat[res][op][a];
 			size_t n = 0;
 			unsigned i;
 			int b;
@@ -699,8 +707,9 @@ put_latency(struct case_stmts *cs, int64_t id, const struct probe *p)
 			}
 			sqlite3_reset(cs->latency);
 			sqlite3_bind_int64(cs->latency, 1, id);
-			sqlite3_bind_text(cs->latency, 2, kp_opnames[op], -1,
-			    SQLITE_STATIC);
+			probe_seriesname(name, sizeof(name), op, res);
+			sqlite3_bind_text(cs->latency, 2, name, -1,
+			    SQLITE_TRANSIENT);
 			sqlite3_bind_text(cs->latency, 3, kp_arenanames[a], -1,
 			    SQLITE_STATIC);
 			sqlite3_bind_int64(cs->latency, 4, (int64_t)h->h_count);

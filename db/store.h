@@ -19,7 +19,7 @@ struct probe;
 struct replay;
 struct sqlite3;
 
-#define STORE_VERSION	4	/* the schema this kmbench writes */
+#define STORE_VERSION	5	/* the schema this kmbench writes */
 #define STORE_READ_MIN	2	/* the oldest the read commands read */
 
 struct store {

@@ -150,7 +150,7 @@ fdexpand(struct machine *m, struct proc *p)
 	int error;
 
 	error = fdexpand1(m, p);
-	KP_END(m, KP_FDEXPAND, KA_PATH, t);
+	KP_END_ERR(m, KP_FDEXPAND, KA_PATH, t, error);
 	return error;
 }
 
@@ -366,7 +366,7 @@ fdcopy(struct machine *m, struct proc *parent, struct proc *child)
 	int error;
 
 	error = fdcopy1(m, parent, child);
-	KP_END(m, KP_FDCOPY, KA_PATH, t);
+	KP_END_ERR(m, KP_FDCOPY, KA_PATH, t, error);
 	return error;
 }
 

@@ -330,7 +330,7 @@ malloc_watched(struct machine *m, unsigned long size, int type, int flags,
 			continue;
 	}
 #endif
-	KP_END(m, KP_MALLOC, KA_KMEM, t);
+	KP_END_ERR(m, KP_MALLOC, KA_KMEM, t, error);
 	if (error == 0 && m->m_kcheck != NULL)
 		kcheck_alloc(m, *vap, malloc_allocsize(m, size), type);
 	return error;
@@ -341,6 +341,9 @@ kern_malloc(struct machine *m, unsigned long size, int type, int flags,
     vaddr_t *vap)
 {
 
+	if (__builtin_expect(size > m->m_kmem.waitok_max, 0) &&
+	    (flags & (M_NOWAIT | M_CANFAIL)) == 0)
+		m->m_kmem.waitok_max = size;
 	if (__builtin_expect(m->m_kprobe != NULL || m->m_kcheck != NULL, 0))
 		return m->m_probe_lat || m->m_kcheck != NULL ?
 		    malloc_watched(m, size, type, flags, vap) :

@@ -64,6 +64,12 @@ struct kmem {
 	int		 ntypes;
 	long		 limit;		/* ks_limit for every type */
 	unsigned long	 maxallocsave;
+	/*
+	 * The largest ordinary request: M_WAITOK without M_CANFAIL, which
+	 * panics when kmem_map cannot place it (not kept by NetBSD; the
+	 * report's "kmem_map exhausted" needs it, docs/metrics.md).
+	 */
+	unsigned long	 waitok_max;
 };
 
 /* kmeminit(): carve kmem_map and kmemusage[].  0 or an errno. */

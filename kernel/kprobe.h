@@ -39,7 +39,9 @@ enum kp_arena { KA_KMEM, KA_KERNEL, KA_PATH, KA_NARENAS };
 #define KP_NMAPS	2	/* the arenas that are maps: KA_KMEM, KA_KERNEL */
 
 struct kprobe_ops {
-	void	(*kp_latency)(void *, enum kp_op, enum kp_arena, uint64_t ns);
+	/* FAILED: the call returned an error (refused, slept, panicked). */
+	void	(*kp_latency)(void *, enum kp_op, enum kp_arena, uint64_t ns,
+		    int failed);
 	/* A request of SIZE was refused in ARENA for REASON. */
 	void	(*kp_refused)(void *, enum kp_arena, uint64_t size,
 		    const char *reason);
@@ -60,15 +62,19 @@ kp_clock(void)
 /* kp_arena(m, map), the arena of MAP: in machine.h. */
 
 /*
- * Timing: t = KP_START(m); ... KP_END(m, op, arena, t).  Nothing is read
- * from the clock unless latency probes are on.
+ * Timing: t = KP_START(m); ... KP_END(m, op, arena, t) for a call that
+ * cannot fail, KP_END_ERR(m, op, arena, t, error) for one that returns
+ * an error: successful and failed calls are timed apart (docs/metrics.md).
+ * Nothing is read from the clock unless latency probes are on.
  */
 #define KP_START(m)	((m)->m_probe_lat ? kp_clock() : 0)
-#define KP_END(m, op, arena, t)						\
+#define KP_END_ERR(m, op, arena, t, error)				\
 	do {								\
 		if ((m)->m_probe_lat)					\
 			(m)->m_kprobe->kp_latency((m)->m_kprobe_arg,	\
-			    (op), (arena), kp_clock() - (t));		\
+			    (op), (arena), kp_clock() - (t),		\
+			    (error) != 0);				\
 	} while (0)
+#define KP_END(m, op, arena, t)	KP_END_ERR(m, op, arena, t, 0)
 
 #endif /* KM_KPROBE_H */

@@ -249,7 +249,7 @@ pool_get_slow(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 	int error;
 
 	error = pool_get1(m, pp, flags, vap);
-	KP_END(m, KP_POOL_GET, kp_arena(m, pp->pr_map), t);
+	KP_END_ERR(m, KP_POOL_GET, kp_arena(m, pp->pr_map), t, error);
 	if (error == 0 && !pp->pr_internal)
 		kp_alloc(m, kp_arena(m, pp->pr_map), *vap, pp->pr_size,
 		    pp->pr_size);

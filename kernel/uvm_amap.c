@@ -97,7 +97,7 @@ amap_alloc(struct machine *m, uint32_t slots, int flags,
 	int error;
 
 	error = amap_alloc1(m, slots, flags, ampp);
-	KP_END(m, KP_AMAP_ALLOC, KA_PATH, t);
+	KP_END_ERR(m, KP_AMAP_ALLOC, KA_PATH, t, error);
 	return error;
 }
 
@@ -160,7 +160,7 @@ amap_extend(struct machine *m, struct vm_amap *am, uint32_t slots)
 	int error;
 
 	error = amap_extend1(m, am, slots);
-	KP_END(m, KP_AMAP_EXTEND, KA_PATH, t);
+	KP_END_ERR(m, KP_AMAP_EXTEND, KA_PATH, t, error);
 	return error;
 }
 

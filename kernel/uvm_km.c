@@ -51,7 +51,7 @@ uvm_km_alloc1(struct machine *m, struct vm_map *map, vsize_t size,
 
 	if (vm_map_findspace(map, npages + guard, &va) != 0) {
 		machine_refused(m, map, size, "no address space");
-		KP_END(m, KP_KM_ALLOC, kp_arena(m, map), t);
+		KP_END_ERR(m, KP_KM_ALLOC, kp_arena(m, map), t, ENOSPC);
 		return ENOSPC;
 	}
 	if (uvm_pagewire(m, npages) != 0) {
@@ -60,7 +60,8 @@ uvm_km_alloc1(struct machine *m, struct vm_map *map, vsize_t size,
 		if (uvm_pagewire(m, npages) != 0) {
 			vm_map_release(map, va, npages + guard);
 			machine_refused(m, map, size, "no free physical pages");
-			KP_END(m, KP_KM_ALLOC, kp_arena(m, map), t);
+			KP_END_ERR(m, KP_KM_ALLOC, kp_arena(m, map), t,
+			    ENOMEM);
 			if (flags & UVM_KMF_NOWAIT)
 				return ENOMEM;
 			return tsleep(m, "km_getwait2");

@@ -392,7 +392,7 @@ uvm_fault_write(struct machine *m, struct vmspace *vm, uint64_t start,
 			uint64_t t = KP_START(m);
 
 			error = amap_copy(m, vm, &idx, page);
-			KP_END(m, KP_AMAP_COPY, KA_PATH, t);
+			KP_END_ERR(m, KP_AMAP_COPY, KA_PATH, t, error);
 			if (error == ENOMEM)	/* uvm_fault waits and refaults */
 				return tsleep(m, "fltamapcopy");
 			if (error != 0)

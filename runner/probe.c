@@ -49,12 +49,23 @@ held_find(struct kp_ledger *l, enum kp_arena arena, uint32_t pid,
 	*a->ka_heldv += (uint64_t)bytes;
 }
 
+const char *const probe_resultnames[PR_NRESULTS] = { "ok", "refused" };
+
+void
+probe_seriesname(char *buf, size_t len, int op, int result)
+{
+
+	snprintf(buf, len, "%s%s%s", kp_opnames[op], result == PR_OK ? "" :
+	    ".", result == PR_OK ? "" : probe_resultnames[result]);
+}
+
 static void
-probe_latency(void *arg, enum kp_op op, enum kp_arena arena, uint64_t ns)
+probe_latency(void *arg, enum kp_op op, enum kp_arena arena, uint64_t ns,
+    int failed)
 {
 	struct probe *p = arg;
 
-	hist_add(&p->p_lat[op][arena], ns);
+	hist_add(&p->p_lat[failed ? PR_REFUSED : PR_OK][op][arena], ns);
 	p->p_ncalls++;
 }
 
@@ -130,8 +141,9 @@ probe_attach(struct probe *p, struct machine *m, int latency, uint64_t every)
 	p->p_latency = latency;
 	p->p_every = every ? every : 1;
 	p->p_nextsample = p->p_every;
-	for (i = 0; i < KP_NOPS * KA_NARENAS; i++)
-		hist_init(&p->p_lat[i / KA_NARENAS][i % KA_NARENAS]);
+	for (i = 0; i < PR_NRESULTS * KP_NOPS * KA_NARENAS; i++)
+		hist_init(&p->p_lat[i / (KP_NOPS * KA_NARENAS)]
+		    [i / KA_NARENAS % KP_NOPS][i % KA_NARENAS]);
 	for (i = 0; i < PROBE_NMAPS; i++) {
 		const struct vm_map *map = probe_vmmap(p, i);
 
@@ -371,18 +383,20 @@ extfrag(const struct probe *p, int i)
 void
 probe_json(struct json *j, const struct probe *p)
 {
-	int op, a, i;
+	int op, a, i, res;
 
 	json_array(j, "latency");
+	for (res = 0; res < PR_NRESULTS; res++)
 	for (op = 0; op < KP_NOPS; op++)
 		for (a = 0; a < KA_NARENAS; a++) {
-			const struct hist *h = &p->p_lat[op][a];
+			const struct hist *h = &p->p_lat[res][op][a];
 
 			if (h->h_count == 0)
 				continue;
 			json_object(j, NULL);
 			json_string(j, "op", kp_opnames[op]);
 			json_string(j, "arena", kp_arenanames[a]);
+			json_string(j, "result", probe_resultnames[res]);
 			json_uint(j, "count", h->h_count);
 			json_uint(j, "p50", hist_quantile(h, 0.50));
 			json_uint(j, "p90", hist_quantile(h, 0.90));
@@ -442,18 +456,24 @@ probe_json(struct json *j, const struct probe *p)
 void
 probe_text(FILE *f, const struct probe *p)
 {
-	int op, a, i;
+	int op, a, i, res, said = 0;
 
 	if (p->p_latency) {
 		fprintf(f, "\n  %-12s %-10s %9s %8s %8s %8s %8s %9s\n",
 		    "latency (ns)", "arena", "calls", "p50", "p90", "p99",
 		    "p99.9", "max");
+		for (res = 0; res < PR_NRESULTS; res++)
 		for (op = 0; op < KP_NOPS; op++)
 			for (a = 0; a < KA_NARENAS; a++) {
-				const struct hist *h = &p->p_lat[op][a];
+				const struct hist *h = &p->p_lat[res][op][a];
 
 				if (h->h_count == 0)
 					continue;
+				if (res == PR_REFUSED && !said) {
+					fprintf(f, "  refused calls (an error "
+					    "returned), apart:\n");
+					said = 1;
+				}
 				fprintf(f, "  %-12s %-10s %9" PRIu64 " %8" PRIu64
 				    " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
 				    " %9" PRIu64 "\n", kp_opnames[op],

@@ -26,6 +26,17 @@ struct json;
 
 #define PROBE_NMAPS	KP_NMAPS	/* KA_KMEM, KA_KERNEL */
 
+/*
+ * Latency is kept apart by result: the calls that succeeded, and those
+ * that returned an error (refused, or slept or panicked).  The store
+ * names the second series OP.refused (fdexpand.refused).
+ */
+enum probe_result { PR_OK, PR_REFUSED, PR_NRESULTS };
+extern const char *const probe_resultnames[PR_NRESULTS];	/* ok, refused */
+
+/* The store's name of OP's series of RESULT: "fdexpand.refused". */
+void	probe_seriesname(char *, size_t, int op, int result);
+
 struct probe_sample {
 	uint64_t	ps_event;
 	uint64_t	ps_time;
@@ -69,7 +80,7 @@ struct probe {
 	uint64_t	 p_time;
 	const char	*p_why;		/* "refused" in this event, or NULL */
 	uint64_t	 p_seen_peaks;	/* the maps' vm_peak summed, as seen */
-	struct hist	 p_lat[KP_NOPS][KA_NARENAS];
+	struct hist	 p_lat[PR_NRESULTS][KP_NOPS][KA_NARENAS];
 	struct probe_map p_map[PROBE_NMAPS];
 	/* The first refused request. */
 	int		 p_refused;

@@ -120,7 +120,7 @@ nointr_malloc(struct machine *m, enum alloc_site site, unsigned long size,
 			ni->npages[kva_page(m, *vap)] =
 			    (uint32_t)(allocsize >> m->m_pageshift);
 	}
-	KP_END(m, KP_MALLOC, KA_KERNEL, t);
+	KP_END_ERR(m, KP_MALLOC, KA_KERNEL, t, error);
 	if (error == ENOMEM)
 		ksp->ks_fails++;
 	if (error != 0)
