@@ -634,7 +634,7 @@ put_results(struct case_stmts *cs, int64_t id, const struct replay *r,
 	R("kernel_map.largest_free_end",
 	    vm_map_largest_free(&m->m_kernel_map));
 	R("phys.peak_wired", m->m_peakwired);
-	/* The largest ordinary M_WAITOK malloc, and the pages it needs. */
+	/* The largest M_WAITOK malloc, and the pages it needs. */
 	R("kmem_map.waitok_max_bytes", k->waitok_max);
 	R("kmem_map.waitok_max_pages", k->waitok_max == 0 ? 0 :
 	    (malloc_allocsize(m, k->waitok_max) + m->m_pagesize - 1) >>

@@ -342,7 +342,7 @@ kern_malloc(struct machine *m, unsigned long size, int type, int flags,
 {
 
 	if (__builtin_expect(size > m->m_kmem.waitok_max, 0) &&
-	    (flags & (M_NOWAIT | M_CANFAIL)) == 0)
+	    (flags & M_NOWAIT) == 0)
 		m->m_kmem.waitok_max = size;
 	if (__builtin_expect(m->m_kprobe != NULL || m->m_kcheck != NULL, 0))
 		return m->m_probe_lat || m->m_kcheck != NULL ?

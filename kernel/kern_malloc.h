@@ -65,9 +65,10 @@ struct kmem {
 	long		 limit;		/* ks_limit for every type */
 	unsigned long	 maxallocsave;
 	/*
-	 * The largest ordinary request: M_WAITOK without M_CANFAIL, which
-	 * panics when kmem_map cannot place it (not kept by NetBSD; the
-	 * report's "kmem_map exhausted" needs it, docs/metrics.md).
+	 * The largest M_WAITOK request, granted or not (not kept by
+	 * NetBSD).  Made by any caller but one that opted into M_CANFAIL,
+	 * a request of that size panics when kmem_map cannot place it: the
+	 * report's "kmem_map exhausted" (docs/metrics.md).
 	 */
 	unsigned long	 waitok_max;
 };

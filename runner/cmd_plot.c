@@ -1,9 +1,12 @@
 /*
- * cmd_plot.c: kmbench plot [--db FILE] [--out DIR] [--format LIST]:
- * exports the store's figures as TSV files under DIR/data (export.c)
- * and draws each figure with its gnuplot script from plots/ as PNG,
- * SVG and 72-column text (docs/plots.md says what each shows).  A
- * figure whose data the store lacks is skipped with a note.
+ * cmd_plot.c: kmbench plot [--db FILE] [--out DIR] [--format LIST]
+ * [--trace LIST] [--machine NAME] [--strategies LIST]: exports the
+ * store's figures as TSV files under DIR/data (export.c) and draws each
+ * figure with its gnuplot script from plots/ as PNG, SVG and 72-column
+ * text (docs/plots.md says what each shows): an outcome grid for every
+ * trace shown, the single-trace figures for the featured traces
+ * (select.h), latency and history for the headline trace and machine.
+ * A figure whose data the store lacks is skipped with a note.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -22,9 +25,7 @@
 #include "cmd_plot.h"
 #include "commands.h"
 #include "export.h"
-
-/* The machine the single-machine figures show. */
-#define PLOT_MACHINE	"i386-64M"
+#include "select.h"
 
 struct plotopt {
 	const char	*po_out;
@@ -371,19 +372,24 @@ cmd_plot(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "machine", required_argument, NULL, 'm' },
+		{ "strategies", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
-	static const char *const maps_wl[] = { "pr14721", "under-attack" };
 	static const char *const maps_map[] = { "kmem_map", "kernel_map" };
 	static const char *const lat_ops[] = { "malloc", "fdexpand" };
-	const char *db = "bench.db", *fmt = "png,svg,txt";
-	char err[1024], why[1024], name[256], tfile[PATH_MAX];
+	const char *db = "bench.db", *fmt = "png,svg,txt", *traces = NULL,
+	    *machine = NULL, *strats = NULL, *wl, *mach;
+	char err[1024], why[1024], name[256], tfile[PATH_MAX],
+	    slist[SEL_MAXSTRAT * SEL_NAMELEN], nstrat[16];
 	struct plotopt po;
 	struct store st;
 	struct stat sb;
+	struct sel sel;
 	sqlite3 *h;
 	size_t i, j;
-	int c, rc, bad = 0;
+	int c, rc, bad = 0, t;
 
 	memset(&po, 0, sizeof(po));
 	po.po_out = "bench-out/plots";
@@ -394,6 +400,9 @@ cmd_plot(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'o': po.po_out = optarg; break;
 		case 'f': fmt = optarg; break;
+		case 't': traces = optarg; break;
+		case 'm': machine = optarg; break;
+		case 's': strats = optarg; break;
 		default:
 			bad_option("plot", argv, optind);
 			return 2;
@@ -433,6 +442,18 @@ cmd_plot(int argc, char **argv)
 		store_close(&st);
 		return 2;
 	}
+	if ((rc = sel_build(h, traces, machine, strats, &sel, why,
+	    sizeof(why))) != 0) {
+		fprintf(stderr, "kmbench plot: %s: %s\n", db, why);
+		store_close(&st);
+		return rc > 0 ? 2 : 1;
+	}
+	/* The scripts' strategies: their names, one word each. */
+	for (i = 0, *slist = '\0'; i < (size_t)sel.s_nstrat; i++)
+		snprintf(slist + strlen(slist), sizeof(slist) - strlen(slist),
+		    "%s%s", i ? " " : "", sel.s_strat[i]);
+	snprintf(nstrat, sizeof(nstrat), "%d", sel.s_nstrat);
+	mach = sel.s_hlmachine;
 	snprintf(po.po_data, sizeof(po.po_data), "%s/data", po.po_out);
 	if (mkdirs(po.po_data) != 0) {
 		fprintf(stderr, "kmbench plot: %s: %s\n", po.po_data,
@@ -442,7 +463,8 @@ cmd_plot(int argc, char **argv)
 	}
 
 #define FIG(call, script, nm, ...) do {					\
-	const char *const v_[] = { __VA_ARGS__, NULL };			\
+	const char *const v_[] = { "strategies", slist, "nstrat", nstrat, \
+	    __VA_ARGS__, NULL };					\
 	*why = '\0';							\
 	if ((rc = (call)) < 0) {					\
 		fprintf(stderr, "kmbench plot: %s: %s\n", nm, why);	\
@@ -452,34 +474,51 @@ cmd_plot(int argc, char **argv)
 		bad++;							\
 } while (0)
 
-	FIG(export_grid(h, po.po_data, "pr14721", why, sizeof(why)),
-	    "outcome.gp", "01-outcome-pr14721", "wl", "pr14721");
-	FIG(export_maxfds(h, po.po_data, "pr14721", why, sizeof(why)),
-	    "maxfds.gp", "02-maxfds-pr14721", "wl", "pr14721");
-	for (i = 0; i < 2; i++)
+	/* Every trace: its outcome grid. */
+	for (t = 0; t < sel.s_ntrace; t++) {
+		wl = sel.s_trace[t];
+		snprintf(name, sizeof(name), "01-outcome-%s", wl);
+		FIG(export_grid(h, &sel, po.po_data, wl, why, sizeof(why)),
+		    "outcome.gp", name, "wl", wl);
+	}
+	/* The featured traces: descriptors, maps, fragmentation. */
+	for (t = 0; t < sel.s_ntrace; t++) {
+		wl = sel.s_trace[t];
+		if (!sel_featured(&sel, wl))
+			continue;
+		snprintf(name, sizeof(name), "02-maxfds-%s", wl);
+		FIG(export_maxfds(h, &sel, po.po_data, wl, why, sizeof(why)),
+		    "maxfds.gp", name, "wl", wl);
 		for (j = 0; j < 2; j++) {
-			snprintf(name, sizeof(name), "03-maps-%s-%s",
-			    maps_wl[i], maps_map[j]);
-			FIG(export_maps(h, po.po_data, maps_wl[i],
-			    PLOT_MACHINE, maps_map[j], why, sizeof(why)),
-			    "maps.gp", name, "wl", maps_wl[i], "map",
-			    maps_map[j], "machine", PLOT_MACHINE);
+			snprintf(name, sizeof(name), "03-maps-%s-%s", wl,
+			    maps_map[j]);
+			FIG(export_maps(h, &sel, po.po_data, wl, mach,
+			    maps_map[j], why, sizeof(why)), "maps.gp", name,
+			    "wl", wl, "map", maps_map[j], "machine", mach);
 		}
-	FIG(export_latpct(h, po.po_data, why, sizeof(why)),
-	    "latency-pct.gp", "04-latency-pct", "wl", "");
+		/* pr14721 alone holds one table: under-attack shows more. */
+		if (strcmp(wl, "pr14721") == 0 &&
+		    sel_has_trace(&sel, "under-attack") && !sel.s_chosen)
+			continue;
+		snprintf(name, sizeof(name), "05-frag-%s-kmem_map", wl);
+		FIG(export_frag(h, &sel, po.po_data, wl, mach, "kmem_map",
+		    why, sizeof(why)), "frag.gp", name, "wl", wl, "map",
+		    "kmem_map", "machine", mach);
+	}
+	/* The headline trace and machine: latency and history. */
+	FIG(export_latpct(h, &sel, po.po_data, why, sizeof(why)),
+	    "latency-pct.gp", "04-latency-pct", "wl", sel.s_hltrace,
+	    "machine", mach);
 	for (i = 0; i < 2; i++) {
 		snprintf(name, sizeof(name), "04-latency-cdf-%s", lat_ops[i]);
-		FIG(export_latcdf(h, po.po_data, lat_ops[i], why,
-		    sizeof(why)), "latency-cdf.gp", name, "op", lat_ops[i]);
+		FIG(export_latcdf(h, &sel, po.po_data, lat_ops[i], why,
+		    sizeof(why)), "latency-cdf.gp", name, "op", lat_ops[i],
+		    "wl", sel.s_hltrace, "machine", mach);
 	}
-	FIG(export_frag(h, po.po_data, "under-attack", PLOT_MACHINE,
-	    "kmem_map", why, sizeof(why)), "frag.gp",
-	    "05-frag-under-attack-kmem_map", "wl", "under-attack", "map",
-	    "kmem_map", "machine", PLOT_MACHINE);
-	FIG(export_history(h, po.po_data, "kmem_map.peak_pages", "pr14721",
-	    PLOT_MACHINE, why, sizeof(why)), "history.gp",
+	FIG(export_history(h, &sel, po.po_data, "kmem_map.peak_pages",
+	    sel.s_hltrace, mach, why, sizeof(why)), "history.gp",
 	    "06-history-kmem_map-peak", "metric", "kmem_map.peak_pages",
-	    "wl", "pr14721", "machine", PLOT_MACHINE);
+	    "wl", sel.s_hltrace, "machine", mach);
 #undef FIG
 
 	store_close(&st);

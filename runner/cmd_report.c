@@ -1,10 +1,12 @@
 /*
  * cmd_report.c: kmbench report [--db FILE] [--format txt|md]
- * [--plots DIR]: the summary of a store a proposal for PR kern/14721
- * needs, on stdout: the machine and commit of the latest run, the
- * outcome grid of the pr14721 attack, each strategy's headline figures
- * and the text plots kmbench plot left in DIR.  txt is plain text of at
- * most 72 columns, md Markdown.
+ * [--plots DIR] [--trace LIST] [--machine NAME] [--strategies LIST]:
+ * the summary of a store on stdout: the machine and commit of the
+ * latest run, an outcome grid for each trace shown (rpt_grid.c), the
+ * headline figures of one trace on one machine (rpt_head.c), a table
+ * of the cases of each trace, and the text plots kmbench plot left in
+ * DIR.  Without --trace every trace of the store is shown.  txt is plain
+ * text of at most 72 columns, md Markdown.
  */
 #include <sys/types.h>
 
@@ -22,32 +24,43 @@
 #include "commands.h"
 #include "export.h"
 #include "report_real.h"
+#include "rpt.h"
+#include "select.h"
 
-#define RPT_WORKLOAD	"pr14721"
-#define RPT_MACHINE	"i386-64M"
-#define RPT_COLS	6		/* machines per table in txt */
-
-struct rpt {
-	sqlite3	*r_db;
-	int	 r_md;
-	char	 r_why[1024];
-};
-
-/* V as an integer, or "-" when NaN. */
-static const char *
-num(char *buf, size_t len, double v, const char *fmt)
+/* "PR kern/14721, and 11 other traces", "git, http", "git". */
+static void
+title(const struct rpt *r, char *buf, size_t len)
 {
+	const struct sel *s = &r->r_sel;
+	size_t n = 0;
+	int i, pr = sel_has_trace(s, "pr14721");
 
-	if (isnan(v))
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, fmt, v);
-	return buf;
+	*buf = '\0';
+	if (pr)
+		n = (size_t)snprintf(buf, len, "PR kern/14721");
+	if (pr && s->s_ntrace > 1)
+		n += (size_t)snprintf(buf + n, len - n, ", and %d other "
+		    "trace%s", s->s_ntrace - 1, s->s_ntrace > 2 ? "s" : "");
+	else if (!pr && s->s_ntrace > 3)
+		n += (size_t)snprintf(buf + n, len - n, "%d traces",
+		    s->s_ntrace);
+	else if (!pr)
+		for (i = 0; i < s->s_ntrace && n < len; i++)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    i ? ", " : "", s->s_trace[i]);
+	if (s->s_ntrace == 0)
+		n += (size_t)snprintf(buf + n, len - n, "no traces");
+	if (s->s_machine[0] != '\0' && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " on %s",
+		    s->s_machine);
+	if (n >= len - 1)
+		snprintf(buf + len - 4, 4, "...");
 }
 
 static int
 latest_run(struct rpt *r, const char *db)
 {
+	char what[256];
 	sqlite3_stmt *s;
 	int rc;
 
@@ -56,9 +69,10 @@ latest_run(struct rpt *r, const char *db)
 	    "ORDER BY id DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	rc = sqlite3_step(s);
+	title(r, what, sizeof(what));
 	if (rc == SQLITE_ROW) {
 		if (r->r_md) {
-			printf("# kmbench report: PR kern/14721\n\n");
+			printf("# kmbench report: %s\n\n", what);
 			printf("| | |\n|---|---|\n");
 			printf("| store | `%s` (%d cases) |\n", db,
 			    sqlite3_column_int(s, 6));
@@ -74,7 +88,7 @@ latest_run(struct rpt *r, const char *db)
 			printf("| compiler | %s |\n\n",
 			    (const char *)sqlite3_column_text(s, 5));
 		} else {
-			printf("kmbench report: PR kern/14721\n\n");
+			printf("kmbench report: %.56s\n\n", what);
 			printf("store:      %.58s (%d cases)\n", db,
 			    sqlite3_column_int(s, 6));
 			printf("latest run: %.60s\n",
@@ -96,210 +110,31 @@ latest_run(struct rpt *r, const char *db)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The figures of trace WL are shown (01-outcome-WL, 03-maps-WL-...):
+ * 1 when NAME is a text plot of a featured trace or of none. */
 static int
-grid(struct rpt *r)
+shown_plot(const struct rpt *r, const char *name)
 {
-	struct exp_machine m[EXP_MAXMACH];
-	char buf[64];
-	const char *o;
-	double fds;
-	int64_t id;
-	int n, i, j, j0, j1, rc;
+	static const char *const kinds[] = { "01-outcome-", "02-maxfds-",
+	    "03-maps-", "05-frag-" };
+	const struct sel *s = &r->r_sel;
+	size_t k, kl, wl;
+	int t;
 
-	if ((n = exp_machines(r->r_db, RPT_WORKLOAD, m, EXP_MAXMACH,
-	    r->r_why, sizeof(r->r_why))) < 0)
-		return -1;
-	if (r->r_md)
-		printf("## Outcome of the %s attack\n\n", RPT_WORKLOAD);
-	else
-		printf("Outcome of the %s attack, by strategy and physical "
-		    "memory\n(survived, PANIC or hung; below: the most "
-		    "descriptors the attacker\nheld)\n\n", RPT_WORKLOAD);
-	if (n == 0) {
-		printf("No %s cases in the store.\n\n", RPT_WORKLOAD);
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		kl = strlen(kinds[k]);
+		if (strncmp(name, kinds[k], kl) != 0)
+			continue;
+		for (t = 0; t < s->s_ntrace; t++) {
+			wl = strlen(s->s_trace[t]);
+			if (sel_featured(s, s->s_trace[t]) &&
+			    strncmp(name + kl, s->s_trace[t], wl) == 0 &&
+			    (name[kl + wl] == '.' || name[kl + wl] == '-'))
+				return 1;
+		}
 		return 0;
 	}
-	for (j0 = 0; j0 < n; j0 = j1) {
-		j1 = r->r_md ? n : (j0 + RPT_COLS < n ? j0 + RPT_COLS : n);
-		printf(r->r_md ? "| strategy |" : "%-10s", r->r_md ? "" :
-		    "strategy");
-		for (j = j0; j < j1; j++)
-			printf(r->r_md ? " %llu MiB |" : " %5llu MiB",
-			    (unsigned long long)m[j].em_physmem_mib);
-		printf("\n");
-		if (r->r_md) {
-			printf("|---|");
-			for (j = j0; j < j1; j++)
-				printf("---|");
-			printf("\n");
-		}
-		for (i = 0; i < EXP_NSTRAT; i++) {
-			printf(r->r_md ? "| %s |" : "%-10s",
-			    exp_strategies[i]);
-			for (j = j0; j < j1; j++) {
-				rc = exp_case(r->r_db, exp_strategies[i],
-				    m[j].em_name, RPT_WORKLOAD, &id, r->r_why,
-				    sizeof(r->r_why));
-				if (rc < 0)
-					return -1;
-				o = rc == 1 ? exp_outcome(r->r_db, id) : NULL;
-				if (o == NULL || exp_result(r->r_db, id,
-				    "max_fds", &fds) != 1)
-					fds = NAN;
-				if (o != NULL && strcmp(o, "panic") == 0)
-					o = "PANIC";
-				if (r->r_md)
-					printf(" %s, %s fds |", o == NULL ?
-					    "not run" : o, num(buf,
-					    sizeof(buf), fds, "%.0f"));
-				else
-					printf(" %9s", o == NULL ? "-" : o);
-			}
-			printf("\n");
-			if (r->r_md)
-				continue;
-			printf("%-10s", "");
-			for (j = j0; j < j1; j++) {
-				rc = exp_case(r->r_db, exp_strategies[i],
-				    m[j].em_name, RPT_WORKLOAD, &id, r->r_why,
-				    sizeof(r->r_why));
-				if (rc < 0)
-					return -1;
-				if (rc == 0 || exp_result(r->r_db, id,
-				    "max_fds", &fds) != 1)
-					fds = NAN;
-				printf(" %9s", num(buf, sizeof(buf), fds,
-				    "%.0f"));
-			}
-			printf("\n");
-		}
-		printf("\n");
-	}
-	return 0;
-}
-
-/* Survived (and not hung) over the latest case of every machine and
- * trace, per strategy. */
-static int
-survival(struct rpt *r, int surv[EXP_NSTRAT], int total[EXP_NSTRAT])
-{
-	sqlite3_stmt *s;
-	const char *st;
-	int rc, i;
-
-	memset(surv, 0, sizeof(int) * EXP_NSTRAT);
-	memset(total, 0, sizeof(int) * EXP_NSTRAT);
-	if (sqlite3_prepare_v2(r->r_db, "SELECT c.strategy, count(*), "
-	    "sum(c.outcome = 'survived' AND coalesce((SELECT x.value FROM "
-	    "result x WHERE x.case_id = c.id AND x.name = 'hung'), 0) = 0) "
-	    "FROM \"case\" c WHERE c.id IN (SELECT max(c2.id) FROM \"case\" "
-	    "c2 GROUP BY c2.strategy, c2.machine, c2.trace_sha256) "
-	    "GROUP BY c.strategy", -1, &s, NULL) != SQLITE_OK) {
-		snprintf(r->r_why, sizeof(r->r_why), "%s",
-		    sqlite3_errmsg(r->r_db));
-		return -1;
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		st = (const char *)sqlite3_column_text(s, 0);
-		for (i = 0; i < EXP_NSTRAT; i++)
-			if (strcmp(st, exp_strategies[i]) == 0) {
-				total[i] = sqlite3_column_int(s, 1);
-				surv[i] = sqlite3_column_int(s, 2);
-			}
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_DONE) {
-		snprintf(r->r_why, sizeof(r->r_why), "%s",
-		    sqlite3_errmsg(r->r_db));
-		return -1;
-	}
-	return 0;
-}
-
-static void
-row(struct rpt *r, const char *label, char cell[EXP_NSTRAT][32])
-{
-	int i;
-
-	if (r->r_md) {
-		printf("| %s |", label);
-		for (i = 0; i < EXP_NSTRAT; i++)
-			printf(" %s |", cell[i]);
-	} else {
-		printf("%-24s", label);
-		for (i = 0; i < EXP_NSTRAT; i++)
-			printf(" %11s", cell[i]);
-	}
-	printf("\n");
-}
-
-static int
-headlines(struct rpt *r)
-{
-	static const char *const names[] = { "max_fds",
-	    "kmem_map.peak_pages", "kmem_map.jw4" };
-	static const char *const labels[] = { "attacker's most fds",
-	    "kmem_map peak pages", "J&W measure 4, kmem_map" };
-	static const char *const fmts[] = { "%.0f", "%.0f", "%.3f" };
-	static const char *const ops[] = { "malloc", "fdexpand" };
-	static const char *const oplabels[] = { "malloc p99 (ns)",
-	    "fdexpand p99 (ns)" };
-	char cell[EXP_NSTRAT][32];
-	int surv[EXP_NSTRAT], total[EXP_NSTRAT], i, k, rc;
-	uint64_t q[4];
-	int64_t id;
-	double v;
-
-	if (survival(r, surv, total) != 0)
-		return -1;
-	if (r->r_md) {
-		printf("## Headline figures\n\n| |");
-		for (i = 0; i < EXP_NSTRAT; i++)
-			printf(" %s |", exp_strategies[i]);
-		printf("\n|---|");
-		for (i = 0; i < EXP_NSTRAT; i++)
-			printf("---:|");
-		printf("\n");
-	} else {
-		printf("Headline figures\n\n%-24s", "");
-		for (i = 0; i < EXP_NSTRAT; i++)
-			printf(" %11s", exp_strategies[i]);
-		printf("\n");
-	}
-	for (i = 0; i < EXP_NSTRAT; i++)
-		snprintf(cell[i], sizeof(cell[i]), "%d/%d", surv[i],
-		    total[i]);
-	row(r, "survived, all cases", cell);
-	for (k = 0; k < 3; k++) {
-		for (i = 0; i < EXP_NSTRAT; i++) {
-			v = NAN;
-			rc = exp_case(r->r_db, exp_strategies[i], RPT_MACHINE,
-			    RPT_WORKLOAD, &id, r->r_why, sizeof(r->r_why));
-			if (rc < 0)
-				return -1;
-			if (rc == 1 && exp_result(r->r_db, id, names[k],
-			    &v) != 1)
-				v = NAN;
-			num(cell[i], sizeof(cell[i]), v, fmts[k]);
-		}
-		row(r, labels[k], cell);
-	}
-	for (k = 0; k < 2; k++) {
-		for (i = 0; i < EXP_NSTRAT; i++) {
-			rc = exp_latency(r->r_db, exp_strategies[i], ops[k],
-			    q, r->r_why, sizeof(r->r_why));
-			if (rc < 0)
-				return -1;
-			num(cell[i], sizeof(cell[i]), rc == 1 ?
-			    (double)q[1] : NAN, "%.0f");
-		}
-		row(r, oplabels[k], cell);
-	}
-	printf("\nThe most fds, peak pages and J&W measure 4 (peak footprint "
-	    "over peak\nlive bytes): %s on %s.  Survival: the latest case of "
-	    "every\nmachine and trace, hung counted as not survived.  p99: "
-	    "every case's\nhistogram merged.\n\n", RPT_WORKLOAD, RPT_MACHINE);
-	return 0;
+	return 1;
 }
 
 static int
@@ -327,6 +162,7 @@ textplots(struct rpt *r, const char *dir)
 		len = strlen(de->d_name);
 		if (de->d_name[0] != '.' && len > 4 &&
 		    strcmp(de->d_name + len - 4, ".txt") == 0 &&
+		    shown_plot(r, de->d_name) &&
 		    (names[n] = strdup(de->d_name)) != NULL)
 			n++;
 	}
@@ -365,15 +201,19 @@ cmd_report(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "plots", required_argument, NULL, 'p' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "machine", required_argument, NULL, 'm' },
+		{ "strategies", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *db = "bench.db", *fmt = "txt",
-	    *plots = "bench-out/plots";
+	    *plots = "bench-out/plots", *traces = NULL, *machine = NULL,
+	    *strats = NULL;
 	char err[1024];
 	struct store st;
 	struct rpt r;
 	FILE *probe;
-	int c;
+	int c, t, rc;
 
 	memset(&r, 0, sizeof(r));
 	optind = 1;
@@ -383,6 +223,9 @@ cmd_report(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'f': fmt = optarg; break;
 		case 'p': plots = optarg; break;
+		case 't': traces = optarg; break;
+		case 'm': machine = optarg; break;
+		case 's': strats = optarg; break;
 		default:
 			bad_option("report", argv, optind);
 			return 2;
@@ -412,14 +255,25 @@ cmd_report(int argc, char **argv)
 		return 2;
 	}
 	r.r_db = st.st_db;
-	if (latest_run(&r, db) != 0 || grid(&r) != 0 || headlines(&r) != 0 ||
-	    report_real(stdout, r.r_db, r.r_md, r.r_why, sizeof(r.r_why)) !=
-	    0) {
-		fprintf(stderr, "kmbench report: %s: %s\n", db, *r.r_why ?
-		    r.r_why : sqlite3_errmsg(st.st_db));
+	if ((rc = sel_build(r.r_db, traces, machine, strats, &r.r_sel,
+	    r.r_why, sizeof(r.r_why))) != 0) {
+		fprintf(stderr, "kmbench report: %s: %s\n", db, r.r_why);
 		store_close(&st);
-		return 1;
+		return rc > 0 ? 2 : 1;
 	}
+	if (latest_run(&r, db) != 0)
+		goto fail;
+	for (t = 0; t < r.r_sel.s_ntrace; t++)
+		if (rpt_grid(&r, r.r_sel.s_trace[t]) != 0)
+			goto fail;
+	if (r.r_sel.s_ntrace > 0 && rpt_headlines(&r) != 0)
+		goto fail;
+	if (report_real(stdout, r.r_db, r.r_md, r.r_why,
+	    sizeof(r.r_why)) != 0)
+		goto fail;
+	for (t = 0; t < r.r_sel.s_ntrace; t++)
+		if (rpt_cases(&r, r.r_sel.s_trace[t]) != 0)
+			goto fail;
 	textplots(&r, plots);
 	store_close(&st);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -427,4 +281,9 @@ cmd_report(int argc, char **argv)
 		return 1;
 	}
 	return 0;
+fail:
+	fprintf(stderr, "kmbench report: %s: %s\n", db, *r.r_why ? r.r_why :
+	    sqlite3_errmsg(st.st_db));
+	store_close(&st);
+	return 1;
 }

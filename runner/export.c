@@ -14,10 +14,10 @@
 
 #include "export.h"
 #include "hist.h"
+#include "select.h"
 
-const char *const exp_strategies[EXP_NSTRAT] = {
-	"panic-only", "canfail", "nointr", "fdlimit"
-};
+#define NSTRAT(sel)	((sel)->s_nstrat)
+#define STRAT(sel, i)	((sel)->s_strat[i])
 
 /* A trace replaying workload ?N: its file name up to the first dot. */
 #define WLMATCH(n)	"(c.trace = ?" #n " OR c.trace LIKE ?" #n " || '.%' " \
@@ -117,17 +117,18 @@ machcmp(const void *a, const void *b)
 }
 
 int
-exp_machines(sqlite3 *db, const char *workload, struct exp_machine *m,
-    int max, char *why, size_t whylen)
+exp_machines(sqlite3 *db, const struct sel *sel, const char *workload,
+    struct exp_machine *m, int max, char *why, size_t whylen)
 {
 	sqlite3_stmt *s;
 	int n = 0, rc;
 
 	if (sqlite3_prepare_v2(db, "SELECT c.machine, min(c.settings) FROM "
-	    "\"case\" c WHERE " WLMATCH(1) " GROUP BY c.machine", -1, &s,
-	    NULL) != SQLITE_OK)
+	    "\"case\" c WHERE " WLMATCH(1) " AND (?2 = '' OR c.machine = ?2) "
+	    "GROUP BY c.machine", -1, &s, NULL) != SQLITE_OK)
 		return sqlfail(db, NULL, why, whylen);
 	sqlite3_bind_text(s, 1, workload, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, sel->s_machine, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < max) {
 		snprintf(m[n].em_name, sizeof(m[n].em_name), "%s",
 		    (const char *)sqlite3_column_text(s, 0));
@@ -192,7 +193,7 @@ exp_outcome(sqlite3 *db, int64_t id)
 {
 	sqlite3_stmt *s;
 	const char *o = NULL;
-	double hung;
+	double hung, need, largest;
 
 	if (sqlite3_prepare_v2(db, "SELECT outcome FROM \"case\" WHERE "
 	    "id = ?1", -1, &s, NULL) != SQLITE_OK)
@@ -206,30 +207,63 @@ exp_outcome(sqlite3 *db, int64_t id)
 	if (o != NULL && strcmp(o, "survived") == 0 &&
 	    exp_result(db, id, "hung", &hung) == 1 && hung > 0)
 		o = "hung";
+	/* kmem_map left too fragmented or full for the next big request. */
+	if (o != NULL && strcmp(o, "survived") == 0 &&
+	    exp_result(db, id, "kmem_map.waitok_max_pages", &need) == 1 &&
+	    exp_result(db, id, "kmem_map.largest_free_end", &largest) == 1 &&
+	    largest < need)
+		o = "exhausted";
 	return o;
 }
 
-/* Merge the histograms of OP (every arena) of STRATEGY's latest cases
- * into H.  1, 0 when there are none, -1. */
+/*
+ * The repetitions of the latest case of STRATEGY on MACHINE replaying
+ * WORKLOAD: the cases of the same trace and commit, into IDS (at most
+ * MAX).  Count, or -1.
+ */
 static int
-lathist(sqlite3 *db, const char *strategy, const char *op, struct hist *h,
+exp_reps(sqlite3 *db, const char *strategy, const char *machine,
+    const char *workload, int64_t *ids, int max, char *why, size_t whylen)
+{
+	sqlite3_stmt *s;
+	int64_t last;
+	int n = 0, rc;
+
+	if ((rc = exp_case(db, strategy, machine, workload, &last, why,
+	    whylen)) <= 0)
+		return rc;
+	if (sqlite3_prepare_v2(db, "SELECT c.id FROM \"case\" c JOIN run r "
+	    "ON r.id = c.run_id, \"case\" l JOIN run lr ON lr.id = l.run_id "
+	    "WHERE l.id = ?1 AND c.strategy = l.strategy AND c.machine = "
+	    "l.machine AND c.trace_sha256 = l.trace_sha256 AND c.settings = "
+	    "l.settings AND r.commit_id = lr.commit_id AND r.dirty = lr.dirty "
+	    "ORDER BY c.id", -1, &s, NULL) != SQLITE_OK)
+		return sqlfail(db, NULL, why, whylen);
+	sqlite3_bind_int64(s, 1, last);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < max)
+		ids[n++] = sqlite3_column_int64(s, 0);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlfail(db, s, why, whylen);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* Add the histograms of SERIES (every arena) of case ID to H.  0, -1. */
+static int
+addhist(sqlite3 *db, int64_t id, const char *series, struct hist *h,
     char *why, size_t whylen)
 {
 	sqlite3_stmt *s;
 	const unsigned char *b;
 	uint64_t cnt, mx;
 	unsigned bucket;
-	int rc, len, i, k, found = 0;
+	int rc, len, i, k;
 
-	hist_init(h);
-	h->h_min = 0;
-	if (sqlite3_prepare_v2(db, "SELECT l.hist, l.max FROM latency l "
-	    "WHERE l.op = ?2 AND l.case_id IN (SELECT max(c.id) FROM "
-	    "\"case\" c WHERE c.strategy = ?1 GROUP BY c.machine, "
-	    "c.trace_sha256)", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT hist, max FROM latency WHERE "
+	    "case_id = ?1 AND op = ?2", -1, &s, NULL) != SQLITE_OK)
 		return sqlfail(db, NULL, why, whylen);
-	sqlite3_bind_text(s, 1, strategy, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, op, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, series, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		b = sqlite3_column_blob(s, 0);
 		len = sqlite3_column_bytes(s, 0);
@@ -249,36 +283,108 @@ lathist(sqlite3 *db, const char *strategy, const char *op, struct hist *h,
 	if (rc != SQLITE_DONE)
 		return sqlfail(db, s, why, whylen);
 	sqlite3_finalize(s);
-	found = h->h_count > 0;
-	if (!found)
-		why_set(why, whylen, "no %s latency for %s", op, strategy);
-	return found;
+	return 0;
+}
+
+#define EXP_MAXREPS	256
+
+/* SERIES of the repetitions of STRATEGY on MACHINE replaying WORKLOAD
+ * merged into H.  1, 0 when there are none, -1. */
+static int
+lathist(sqlite3 *db, const char *strategy, const char *machine,
+    const char *workload, const char *series, struct hist *h, char *why,
+    size_t whylen)
+{
+	int64_t ids[EXP_MAXREPS];
+	int n, i;
+
+	hist_init(h);
+	h->h_min = 0;
+	if ((n = exp_reps(db, strategy, machine, workload, ids, EXP_MAXREPS,
+	    why, whylen)) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (addhist(db, ids[i], series, h, why, whylen) != 0)
+			return -1;
+	if (h->h_count == 0) {
+		why_set(why, whylen, "no %s latency for %s", series, strategy);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+dblcmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 int
-exp_latency(sqlite3 *db, const char *strategy, const char *op,
-    uint64_t q[4], char *why, size_t whylen)
+exp_latency(sqlite3 *db, const char *strategy, const char *machine,
+    const char *workload, const char *series, struct exp_lat *el,
+    char *why, size_t whylen)
 {
+	static const double qs[3] = { 0.5, 0.99, 0.999 };
+	int64_t ids[EXP_MAXREPS];
+	double (*v)[EXP_MAXREPS];
 	struct hist *h;
-	int rc;
+	int n, i, k, r = 0;
 
-	if ((h = malloc(sizeof(*h))) == NULL) {
+	memset(el, 0, sizeof(*el));
+	if ((n = exp_reps(db, strategy, machine, workload, ids, EXP_MAXREPS,
+	    why, whylen)) <= 0)
+		return n;
+	h = malloc(sizeof(*h));
+	v = malloc(4 * sizeof(*v));
+	if (h == NULL || v == NULL) {
+		free(h);
+		free(v);
 		why_set(why, whylen, "out of memory");
 		return -1;
 	}
-	if ((rc = lathist(db, strategy, op, h, why, whylen)) == 1) {
-		q[0] = hist_quantile(h, 0.5);
-		q[1] = hist_quantile(h, 0.99);
-		q[2] = hist_quantile(h, 0.999);
-		q[3] = h->h_max;
+	for (i = 0; i < n; i++) {
+		hist_init(h);
+		h->h_min = 0;
+		if (addhist(db, ids[i], series, h, why, whylen) != 0) {
+			r = -1;
+			goto out;
+		}
+		if (h->h_count == 0)
+			continue;
+		for (k = 0; k < 3; k++)
+			v[k][el->el_nreps] = (double)hist_quantile(h, qs[k]);
+		v[3][el->el_nreps] = (double)h->h_max;
+		if (v[2][el->el_nreps] > 0 &&
+		    v[3][el->el_nreps] > EXP_STALL * v[2][el->el_nreps])
+			el->el_stalls++;
+		el->el_count += h->h_count;
+		el->el_nreps++;
 	}
+	if (el->el_nreps == 0) {
+		why_set(why, whylen, "no %s latency for %s", series, strategy);
+		goto out;
+	}
+	for (k = 0; k < 4; k++) {
+		qsort(v[k], (size_t)el->el_nreps, sizeof(double), dblcmp);
+		n = el->el_nreps;
+		el->el_q[k] = n % 2 ? v[k][n / 2] :
+		    (v[k][n / 2 - 1] + v[k][n / 2]) / 2;
+		el->el_lo[k] = v[k][0];
+		el->el_hi[k] = v[k][n - 1];
+	}
+	r = 1;
+out:
 	free(h);
-	return rc;
+	free(v);
+	return r;
 }
 
 int
-export_maps(sqlite3 *db, const char *dir, const char *workload,
-    const char *machine, const char *map, char *why, size_t whylen)
+export_maps(sqlite3 *db, const struct sel *sel, const char *dir,
+    const char *workload, const char *machine, const char *map, char *why,
+    size_t whylen)
 {
 	char path[1024], name[256], mpath[1024], key[96];
 	const char *outcome, *mwhy;
@@ -292,16 +398,16 @@ export_maps(sqlite3 *db, const char *dir, const char *workload,
 	if ((mf = xopen(dir, name, mpath, sizeof(mpath), why, whylen)) == NULL)
 		return -1;
 	fprintf(mf, "# strategy(1-4)\tevent\tfootprint_pages\tlabel\n");
-	for (i = 0; i < EXP_NSTRAT; i++) {
+	for (i = 0; i < NSTRAT(sel); i++) {
 		snprintf(name, sizeof(name), "maps-%s-%s-%s.tsv", workload,
-		    map, exp_strategies[i]);
+		    map, STRAT(sel, i));
 		if ((f = xopen(dir, name, path, sizeof(path), why,
 		    whylen)) == NULL)
 			goto fail;
 		fprintf(f, "# %s %s on %s, %s: event\tfootprint_pages\n",
-		    exp_strategies[i], workload, machine, map);
+		    STRAT(sel, i), workload, machine, map);
 		have = 0;
-		rc = exp_case(db, exp_strategies[i], machine, workload, &id,
+		rc = exp_case(db, STRAT(sel, i), machine, workload, &id,
 		    why, whylen);
 		if (rc < 0)
 			goto failf;
@@ -385,14 +491,15 @@ fail:
  * no such case; -1 on error.
  */
 static int
-exp_by_machine(sqlite3 *db, const char *dir, const char *kind,
-    const char *workload, struct exp_machine *m, char *path, size_t pathlen,
-    FILE **fp, char *why, size_t whylen)
+exp_by_machine(sqlite3 *db, const struct sel *sel, const char *dir,
+    const char *kind, const char *workload, struct exp_machine *m, char *path,
+    size_t pathlen, FILE **fp, char *why, size_t whylen)
 {
 	char name[256];
 	int n;
 
-	if ((n = exp_machines(db, workload, m, EXP_MAXMACH, why, whylen)) < 0)
+	if ((n = exp_machines(db, sel, workload, m, EXP_MAXMACH, why,
+	    whylen)) < 0)
 		return -1;
 	if (n == 0) {
 		why_set(why, whylen, "no %s cases in the store", workload);
@@ -405,8 +512,8 @@ exp_by_machine(sqlite3 *db, const char *dir, const char *kind,
 }
 
 int
-export_grid(sqlite3 *db, const char *dir, const char *workload, char *why,
-    size_t whylen)
+export_grid(sqlite3 *db, const struct sel *sel, const char *dir,
+    const char *workload, char *why, size_t whylen)
 {
 	struct exp_machine m[EXP_MAXMACH];
 	char path[1024];
@@ -416,14 +523,15 @@ export_grid(sqlite3 *db, const char *dir, const char *workload, char *why,
 	int n, i, j, rc, code, any = 0;
 	FILE *f;
 
-	if ((n = exp_by_machine(db, dir, "grid", workload, m, path,
+	if ((n = exp_by_machine(db, sel, dir, "grid", workload, m, path,
 	    sizeof(path), &f, why, whylen)) <= 0)
 		return n;
 	fprintf(f, "# x\ty\tmachine\tstrategy\toutcome(0 survived, 1 panic, "
-	    "2 hung, 3 none)\toutcome\tmax_fds\tmachine_short\n");
-	for (i = 0; i < EXP_NSTRAT; i++) {
+	    "2 hung, 3 none, 4 survived with kmem_map exhausted)\toutcome\t"
+	    "max_fds\tmachine_short\n");
+	for (i = 0; i < NSTRAT(sel); i++) {
 		for (j = 0; j < n; j++) {
-			rc = exp_case(db, exp_strategies[i], m[j].em_name,
+			rc = exp_case(db, STRAT(sel, i), m[j].em_name,
 			    workload, &id, why, whylen);
 			if (rc < 0) {
 				fclose(f);
@@ -431,13 +539,14 @@ export_grid(sqlite3 *db, const char *dir, const char *workload, char *why,
 			}
 			o = rc == 1 ? exp_outcome(db, id) : NULL;
 			code = o == NULL ? 3 : strcmp(o, "survived") == 0 ? 0 :
-			    strcmp(o, "panic") == 0 ? 1 : 2;
+			    strcmp(o, "panic") == 0 ? 1 :
+			    strcmp(o, "exhausted") == 0 ? 4 : 2;
 			if (o == NULL || exp_result(db, id, "max_fds",
 			    &fds) != 1)
 				fds = NAN;
 			fprintf(f, "%d\t%d\t%llu MiB\t%s\t%d\t%s", j, i,
 			    (unsigned long long)m[j].em_physmem_mib,
-			    exp_strategies[i], code,
+			    STRAT(sel, i), code,
 			    o == NULL ? "-" : code == 1 ? "PANIC" : o);
 			putval(f, "\t", fds);
 			fprintf(f, "\t%lluM\n", (unsigned long long)
@@ -448,36 +557,36 @@ export_grid(sqlite3 *db, const char *dir, const char *workload, char *why,
 	if (xclose(f, path, why, whylen) != 0)
 		return -1;
 	if (!any)
-		why_set(why, whylen, "no %s cases of the four strategies",
+		why_set(why, whylen, "no %s cases of the strategies shown",
 		    workload);
 	return any;
 }
 
 int
-export_maxfds(sqlite3 *db, const char *dir, const char *workload,
-    char *why, size_t whylen)
+export_maxfds(sqlite3 *db, const struct sel *sel, const char *dir,
+    const char *workload, char *why, size_t whylen)
 {
 	struct exp_machine m[EXP_MAXMACH];
 	char path[1024];
-	double fds[EXP_NSTRAT], panic[EXP_NSTRAT];
+	double fds[SEL_MAXSTRAT], panic[SEL_MAXSTRAT];
 	const char *o;
 	int64_t id;
 	int n, i, j, rc, any = 0;
 	FILE *f;
 
-	if ((n = exp_by_machine(db, dir, "maxfds", workload, m, path,
+	if ((n = exp_by_machine(db, sel, dir, "maxfds", workload, m, path,
 	    sizeof(path), &f, why, whylen)) <= 0)
 		return n;
 	fprintf(f, "# physmem_mib");
-	for (i = 0; i < EXP_NSTRAT; i++)
-		fprintf(f, "\t%s", exp_strategies[i]);
-	for (i = 0; i < EXP_NSTRAT; i++)
-		fprintf(f, "\t%s_failed", exp_strategies[i]);
+	for (i = 0; i < NSTRAT(sel); i++)
+		fprintf(f, "\t%s", STRAT(sel, i));
+	for (i = 0; i < NSTRAT(sel); i++)
+		fprintf(f, "\t%s_failed", STRAT(sel, i));
 	fprintf(f, "\n");
 	for (j = 0; j < n; j++) {
-		for (i = 0; i < EXP_NSTRAT; i++) {
+		for (i = 0; i < NSTRAT(sel); i++) {
 			fds[i] = panic[i] = NAN;
-			rc = exp_case(db, exp_strategies[i], m[j].em_name,
+			rc = exp_case(db, STRAT(sel, i), m[j].em_name,
 			    workload, &id, why, whylen);
 			if (rc < 0) {
 				fclose(f);
@@ -493,9 +602,9 @@ export_maxfds(sqlite3 *db, const char *dir, const char *workload,
 				panic[i] = fds[i];
 		}
 		fprintf(f, "%llu", (unsigned long long)m[j].em_physmem_mib);
-		for (i = 0; i < EXP_NSTRAT; i++)
+		for (i = 0; i < NSTRAT(sel); i++)
 			putval(f, "\t", fds[i]);
-		for (i = 0; i < EXP_NSTRAT; i++)
+		for (i = 0; i < NSTRAT(sel); i++)
 			putval(f, "\t", panic[i]);
 		fprintf(f, "\n");
 	}
@@ -510,53 +619,76 @@ export_maxfds(sqlite3 *db, const char *dir, const char *workload,
 static const char *const latops[] = { "malloc", "fdexpand" };
 static const char *const latq[] = { "p50", "p99", "p99.9", "max" };
 
+/*
+ * The successful calls of malloc(9) and fdexpand on the headline trace
+ * and machine: per row (operation and percentile), per strategy the
+ * median over repetitions, the least and the greatest.  A max that is a
+ * host stall in some repetition is left out (NaN), and the stalls file
+ * says how many were.
+ */
 int
-export_latpct(sqlite3 *db, const char *dir, char *why, size_t whylen)
+export_latpct(sqlite3 *db, const struct sel *sel, const char *dir,
+    char *why, size_t whylen)
 {
-	uint64_t q[EXP_NSTRAT][4];
-	int have[EXP_NSTRAT];
+	struct exp_lat el[SEL_MAXSTRAT];
+	int have[SEL_MAXSTRAT], stalls = 0;
 	char path[1024];
 	size_t o;
 	int i, k, rc, any = 0;
+	double v;
 	FILE *f;
 
 	if ((f = xopen(dir, "latency-pct.tsv", path, sizeof(path), why,
 	    whylen)) == NULL)
 		return -1;
-	fprintf(f, "# op and percentile");
-	for (i = 0; i < EXP_NSTRAT; i++)
-		fprintf(f, "\t%s (ns)", exp_strategies[i]);
+	fprintf(f, "# successful calls of %s on %s; op and percentile",
+	    sel->s_hltrace, sel->s_hlmachine);
+	for (i = 0; i < NSTRAT(sel); i++)
+		fprintf(f, "\t%s median (ns)\tleast\tgreatest", STRAT(sel, i));
 	fprintf(f, "\n");
 	for (o = 0; o < sizeof(latops) / sizeof(latops[0]); o++) {
-		for (i = 0; i < EXP_NSTRAT; i++) {
-			rc = exp_latency(db, exp_strategies[i], latops[o],
-			    q[i], why, whylen);
+		for (i = 0; i < NSTRAT(sel); i++) {
+			rc = exp_latency(db, STRAT(sel, i), sel->s_hlmachine,
+			    sel->s_hltrace, latops[o], &el[i], why, whylen);
 			if (rc < 0) {
 				fclose(f);
 				return -1;
 			}
 			have[i] = rc;
 			any |= rc;
+			if (rc && el[i].el_stalls > 0)
+				stalls++;
 		}
 		for (k = 0; k < 4; k++) {
 			fprintf(f, "%s %s", latops[o], latq[k]);
-			for (i = 0; i < EXP_NSTRAT; i++)
-				putval(f, "\t", have[i] ? (double)q[i][k] :
-				    NAN);
+			for (i = 0; i < NSTRAT(sel); i++) {
+				v = have[i] && !(k == 3 && el[i].el_stalls) ?
+				    1 : NAN;
+				putval(f, "\t", v * el[i].el_q[k]);
+				putval(f, "\t", v * el[i].el_lo[k]);
+				putval(f, "\t", v * el[i].el_hi[k]);
+			}
 			fprintf(f, "\n");
 		}
 	}
 	if (xclose(f, path, why, whylen) != 0)
 		return -1;
+	if ((f = xopen(dir, "latency-stalls.tsv", path, sizeof(path), why,
+	    whylen)) == NULL)
+		return -1;
+	fprintf(f, "# strategy-operation pairs whose max was a host stall\n"
+	    "%d\n", stalls);
+	if (xclose(f, path, why, whylen) != 0)
+		return -1;
 	if (!any)
-		why_set(why, whylen, "no malloc or fdexpand latency in the "
-		    "store");
+		why_set(why, whylen, "no malloc or fdexpand latency of %s on %s "
+		    "in the store", sel->s_hltrace, sel->s_hlmachine);
 	return any;
 }
 
 int
-export_latcdf(sqlite3 *db, const char *dir, const char *op, char *why,
-    size_t whylen)
+export_latcdf(sqlite3 *db, const struct sel *sel, const char *dir,
+    const char *op, char *why, size_t whylen)
 {
 	char path[1024], name[256];
 	struct hist *h;
@@ -569,16 +701,17 @@ export_latcdf(sqlite3 *db, const char *dir, const char *op, char *why,
 		why_set(why, whylen, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < EXP_NSTRAT; i++) {
+	for (i = 0; i < NSTRAT(sel); i++) {
 		snprintf(name, sizeof(name), "latency-cdf-%s-%s.tsv", op,
-		    exp_strategies[i]);
+		    STRAT(sel, i));
 		if ((f = xopen(dir, name, path, sizeof(path), why,
 		    whylen)) == NULL)
 			goto fail;
-		fprintf(f, "# %s %s: ns\tfraction of calls below\n",
-		    exp_strategies[i], op);
-		if ((rc = lathist(db, exp_strategies[i], op, h, why,
-		    whylen)) < 0) {
+		fprintf(f, "# %s %s, successful calls, %s on %s: ns\t"
+		    "fraction of calls below\n", STRAT(sel, i), op,
+		    sel->s_hltrace, sel->s_hlmachine);
+		if ((rc = lathist(db, STRAT(sel, i), sel->s_hlmachine,
+		    sel->s_hltrace, op, h, why, whylen)) < 0) {
 			fclose(f);
 			goto fail;
 		}
@@ -605,7 +738,8 @@ export_latcdf(sqlite3 *db, const char *dir, const char *op, char *why,
 	}
 	free(h);
 	if (!any)
-		why_set(why, whylen, "no %s latency in the store", op);
+		why_set(why, whylen, "no %s latency of %s on %s in the store",
+		    op, sel->s_hltrace, sel->s_hlmachine);
 	return any;
 fail:
 	free(h);
@@ -613,8 +747,9 @@ fail:
 }
 
 int
-export_frag(sqlite3 *db, const char *dir, const char *workload,
-    const char *machine, const char *map, char *why, size_t whylen)
+export_frag(sqlite3 *db, const struct sel *sel, const char *dir,
+    const char *workload, const char *machine, const char *map, char *why,
+    size_t whylen)
 {
 	char path[1024], name[256];
 	sqlite3_stmt *s;
@@ -623,17 +758,17 @@ export_frag(sqlite3 *db, const char *dir, const char *workload,
 	int i, rc, have, any = 0;
 	FILE *f;
 
-	for (i = 0; i < EXP_NSTRAT; i++) {
+	for (i = 0; i < NSTRAT(sel); i++) {
 		snprintf(name, sizeof(name), "frag-%s-%s-%s.tsv", workload,
-		    map, exp_strategies[i]);
+		    map, STRAT(sel, i));
 		if ((f = xopen(dir, name, path, sizeof(path), why,
 		    whylen)) == NULL)
 			return -1;
 		fprintf(f, "# %s %s on %s, %s: event\texternal_fragmentation"
-		    "\tfootprint_bytes\tlive_bytes\n", exp_strategies[i],
+		    "\tfootprint_bytes\tlive_bytes\n", STRAT(sel, i),
 		    workload, machine, map);
 		have = 0;
-		rc = exp_case(db, exp_strategies[i], machine, workload, &id,
+		rc = exp_case(db, STRAT(sel, i), machine, workload, &id,
 		    why, whylen);
 		if (rc < 0)
 			goto failf;
@@ -687,10 +822,11 @@ failf:
 }
 
 int
-export_history(sqlite3 *db, const char *dir, const char *metric,
-    const char *workload, const char *machine, char *why, size_t whylen)
+export_history(sqlite3 *db, const struct sel *sel, const char *dir,
+    const char *metric, const char *workload, const char *machine, char *why,
+    size_t whylen)
 {
-	static double v[EXP_MAXCOMMITS][EXP_NSTRAT];
+	static double v[EXP_MAXCOMMITS][SEL_MAXSTRAT];
 	static char commit[EXP_MAXCOMMITS][16];
 	char path[1024], prev[64] = "";
 	const char *cid, *st;
@@ -718,12 +854,12 @@ export_history(sqlite3 *db, const char *dir, const char *metric,
 			snprintf(prev, sizeof(prev), "%s", cid);
 			snprintf(commit[n], sizeof(commit[n]), "%.10s%s", cid,
 			    sqlite3_column_int(s, 1) ? "+" : "");
-			for (k = 0; k < EXP_NSTRAT; k++)
+			for (k = 0; k < NSTRAT(sel); k++)
 				v[n][k] = NAN;
 			n++;
 		}
-		for (k = 0; k < EXP_NSTRAT; k++)
-			if (strcmp(st, exp_strategies[k]) == 0)
+		for (k = 0; k < NSTRAT(sel); k++)
+			if (strcmp(st, STRAT(sel, k)) == 0)
 				v[n - 1][k] = sqlite3_column_double(s, 3);
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -739,17 +875,17 @@ export_history(sqlite3 *db, const char *dir, const char *metric,
 		return -1;
 	fprintf(f, "# %s of %s on %s, oldest commit first: index\tcommit",
 	    metric, workload, machine);
-	for (k = 0; k < EXP_NSTRAT; k++)
-		fprintf(f, "\t%s", exp_strategies[k]);
-	for (k = 0; k < EXP_NSTRAT; k++)
-		fprintf(f, "\t%s_regressed", exp_strategies[k]);
+	for (k = 0; k < NSTRAT(sel); k++)
+		fprintf(f, "\t%s", STRAT(sel, k));
+	for (k = 0; k < NSTRAT(sel); k++)
+		fprintf(f, "\t%s_regressed", STRAT(sel, k));
 	fprintf(f, "\n");
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%d\t%s", i, commit[i]);
-		for (k = 0; k < EXP_NSTRAT; k++)
+		for (k = 0; k < NSTRAT(sel); k++)
 			putval(f, "\t", v[i][k]);
 		/* Regressed: higher than at the previous commit. */
-		for (k = 0; k < EXP_NSTRAT; k++)
+		for (k = 0; k < NSTRAT(sel); k++)
 			putval(f, "\t", i > 0 && !isnan(v[i - 1][k]) &&
 			    v[i][k] > v[i - 1][k] ? v[i][k] : NAN);
 		fprintf(f, "\n");

@@ -7,7 +7,8 @@
  * missing), or -1 on an error (WHY holds it).  The latest stored case
  * of each strategy, machine and workload is the one used; a workload is
  * named by its trace's file name up to the first dot (pr14721 for
- * bench-out/pr14721.kmt.zst).
+ * bench-out/pr14721.kmt.zst).  What is shown (traces, machine,
+ * strategies) is a struct sel (select.h).
  */
 #ifndef KM_EXPORT_H
 #define KM_EXPORT_H
@@ -16,10 +17,7 @@
 #include <stdint.h>
 
 struct sqlite3;
-
-/* The strategies of PR kern/14721, in the order of every figure. */
-#define EXP_NSTRAT	4
-extern const char *const exp_strategies[EXP_NSTRAT];
+struct sel;
 
 #define EXP_MAXMACH	32
 
@@ -29,9 +27,11 @@ struct exp_machine {
 	uint64_t	em_physmem_mib;
 };
 
-/* The machines of WORKLOAD's cases, by physical memory.  Count or -1. */
-int	exp_machines(struct sqlite3 *, const char *workload,
-	    struct exp_machine *, int max, char *why, size_t whylen);
+/* The machines of WORKLOAD's cases that SEL shows (every one, or its
+ * --machine), by physical memory.  Count or -1. */
+int	exp_machines(struct sqlite3 *, const struct sel *,
+	    const char *workload, struct exp_machine *, int max, char *why,
+	    size_t whylen);
 
 /* The id of the latest case of STRATEGY on MACHINE replaying WORKLOAD:
  * 1 with *ID, 0 when there is none, -1 on an error. */
@@ -41,33 +41,54 @@ int	exp_case(struct sqlite3 *, const char *strategy, const char *machine,
 /* Result NAME of case ID into *V: 1, 0 when absent, -1 on an error. */
 int	exp_result(struct sqlite3 *, int64_t id, const char *name, double *v);
 
-/* The outcome of case ID: "survived", "panic" or "hung" (survived
- * with processes asleep at the end); NULL on an error. */
+/*
+ * The outcome of case ID: "survived", "panic", "hung" (survived with
+ * processes asleep at the end) or "exhausted" (survived, but kmem_map's
+ * largest free extent at the end is smaller than the largest ordinary
+ * M_WAITOK malloc of the replay needs: the next such request panics;
+ * docs/metrics.md); NULL on an error.
+ */
 const char *exp_outcome(struct sqlite3 *, int64_t id);
 
 /*
- * Percentiles of OP's latency (every arena) for STRATEGY, the
- * histograms of the latest cases of every workload and machine merged:
- * Q[0..3] = p50, p99, p99.9, max in ns.  1, 0 when none, -1.
+ * Latency of one series ("malloc": the successful calls; "malloc.refused"
+ * the others) in the repetitions of the latest case of STRATEGY on
+ * MACHINE replaying WORKLOAD (the cases of the same commit and trace),
+ * every arena merged within a repetition.  el_q: p50, p99, p99.9 and
+ * max, each the median over repetitions, el_lo and el_hi the least and
+ * greatest.  el_stalls: repetitions whose max is a host stall (over
+ * EXP_STALL times their p99.9).  1, 0 when there is none, -1.
  */
-int	exp_latency(struct sqlite3 *, const char *strategy, const char *op,
-	    uint64_t q[4], char *why, size_t whylen);
+#define EXP_STALL	100
+struct exp_lat {
+	int		el_nreps;
+	uint64_t	el_count;	/* calls, every repetition */
+	double		el_q[4], el_lo[4], el_hi[4];
+	int		el_stalls;
+};
+int	exp_latency(struct sqlite3 *, const char *strategy,
+	    const char *machine, const char *workload, const char *series,
+	    struct exp_lat *, char *why, size_t whylen);
 
-/* The files, each under DIR (created by the caller). */
-int	export_maps(struct sqlite3 *, const char *dir, const char *workload,
-	    const char *machine, const char *map, char *why, size_t whylen);
-int	export_grid(struct sqlite3 *, const char *dir, const char *workload,
+/* The files, each under DIR (created by the caller), for the strategies
+ * and machines SEL shows. */
+int	export_maps(struct sqlite3 *, const struct sel *, const char *dir,
+	    const char *workload, const char *machine, const char *map,
 	    char *why, size_t whylen);
-int	export_maxfds(struct sqlite3 *, const char *dir, const char *workload,
+int	export_grid(struct sqlite3 *, const struct sel *, const char *dir,
+	    const char *workload, char *why, size_t whylen);
+int	export_maxfds(struct sqlite3 *, const struct sel *, const char *dir,
+	    const char *workload, char *why, size_t whylen);
+/* Latency of the successful calls of SEL's headline trace and machine. */
+int	export_latpct(struct sqlite3 *, const struct sel *, const char *dir,
 	    char *why, size_t whylen);
-int	export_latpct(struct sqlite3 *, const char *dir, char *why,
-	    size_t whylen);
-int	export_latcdf(struct sqlite3 *, const char *dir, const char *op,
+int	export_latcdf(struct sqlite3 *, const struct sel *, const char *dir,
+	    const char *op, char *why, size_t whylen);
+int	export_frag(struct sqlite3 *, const struct sel *, const char *dir,
+	    const char *workload, const char *machine, const char *map,
 	    char *why, size_t whylen);
-int	export_frag(struct sqlite3 *, const char *dir, const char *workload,
-	    const char *machine, const char *map, char *why, size_t whylen);
-int	export_history(struct sqlite3 *, const char *dir, const char *metric,
-	    const char *workload, const char *machine, char *why,
-	    size_t whylen);
+int	export_history(struct sqlite3 *, const struct sel *, const char *dir,
+	    const char *metric, const char *workload, const char *machine,
+	    char *why, size_t whylen);
 
 #endif /* KM_EXPORT_H */
