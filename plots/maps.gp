@@ -1,8 +1,9 @@
 # maps.gp: one map's use (map: kmem_map or kernel_map) over the replay
 # of one workload (wl) on one machine (machine): pages held, one line
-# per strategy, the map's size as a ceiling, and the panic or the
-# hang marked.  Data: maps-WL-MAP-STRATEGY.tsv (event, pages),
-# maps-WL-MAP-marks.tsv, maps-WL-MAP-ceiling.tsv.
+# per strategy, the map's size as a ceiling, and the panic or the hang
+# marked with a black ring.  Data: maps-WL-MAP-STRATEGY.tsv (a header
+# line with the key's title, then event and pages), maps-WL-MAP-marks.tsv,
+# maps-WL-MAP-ceiling.tsv.
 load plotdir."/common.gp"
 f(s) = sprintf("%s/maps-%s-%s-%s.tsv", data, wl, map, s)
 marks = sprintf("%s/maps-%s-%s-marks.tsv", data, wl, map)
@@ -25,20 +26,18 @@ if (logy) {
 } else {
 	if (ceiling > 0) { set yrange [0:ceiling * 1.12] } else { set yrange [0:*] }
 }
-set key top left
+ctitle = sprintf("%s size: %.0f pages", map, ceiling)
 # Without a panic or a hang there are no marks (and gnuplot 5.4 crashes
 # on labels whose points are all undefined).
 if (nmarks > 0) {
-plot (ceiling > 0 ? ceiling : NaN) with lines dt 2 lw 2 lc rgb "#555555" \
-	title sprintf("%s size: %.0f pages", map, ceiling), \
-     for [i=1:4] f(strategy(i)) using ($1 / 1e6):2 with lines lt i \
-	lw (8 - 1.5 * i) title strategy(i), \
-     marks using ($2 / 1e6):3:1 with points pt 6 ps 3.5 lw 3 lc variable \
+plot (ceiling > 0 ? ceiling : NaN) with lines lt LT_CEIL title ctitle, \
+     for [i=1:nstrat] f(strategy(i)) using ($1 / 1e6):2 with lines lt i \
+	lw width(i) title columnheader(2), \
+     marks using ($2 / 1e6):3 with points pt 6 ps 3.5 lw 3 lc rgb "#000000" \
 	title "panic or hang", \
      marks using ($2 / 1e6):3:4 with labels offset 0, 1.6 font ",12" notitle
 } else {
-plot (ceiling > 0 ? ceiling : NaN) with lines dt 2 lw 2 lc rgb "#555555" \
-	title sprintf("%s size: %.0f pages", map, ceiling), \
-     for [i=1:4] f(strategy(i)) using ($1 / 1e6):2 with lines lt i \
-	lw (8 - 1.5 * i) title strategy(i)
+plot (ceiling > 0 ? ceiling : NaN) with lines lt LT_CEIL title ctitle, \
+     for [i=1:nstrat] f(strategy(i)) using ($1 / 1e6):2 with lines lt i \
+	lw width(i) title columnheader(2)
 }

@@ -382,7 +382,7 @@ cmd_plot(int argc, char **argv)
 	const char *db = "bench.db", *fmt = "png,svg,txt", *traces = NULL,
 	    *machine = NULL, *strats = NULL, *wl, *mach;
 	char err[1024], why[1024], name[256], tfile[PATH_MAX],
-	    slist[SEL_MAXSTRAT * SEL_NAMELEN], nstrat[16];
+	    slist[SEL_MAXSTRAT * SEL_NAMELEN];
 	struct plotopt po;
 	struct store st;
 	struct stat sb;
@@ -452,7 +452,6 @@ cmd_plot(int argc, char **argv)
 	for (i = 0, *slist = '\0'; i < (size_t)sel.s_nstrat; i++)
 		snprintf(slist + strlen(slist), sizeof(slist) - strlen(slist),
 		    "%s%s", i ? " " : "", sel.s_strat[i]);
-	snprintf(nstrat, sizeof(nstrat), "%d", sel.s_nstrat);
 	mach = sel.s_hlmachine;
 	snprintf(po.po_data, sizeof(po.po_data), "%s/data", po.po_out);
 	if (mkdirs(po.po_data) != 0) {
@@ -463,8 +462,8 @@ cmd_plot(int argc, char **argv)
 	}
 
 #define FIG(call, script, nm, ...) do {					\
-	const char *const v_[] = { "strategies", slist, "nstrat", nstrat, \
-	    __VA_ARGS__, NULL };					\
+	const char *const v_[] = { "strategies", slist, __VA_ARGS__,	\
+	    NULL };							\
 	*why = '\0';							\
 	if ((rc = (call)) < 0) {					\
 		fprintf(stderr, "kmbench plot: %s: %s\n", nm, why);	\

@@ -381,41 +381,171 @@ out:
 	return r;
 }
 
+/* One strategy's series of one map: events and values, and the sample
+ * of its panic or first sleep. */
+struct ser {
+	int64_t		*s_ev, *s_v;
+	size_t		 s_n, s_cap;
+	int64_t		 s_markev, s_markv;
+	int		 s_marked;
+	const char	*s_outcome;
+};
+
+static void
+ser_free(struct ser *sr)
+{
+
+	free(sr->s_ev);
+	free(sr->s_v);
+	memset(sr, 0, sizeof(*sr));
+}
+
+/*
+ * Series COL ("footprint", "live") of MAP of case ID into SR, and the
+ * sample whose why is MWHY ("panic", "sleep", or "" for none) as its
+ * mark.  0 or -1.
+ */
+static int
+ser_load(sqlite3 *db, int64_t id, const char *map, const char *col,
+    const char *mwhy, struct ser *sr, char *why, size_t whylen)
+{
+	sqlite3_stmt *s;
+	char sql[256];
+	void *p;
+	int rc;
+
+	snprintf(sql, sizeof(sql), "SELECT event, %s, why FROM series WHERE "
+	    "case_id = ?1 AND map = ?2 ORDER BY seq", col);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return sqlfail(db, NULL, why, whylen);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_text(s, 2, map, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sr->s_n == sr->s_cap) {
+			sr->s_cap = sr->s_cap ? 2 * sr->s_cap : 256;
+			if ((p = realloc(sr->s_ev, sr->s_cap *
+			    sizeof(int64_t))) == NULL)
+				goto oom;
+			sr->s_ev = p;
+			if ((p = realloc(sr->s_v, sr->s_cap *
+			    sizeof(int64_t))) == NULL)
+				goto oom;
+			sr->s_v = p;
+		}
+		sr->s_ev[sr->s_n] = sqlite3_column_int64(s, 0);
+		sr->s_v[sr->s_n] = sqlite3_column_int64(s, 1);
+		if (*mwhy != '\0' && !sr->s_marked && strcmp((const char *)
+		    sqlite3_column_text(s, 2), mwhy) == 0) {
+			sr->s_markev = sr->s_ev[sr->s_n];
+			sr->s_markv = sr->s_v[sr->s_n];
+			sr->s_marked = 1;
+		}
+		sr->s_n++;
+	}
+	if (rc != SQLITE_DONE)
+		return sqlfail(db, s, why, whylen);
+	sqlite3_finalize(s);
+	return 0;
+oom:
+	sqlite3_finalize(s);
+	why_set(why, whylen, "out of memory");
+	return -1;
+}
+
+/* B's value at event E (its last sample at or before E); 0 if none. */
+static int
+ser_at(const struct ser *b, int64_t e, int64_t *v)
+{
+	size_t lo = 0, hi = b->s_n, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (b->s_ev[mid] <= e)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return 0;
+	*v = b->s_v[lo - 1];
+	return 1;
+}
+
+/* 1 when A's line lies under B's: every sample of A on B's steps, and A
+ * ending where B still runs. */
+static int
+ser_under(const struct ser *a, const struct ser *b)
+{
+	size_t i;
+	int64_t v;
+
+	if (a->s_n == 0 || b->s_n == 0 ||
+	    a->s_ev[a->s_n - 1] > b->s_ev[b->s_n - 1])
+		return 0;
+	for (i = 0; i < a->s_n; i++)
+		if (!ser_at(b, a->s_ev[i], &v) || v != a->s_v[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * The key title of strategy I of SEL into BUF: its name, WHAT, and REL
+ * ("under") the strategy drawn last whose line hides its own (UNDER[I],
+ * -1: none).
+ */
+static void
+keytitle(char *buf, size_t len, const struct sel *sel, int i,
+    const int *under, const char *what, const char *rel)
+{
+
+	if (under[i] >= 0)
+		snprintf(buf, len, "%s%s (%s %s)", STRAT(sel, i), what, rel,
+		    STRAT(sel, under[i]));
+	else
+		snprintf(buf, len, "%s%s", STRAT(sel, i), what);
+}
+
+/* UNDER[i]: the last strategy after I whose series hides I's, or -1. */
+static void
+find_under(const struct sel *sel, const struct ser *sr, int *under)
+{
+	int i, k;
+
+	for (i = 0; i < NSTRAT(sel); i++) {
+		under[i] = -1;
+		for (k = NSTRAT(sel) - 1; k > i && under[i] < 0; k--)
+			if (ser_under(&sr[i], &sr[k]))
+				under[i] = k;
+	}
+}
+
 int
 export_maps(sqlite3 *db, const struct sel *sel, const char *dir,
     const char *workload, const char *machine, const char *map, char *why,
     size_t whylen)
 {
-	char path[1024], name[256], mpath[1024], key[96];
-	const char *outcome, *mwhy;
-	sqlite3_stmt *s;
-	FILE *f, *mf;
+	char path[1024], name[256], key[96], title[160];
+	struct ser sr[SEL_MAXSTRAT];
+	int under[SEL_MAXSTRAT];
+	const char *mwhy;
 	double peak, head, ceiling = NAN, top = 0;
 	int64_t id;
-	int i, rc, any = 0, marks = 0, have;
+	int i, rc, any = 0, marks = 0, r = -1;
+	size_t k;
+	FILE *f;
 
-	snprintf(name, sizeof(name), "maps-%s-%s-marks.tsv", workload, map);
-	if ((mf = xopen(dir, name, mpath, sizeof(mpath), why, whylen)) == NULL)
-		return -1;
-	fprintf(mf, "# strategy(1-4)\tevent\tfootprint_pages\tlabel\n");
+	memset(sr, 0, sizeof(sr));
 	for (i = 0; i < NSTRAT(sel); i++) {
-		snprintf(name, sizeof(name), "maps-%s-%s-%s.tsv", workload,
-		    map, STRAT(sel, i));
-		if ((f = xopen(dir, name, path, sizeof(path), why,
-		    whylen)) == NULL)
-			goto fail;
-		fprintf(f, "# %s %s on %s, %s: event\tfootprint_pages\n",
-		    STRAT(sel, i), workload, machine, map);
-		have = 0;
 		rc = exp_case(db, STRAT(sel, i), machine, workload, &id,
 		    why, whylen);
 		if (rc < 0)
-			goto failf;
+			goto out;
 		if (rc == 0)
-			goto none;
-		outcome = exp_outcome(db, id);
-		mwhy = outcome == NULL ? "" : strcmp(outcome, "panic") == 0 ?
-		    "panic" : strcmp(outcome, "hung") == 0 ? "sleep" : "";
+			continue;
+		sr[i].s_outcome = exp_outcome(db, id);
+		mwhy = sr[i].s_outcome == NULL ? "" :
+		    strcmp(sr[i].s_outcome, "panic") == 0 ? "panic" :
+		    strcmp(sr[i].s_outcome, "hung") == 0 ? "sleep" : "";
 		snprintf(key, sizeof(key), "%s.peak_pages", map);
 		if (exp_result(db, id, key, &peak) == 1) {
 			snprintf(key, sizeof(key), "%s.min_headroom_pages",
@@ -424,65 +554,65 @@ export_maps(sqlite3 *db, const struct sel *sel, const char *dir,
 			    isnan(ceiling))
 				ceiling = peak + head;
 		}
-		if (sqlite3_prepare_v2(db, "SELECT event, footprint, why FROM "
-		    "series WHERE case_id = ?1 AND map = ?2 ORDER BY seq", -1,
-		    &s, NULL) != SQLITE_OK) {
-			sqlfail(db, NULL, why, whylen);
-			goto failf;
-		}
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_text(s, 2, map, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-			fprintf(f, "%lld\t%lld\n",
-			    (long long)sqlite3_column_int64(s, 0),
-			    (long long)sqlite3_column_int64(s, 1));
-			if (sqlite3_column_double(s, 1) > top)
-				top = sqlite3_column_double(s, 1);
-			have = any = 1;
-			if (*mwhy != '\0' && strcmp((const char *)
-			    sqlite3_column_text(s, 2), mwhy) == 0) {
-				fprintf(mf, "%d\t%lld\t%lld\t%s\n", i + 1,
-				    (long long)sqlite3_column_int64(s, 0),
-				    (long long)sqlite3_column_int64(s, 1),
-				    outcome);
-				mwhy = "";
-				marks++;
-			}
-		}
-		if (rc != SQLITE_DONE) {
-			sqlfail(db, s, why, whylen);
-			goto failf;
-		}
-		sqlite3_finalize(s);
-none:
-		if (!have)
+		if (ser_load(db, id, map, "footprint", mwhy, &sr[i], why,
+		    whylen) != 0)
+			goto out;
+		for (k = 0; k < sr[i].s_n; k++)
+			if (sr[i].s_v[k] > top)
+				top = (double)sr[i].s_v[k];
+		any |= sr[i].s_n > 0;
+	}
+	find_under(sel, sr, under);
+	for (i = 0; i < NSTRAT(sel); i++) {
+		snprintf(name, sizeof(name), "maps-%s-%s-%s.tsv", workload,
+		    map, STRAT(sel, i));
+		if ((f = xopen(dir, name, path, sizeof(path), why,
+		    whylen)) == NULL)
+			goto out;
+		/* The header line: the key's title (columnheader). */
+		keytitle(title, sizeof(title), sel, i, under, "", "under");
+		fprintf(f, "event\t%s\n", title);
+		for (k = 0; k < sr[i].s_n; k++)
+			fprintf(f, "%lld\t%lld\n", (long long)sr[i].s_ev[k],
+			    (long long)sr[i].s_v[k]);
+		if (sr[i].s_n == 0)
 			fprintf(f, "NaN\tNaN\n");
 		if (xclose(f, path, why, whylen) != 0)
-			goto fail;
+			goto out;
 	}
+	snprintf(name, sizeof(name), "maps-%s-%s-marks.tsv", workload, map);
+	if ((f = xopen(dir, name, path, sizeof(path), why, whylen)) == NULL)
+		goto out;
+	fprintf(f, "# strategy(1-n)\tevent\tfootprint_pages\tlabel\n");
+	for (i = 0; i < NSTRAT(sel); i++)
+		if (sr[i].s_marked) {
+			fprintf(f, "%d\t%lld\t%lld\t%s\n", i + 1,
+			    (long long)sr[i].s_markev,
+			    (long long)sr[i].s_markv, sr[i].s_outcome);
+			marks++;
+		}
 	if (marks == 0)
-		fprintf(mf, "1\tNaN\tNaN\t-\n");
-	if (xclose(mf, mpath, why, whylen) != 0)
-		return -1;
+		fprintf(f, "1\tNaN\tNaN\t-\n");
+	if (xclose(f, path, why, whylen) != 0)
+		goto out;
 	snprintf(name, sizeof(name), "maps-%s-%s-ceiling.tsv", workload, map);
 	if ((f = xopen(dir, name, path, sizeof(path), why, whylen)) == NULL)
-		return -1;
+		goto out;
 	fprintf(f, "# %s size (pages) on %s\tmost pages held\tmarks\n",
 	    map, machine);
 	/* -1: unknown, which the script understands. */
 	fprintf(f, "%.10g\t%.10g\t%d\n", isnan(ceiling) ? -1 : ceiling,
 	    top, marks);
 	if (xclose(f, path, why, whylen) != 0)
-		return -1;
+		goto out;
 	if (!any)
 		why_set(why, whylen, "no %s series of %s on %s in the store",
 		    map, workload, machine);
-	return any;
-failf:
-	fclose(f);
-fail:
-	fclose(mf);
-	return -1;
+	r = any;
+out:
+	for (i = 0; i < NSTRAT(sel); i++)
+		ser_free(&sr[i]);
+	return r;
 }
 
 /*
@@ -566,26 +696,22 @@ int
 export_maxfds(sqlite3 *db, const struct sel *sel, const char *dir,
     const char *workload, char *why, size_t whylen)
 {
+	static double fds[EXP_MAXMACH][SEL_MAXSTRAT];
+	static double panic[EXP_MAXMACH][SEL_MAXSTRAT];
 	struct exp_machine m[EXP_MAXMACH];
-	char path[1024];
-	double fds[SEL_MAXSTRAT], panic[SEL_MAXSTRAT];
+	int under[SEL_MAXSTRAT];
+	char path[1024], title[160];
 	const char *o;
 	int64_t id;
-	int n, i, j, rc, any = 0;
+	int n, i, j, k, rc, any = 0, same;
 	FILE *f;
 
 	if ((n = exp_by_machine(db, sel, dir, "maxfds", workload, m, path,
 	    sizeof(path), &f, why, whylen)) <= 0)
 		return n;
-	fprintf(f, "# physmem_mib");
-	for (i = 0; i < NSTRAT(sel); i++)
-		fprintf(f, "\t%s", STRAT(sel, i));
-	for (i = 0; i < NSTRAT(sel); i++)
-		fprintf(f, "\t%s_failed", STRAT(sel, i));
-	fprintf(f, "\n");
-	for (j = 0; j < n; j++) {
+	for (j = 0; j < n; j++)
 		for (i = 0; i < NSTRAT(sel); i++) {
-			fds[i] = panic[i] = NAN;
+			fds[j][i] = panic[j][i] = NAN;
 			rc = exp_case(db, STRAT(sel, i), m[j].em_name,
 			    workload, &id, why, whylen);
 			if (rc < 0) {
@@ -593,19 +719,41 @@ export_maxfds(sqlite3 *db, const struct sel *sel, const char *dir,
 				return -1;
 			}
 			if (rc == 0 || exp_result(db, id, "max_fds",
-			    &fds[i]) != 1)
+			    &fds[j][i]) != 1)
 				continue;
 			any = 1;
 			/* The same value again where the system failed. */
 			if ((o = exp_outcome(db, id)) != NULL &&
-			    strcmp(o, "survived") != 0)
-				panic[i] = fds[i];
+			    (strcmp(o, "panic") == 0 || strcmp(o, "hung") == 0))
+				panic[j][i] = fds[j][i];
 		}
+	/* A strategy whose every value a later one repeats is under it. */
+	for (i = 0; i < NSTRAT(sel); i++) {
+		under[i] = -1;
+		for (k = NSTRAT(sel) - 1; k > i && under[i] < 0; k--) {
+			for (same = 1, j = 0; j < n && same; j++)
+				same = fds[j][i] == fds[j][k] ||
+				    (isnan(fds[j][i]) && isnan(fds[j][k]));
+			if (same)
+				under[i] = k;
+		}
+	}
+	/* The header line: the key's titles (columnheader). */
+	fprintf(f, "physmem_mib");
+	for (i = 0; i < NSTRAT(sel); i++) {
+		keytitle(title, sizeof(title), sel, i, under, "",
+		    "same as");
+		fprintf(f, "\t%s", title);
+	}
+	for (i = 0; i < NSTRAT(sel); i++)
+		fprintf(f, "\t%s_failed", STRAT(sel, i));
+	fprintf(f, "\n");
+	for (j = 0; j < n; j++) {
 		fprintf(f, "%llu", (unsigned long long)m[j].em_physmem_mib);
 		for (i = 0; i < NSTRAT(sel); i++)
-			putval(f, "\t", fds[i]);
+			putval(f, "\t", fds[j][i]);
 		for (i = 0; i < NSTRAT(sel); i++)
-			putval(f, "\t", panic[i]);
+			putval(f, "\t", panic[j][i]);
 		fprintf(f, "\n");
 	}
 	if (xclose(f, path, why, whylen) != 0)
@@ -751,22 +899,51 @@ export_frag(sqlite3 *db, const struct sel *sel, const char *dir,
     const char *workload, const char *machine, const char *map, char *why,
     size_t whylen)
 {
-	char path[1024], name[256];
+	char path[1024], name[256], t1[160], t2[160];
+	struct ser fsr[SEL_MAXSTRAT], esr[SEL_MAXSTRAT];
+	int fund[SEL_MAXSTRAT], eund[SEL_MAXSTRAT];
 	sqlite3_stmt *s;
 	uint64_t pagesize;
 	int64_t id, fp, live, largest, freep;
 	int i, rc, have, any = 0;
 	FILE *f;
 
+	/* Which lines hide which: footprints, and the free extents. */
+	memset(fsr, 0, sizeof(fsr));
+	memset(esr, 0, sizeof(esr));
+	for (i = 0; i < NSTRAT(sel); i++) {
+		rc = exp_case(db, STRAT(sel, i), machine, workload, &id,
+		    why, whylen);
+		if (rc == 1 && (ser_load(db, id, map, "footprint", "",
+		    &fsr[i], why, whylen) != 0 || ser_load(db, id, map,
+		    "largest * 4294967296 + freepages", "", &esr[i], why,
+		    whylen) != 0))
+			rc = -1;
+		if (rc < 0) {
+			for (i = 0; i < NSTRAT(sel); i++) {
+				ser_free(&fsr[i]);
+				ser_free(&esr[i]);
+			}
+			return -1;
+		}
+	}
+	find_under(sel, fsr, fund);
+	find_under(sel, esr, eund);
+	for (i = 0; i < NSTRAT(sel); i++) {
+		ser_free(&fsr[i]);
+		ser_free(&esr[i]);
+	}
 	for (i = 0; i < NSTRAT(sel); i++) {
 		snprintf(name, sizeof(name), "frag-%s-%s-%s.tsv", workload,
 		    map, STRAT(sel, i));
 		if ((f = xopen(dir, name, path, sizeof(path), why,
 		    whylen)) == NULL)
 			return -1;
-		fprintf(f, "# %s %s on %s, %s: event\texternal_fragmentation"
-		    "\tfootprint_bytes\tlive_bytes\n", STRAT(sel, i),
-		    workload, machine, map);
+		/* The header line: the key's titles (columnheader). */
+		keytitle(t1, sizeof(t1), sel, i, eund, "", "under");
+		keytitle(t2, sizeof(t2), sel, i, fund, " footprint", "under");
+		fprintf(f, "event\t%s\t%s\t%s live\n", t1, t2,
+		    STRAT(sel, i));
 		have = 0;
 		rc = exp_case(db, STRAT(sel, i), machine, workload, &id,
 		    why, whylen);

@@ -74,8 +74,11 @@ rpt_para(struct rpt *r, const char *text)
 			brk = sp;
 		if (brk == NULL)
 			brk = p + strlen(p);
-		printf("%.*s\n", (int)(brk - p), p);
-		p = *brk == ' ' ? brk + 1 : brk;
+		for (sp = brk; sp > p && sp[-1] == ' '; sp--)
+			;
+		printf("%.*s\n", (int)(sp - p), p);
+		for (p = brk; *p == ' '; p++)
+			;
 	}
 	printf("\n");
 }

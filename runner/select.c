@@ -226,7 +226,13 @@ sel_build(sqlite3 *db, const char *traces, const char *machine,
 			for (i = 0; i < n && strcmp(all[i], wl) != 0; i++)
 				;
 			if (i == n || *wl == '\0') {
-				listing(db, "trace", have, sizeof(have));
+				size_t k = 0;
+
+				*have = '\0';
+				for (i = 0; i < n && k + 2 < sizeof(have); i++)
+					k += (size_t)snprintf(have + k,
+					    sizeof(have) - k, "%s%s",
+					    i ? ", " : "", all[i]);
 				snprintf(why, whylen, "--trace: no cases of "
 				    "'%s' in the store (its traces: %s)", tok,
 				    *have ? have : "none");

@@ -334,3 +334,40 @@ Test(probe, ledger)
 	cr_expect_null(m->m_kledger);
 	machine_free(m);
 }
+
+/*
+ * Latency apart by result (probe.h).  The attack of test_strategies.c
+ * under canfail on i386-64M: one dup grows the table from 20 slots
+ * through 50, 100, ... 1638400 (50 x 2^15): 16 fdexpand calls that
+ * succeed, then the one to 3276800 slots, refused with ENOMEM.  That
+ * one's malloc is refused in kmem_map, and so is its uvm_km_kmemalloc
+ * (no 4000-page extent): one refused call each.  The series are
+ * stored as fdexpand and fdexpand.refused.
+ */
+Test(probe, latency_apart_by_result)
+{
+	struct kmcase c;
+	struct probe p;
+	char name[64];
+
+	memset(&c, 0, sizeof(c));
+	kmtest_write(c.path, sizeof(c.path), ".kmt", "kmtrace 1\n"
+	    "0 100 spawn\n1 100 sysctl maxfiles 10000000\n"
+	    "2 100 limit nofile 10000000\n3 100 open 3\n"
+	    "4 100 dup 3 1638400\n");
+	c.m = kmtest_boot("canfail", "i386-64M", NULL);
+	probe_attach(&p, c.m, 1, 1);
+	c.rc = replay_run(&c.r, c.m, &p, c.path, c.err, sizeof(c.err));
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_eq(p.p_lat[PR_OK][KP_FDEXPAND][KA_PATH].h_count, 16);
+	cr_expect_eq(p.p_lat[PR_REFUSED][KP_FDEXPAND][KA_PATH].h_count, 1);
+	cr_expect_eq(p.p_lat[PR_REFUSED][KP_MALLOC][KA_KMEM].h_count, 1);
+	cr_expect_eq(p.p_lat[PR_REFUSED][KP_KM_ALLOC][KA_KMEM].h_count, 1);
+	/* Frees never fail. */
+	cr_expect_eq(p.p_lat[PR_REFUSED][KP_FREE][KA_KMEM].h_count, 0);
+	probe_seriesname(name, sizeof(name), KP_FDEXPAND, PR_REFUSED);
+	cr_expect_str_eq(name, "fdexpand.refused");
+	probe_seriesname(name, sizeof(name), KP_FDEXPAND, PR_OK);
+	cr_expect_str_eq(name, "fdexpand");
+	unprobe(&c, &p);
+}

@@ -27,13 +27,18 @@
 #define ATTACK	"kmtrace 1\n0 100 spawn\n1 100 sysctl maxfiles 10000000\n" \
 		"2 100 limit nofile 10000000\n3 100 open 3\n4 100 dup 3 1638400\n"
 
-/* panic-only: the M_WAITOK malloc in fdexpand panics at event 5. */
+/*
+ * panic-only: the M_WAITOK malloc in fdexpand panics at event 5.  The
+ * largest M_WAITOK request the kernel saw (waitok_max) is that one:
+ * 3276800 slots x 5 bytes = 16384000.
+ */
 Test(strategies, panic_only_panics)
 {
 	struct kmcase c;
 
 	kmcase_run(&c, "panic-only", "i386-64M", NULL, ATTACK);
 	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_eq(c.m->m_kmem.waitok_max, 16384000);
 	cr_expect(c.r.r_panicked);
 	cr_expect_eq(c.r.r_panic_event, 5);
 	cr_expect_eq(c.r.r_panic_pid, 100);
@@ -46,7 +51,10 @@ Test(strategies, panic_only_panics)
  * canfail: the same request returns ENOMEM and the machine survives with
  * the 2000-page table still in kmem_map (2009 pages used).  The next
  * ordinary M_WAITOK malloc bigger than the largest hole, 8200000 bytes
- * = 2002 pages > 1998, panics: M_CANFAIL made no room.
+ * = 2002 pages > 1998, panics: M_CANFAIL made no room.  The refused
+ * request, M_WAITOK|M_CANFAIL of 16384000 bytes (4000 pages), is the
+ * largest M_WAITOK one (waitok_max): 4000 > 1998, so the report calls
+ * the case "kmem_map exhausted" (docs/metrics.md).
  */
 Test(strategies, canfail_enomem_then_bystander_panics)
 {
@@ -55,6 +63,8 @@ Test(strategies, canfail_enomem_then_bystander_panics)
 	kmcase_run(&c, "canfail", "i386-64M", NULL, ATTACK);
 	cr_assert_eq(c.rc, 0, "%s", c.err);
 	cr_expect_not(c.r.r_panicked);
+	cr_expect_eq(c.m->m_kmem.waitok_max, 16384000);
+	cr_expect_eq(vm_map_largest_free(&c.m->m_kmem_map), 1998);
 	cr_expect_eq(kmcase_proc(&c, 100)->rp_errors[KE_ENOMEM], 1);
 	cr_expect_eq(c.m->m_kmem_map.vm_used, 2009);
 	kmcase_free(&c);
@@ -93,6 +103,9 @@ Test(strategies, nointr_keeps_tables_out_of_kmem_map)
 	    rp->rp_kp.p_fd.fd_ofiles));
 	cr_expect_eq(kmcase_type(&c, "M_FILEDESC")->ks_memuse, 128);
 	cr_expect_eq(kmcase_type(&c, "M_FILEDESC")->ks_nointruse, 16384000);
+	/* The tables never reach kern_malloc: only filedesc0 (<= 128). */
+	cr_expect_gt(c.m->m_kmem.waitok_max, 0);
+	cr_expect_leq(c.m->m_kmem.waitok_max, 128);
 	kmcase_free(&c);
 }
 

@@ -20,10 +20,12 @@ kmbench=./kmbench
 . tools/bench-scale.sh "$mode"
 ./kmbench plot --db "$db" --out "$out/plots"
 ./kmbench report --db "$db" --plots "$out/plots" >"$out/report.txt"
-# The outcome grid, from the report, on the terminal.
+# The outcome grid of the attack, from the report, on the terminal (the
+# report has one for every trace).
 echo
-sed -n '/^Outcome of the/,/^Headline figures/p' "$out/report.txt" |
-    sed '$d'
+awk '/^Outcome of the pr14721/ { on = 1; print; next }
+    on && (/^Outcome of / || /^Headline figures/) { exit }
+    on { print }' "$out/report.txt"
 # And how many copies of each recorded server the machines hold.
 sed -n '/^Real workloads/,$p' "$out/report.txt" |
     sed '/^No text plots/,$d; /^Plots (from/,$d' | head -60
