@@ -268,12 +268,12 @@ cmd_report(int argc, char **argv)
 			goto fail;
 	if (r.r_sel.s_ntrace > 0 && rpt_headlines(&r) != 0)
 		goto fail;
-	if (report_real(stdout, r.r_db, r.r_md, r.r_why,
-	    sizeof(r.r_why)) != 0)
-		goto fail;
 	for (t = 0; t < r.r_sel.s_ntrace; t++)
 		if (rpt_cases(&r, r.r_sel.s_trace[t]) != 0)
 			goto fail;
+	if (report_real(stdout, r.r_db, r.r_md, r.r_why,
+	    sizeof(r.r_why)) != 0)
+		goto fail;
 	textplots(&r, plots);
 	store_close(&st);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
