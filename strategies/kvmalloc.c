@@ -138,7 +138,7 @@ kv_vmalloc(struct machine *m, struct kvmalloc *kv, unsigned long size,
 	int error;
 
 	error = uvm_km_alloc_guarded(m, &kv->map, allocsize, KV_GUARD, 0, vap);
-	KP_END(m, KP_MALLOC, KA_KERNEL, t);
+	KP_END_ERR(m, KP_MALLOC, KA_KERNEL, t, error);
 	if (error == ENOSPC) {
 		/* The region is full: vmalloc returns NULL. */
 		ksp->ks_fails++;
