@@ -288,6 +288,26 @@ addhist(sqlite3 *db, int64_t id, const char *series, struct hist *h,
 
 #define EXP_MAXREPS	256
 
+/*
+ * 1 when the store keeps successful and refused calls apart (schema 5
+ * on, migrate/005.sql).  A reader does not migrate: in an older store
+ * OP's rows hold both, and no headline may take them for either.
+ */
+static int
+lat_split(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	int v = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v >= 5;
+}
+
 /* SERIES of the repetitions of STRATEGY on MACHINE replaying WORKLOAD
  * merged into H.  1, 0 when there are none, -1. */
 static int
@@ -300,6 +320,11 @@ lathist(sqlite3 *db, const char *strategy, const char *machine,
 
 	hist_init(h);
 	h->h_min = 0;
+	if (!lat_split(db)) {
+		why_set(why, whylen, "latency stored before successful and "
+		    "refused calls were kept apart (an older store)");
+		return 0;
+	}
 	if ((n = exp_reps(db, strategy, machine, workload, ids, EXP_MAXREPS,
 	    why, whylen)) < 0)
 		return -1;
@@ -333,6 +358,11 @@ exp_latency(sqlite3 *db, const char *strategy, const char *machine,
 	int n, i, k, r = 0;
 
 	memset(el, 0, sizeof(*el));
+	if (!lat_split(db)) {
+		why_set(why, whylen, "latency stored before successful and "
+		    "refused calls were kept apart (an older store)");
+		return 0;
+	}
 	if ((n = exp_reps(db, strategy, machine, workload, ids, EXP_MAXREPS,
 	    why, whylen)) <= 0)
 		return n;
