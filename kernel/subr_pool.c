@@ -45,7 +45,8 @@ pool_count_get(struct pool *pp, struct pool_page *ph)
 
 	ph->ph_nmissing++;
 	pp->pr_nitems--;
-	pp->pr_nout++;
+	if (++pp->pr_nout > pp->pr_maxout)
+		pp->pr_maxout = pp->pr_nout;
 	pp->pr_nget++;
 }
 

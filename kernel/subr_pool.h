@@ -41,6 +41,7 @@ struct pool {
 	long		 pr_npagealloc, pr_npagefree;
 	long		 pr_npages, pr_hiwat, pr_nidle;
 	long		 pr_nout;	/* items handed out */
+	long		 pr_maxout;	/* the most ever out at once */
 	long		 pr_nitems;	/* free items held */
 };
 

@@ -299,6 +299,38 @@ Test(pool, empty_pages_kept)
 }
 
 /*
+ * pr_maxout is the most items out at once, not the number of gets:
+ * 3 out, 2 back (1 out), 2 more (3 out again), 1 more (4 out): 6 gets,
+ * a high-water mark of 4, and it stays 4 when all go back.
+ */
+Test(pool, most_items_out_at_once)
+{
+	struct machine *m = boot64();
+	struct pool *pp = newpool(m, "testpl", 48, 0);
+	vaddr_t v[4];
+	int i;
+
+	for (i = 0; i < 3; i++)
+		v[i] = get(m, pp);
+	cr_expect_eq(pp->pr_maxout, 3);
+	pool_put(m, pp, v[1]);
+	pool_put(m, pp, v[2]);
+	cr_expect_eq(pp->pr_nout, 1);
+	cr_expect_eq(pp->pr_maxout, 3);
+	v[1] = get(m, pp);
+	v[2] = get(m, pp);
+	cr_expect_eq(pp->pr_maxout, 3);
+	v[3] = get(m, pp);
+	cr_expect_eq(pp->pr_nget, 6);
+	cr_expect_eq(pp->pr_maxout, 4);
+	for (i = 0; i < 4; i++)
+		pool_put(m, pp, v[i]);
+	cr_expect_eq(pp->pr_nout, 0);
+	cr_expect_eq(pp->pr_maxout, 4);
+	machine_free(m);
+}
+
+/*
  * pool_drain_all() releases a page only once it has been idle 10 s.
  *   The page goes idle at m_now = 1 s.  At 1 s + 10 s - 1 ns it has
  *   been idle less than 10 s: kept.  At 11 s, exactly 10 s: released;
