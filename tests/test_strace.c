@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../kernel/subr_pool.h"
 #include "../runner/cmd_import.h"
 #include "../workloads/kmtrace.h"
 #include "../workloads/strace.h"
@@ -281,6 +282,77 @@ Test(strace, unfinished_and_resumed)
 	    "10 fork 12\n"
 	    "12 exit\n");
 	free(got);
+}
+
+/*
+ * A heap shared copy-on-write since a fork is written when glibc's
+ * malloc moves the break: "touch heap P 1", P the page below the old
+ * break or the new, whichever is lower, once after each fork, in the
+ * parent and in the child alike; not after an exec (a new heap), and not
+ * where the break did not move.
+ *   1 brk 0x1000000 .. 0x1003000       -> map heap 3, touch heap
+ *   1 fork = 2                         -> fork 2 (both share the heap)
+ *   2 brk to 0x1005000 (5 pages)       -> grow heap 5, touch heap 2 1
+ *   2 brk to 0x1006000                 -> grow heap 6 (written since)
+ *   1 brk to 0x1002000 (shrink to 2)   -> grow heap 2, touch heap 1 1
+ *   1 brk to 0x1002000 again           -> nothing (no move)
+ *   1 fork = 3; 3 execve               -> fork 3, exec
+ *   3 brk(NULL), brk +2 pages          -> map heap 2, touch heap (new)
+ *   3 brk +3 pages                     -> grow heap 3 (nothing shared)
+ * Replayed, the heap's amap is made once by 1 and copied once by 2, at
+ * its touch (1's touch after that finds it alone: no copy), and 3 makes
+ * its own: amappl hands out 3 amaps.  Without the touches the copy
+ * would not happen: 2.
+ */
+Test(strace, heap_written_after_fork)
+{
+	struct kmcase c;
+	char *got, *trace, *o;
+	const char *l, *nl;
+	int n;
+	static const char want[] =
+	    "1 spawn\n"
+	    "1 map heap 3\n"
+	    "1 touch heap\n"
+	    "1 fork 2\n"
+	    "2 grow heap 5\n"
+	    "2 touch heap 2 1\n"
+	    "2 grow heap 6\n"
+	    "1 grow heap 2\n"
+	    "1 touch heap 1 1\n"
+	    "1 fork 3\n"
+	    "3 exec\n"
+	    "3 map heap 2\n"
+	    "3 touch heap\n"
+	    "3 grow heap 3\n";
+
+	got = import_ok(
+	    "1 brk(NULL) = 0x1000000\n"
+	    "1 brk(0x1003000) = 0x1003000\n"
+	    "1 fork() = 2\n"
+	    "2 brk(0x1005000) = 0x1005000\n"
+	    "2 brk(0x1006000) = 0x1006000\n"
+	    "1 brk(0x1002000) = 0x1002000\n"
+	    "1 brk(0x1002000) = 0x1002000\n"
+	    "1 fork() = 3\n"
+	    "3 execve(\"/bin/true\", [\"true\"], 0x7ffd /* 1 var */) = 0\n"
+	    "3 brk(NULL) = 0x2000000\n"
+	    "3 brk(0x2002000) = 0x2002000\n"
+	    "3 brk(0x2003000) = 0x2003000\n", 0);
+	cr_expect_str_eq(got, want);
+	free(got);
+	/* The events with a time each (their order) make the trace. */
+	trace = malloc(2 * sizeof(want) + 64);
+	cr_assert(trace != NULL);
+	o = trace + sprintf(trace, "kmtrace 1\n");
+	for (l = want, n = 0; (nl = strchr(l, '\n')) != NULL; l = nl + 1)
+		o += sprintf(o, "%d %.*s\n", n++, (int)(nl - l), l);
+	kmcase_run(&c, "panic-only", "i386-64M", NULL, trace);
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_expect_eq(c.r.r_skipped, 0);
+	cr_expect_eq(kmcase_pool(&c, "amappl")->pr_nget, 3);
+	kmcase_free(&c);
+	free(trace);
 }
 
 /*

@@ -58,6 +58,8 @@ struct imp_proc {
 	int		 p_heapknown;
 	uint64_t	 p_heapbase;
 	uint64_t	 p_heappages;
+	int		 p_heapcow;	/* heap shared copy-on-write since a
+					   fork, and not written since */
 	struct imp_proc	*p_hnext;
 };
 
@@ -584,6 +586,7 @@ imp_fork(struct imp *im, struct imp_proc *parent, struct imp_task *child,
 	p->p_heapknown = parent->p_heapknown;
 	p->p_heapbase = parent->p_heapbase;
 	p->p_heappages = parent->p_heappages;
+	p->p_heapcow = parent->p_heapcow = parent->p_heappages > 0;
 	memset(&ev, 0, sizeof(ev));
 	ev.ke_child = p->p_pid;
 	return ev_send(im, &ev, parent->p_pid, KMT_FORK);
@@ -620,6 +623,7 @@ imp_exec(struct imp *im, struct imp_task *t)
 	p->p_heapknown = 0;
 	p->p_heapbase = 0;
 	p->p_heappages = 0;
+	p->p_heapcow = 0;
 	return ev_plain(im, p->p_pid, KMT_EXEC);
 }
 
@@ -1127,6 +1131,13 @@ imp_heap_base(struct imp_proc *p, uint64_t base)
 	}
 }
 
+uint64_t
+imp_heap_pages(const struct imp_proc *p)
+{
+
+	return p->p_heappages;
+}
+
 int
 imp_heap_set(struct imp *im, struct imp_proc *p, uint64_t end)
 {
@@ -1153,6 +1164,18 @@ imp_heap_set(struct imp *im, struct imp_proc *p, uint64_t end)
 	if (np == 0)
 		return ev_id(im, p->p_pid, KMT_UNMAP, "heap", 0, 0, 0, 0);
 	return ev_id(im, p->p_pid, KMT_GROW, "heap", np, 0, 0, 0);
+}
+
+int
+imp_heap_written(struct imp *im, struct imp_proc *p, uint64_t oldpages)
+{
+	uint64_t last;
+
+	if (!p->p_heapcow || p->p_heappages == 0 || oldpages == 0)
+		return IMP_OK;
+	p->p_heapcow = 0;
+	last = (oldpages < p->p_heappages ? oldpages : p->p_heappages) - 1;
+	return ev_id(im, p->p_pid, KMT_TOUCH, "heap", 0, 1, last, 1);
 }
 
 /* -------------------------------------------------------------------
@@ -2286,7 +2309,17 @@ do_call(struct strace_conv *c, struct imp_task *t, uint32_t tid, int named,
 			imp_heap_base(pr, (uint64_t)v);
 			return IMP_OK;
 		}
-		return imp_heap_set(im, pr, (uint64_t)v);
+		/*
+		 * glibc's malloc moves the break for its main arena, and
+		 * then writes the new size into the header of its top
+		 * chunk, which starts below the old break: a write to
+		 * the heap that a fork shares copy-on-write.
+		 */
+		a0 = (int64_t)imp_heap_pages(pr);
+		if ((rc = imp_heap_set(im, pr, (uint64_t)v)) != IMP_OK ||
+		    imp_heap_pages(pr) == (uint64_t)a0)
+			return rc;
+		return imp_heap_written(im, pr, (uint64_t)a0);
 	case S_SETRLIMIT:
 	case S_PRLIMIT:
 		rc = sc->sc_kind == S_SETRLIMIT ? 0 : 1;

@@ -184,6 +184,17 @@ int	imp_mremap(struct imp *im, struct imp_proc *p, uint64_t oldaddr,
 int	imp_heap_known(const struct imp_proc *p);
 void	imp_heap_base(struct imp_proc *p, uint64_t base);
 int	imp_heap_set(struct imp *im, struct imp_proc *p, uint64_t end);
+/* The heap's pages now. */
+uint64_t imp_heap_pages(const struct imp_proc *p);
+/*
+ * The program wrote its heap just after moving the break from OLDPAGES
+ * pages: when the heap is shared copy-on-write since a fork (of the
+ * parent or of the child) and was not written since, "touch heap P 1",
+ * P the page below the old break or the new, whichever is lower; the
+ * replay copies the heap's amap there, as uvm_fault does.
+ */
+int	imp_heap_written(struct imp *im, struct imp_proc *p,
+	    uint64_t oldpages);
 
 /* How many events went out. */
 uint64_t imp_nevents(const struct imp *im);
