@@ -13,6 +13,7 @@
 #   make bench      deps, build, replay the workloads under every strategy
 #   make bench-full make bench, with every scale cliff and least kmem_map
 #   make traces     re-record the traces of real programs in workloads/traces
+#                   (TRACES_ONLY="nginx-c10k postgres" for some of them)
 #   make replay-speed  events per second of the replay (docs/replay-speed.md)
 #   make microbench the allocator microbenchmarks, with ratios to glibc,
 #                   jemalloc and mimalloc
@@ -135,10 +136,13 @@ bench-full: deps
 replay-speed: kmbench
 	KMBENCH=$(CURDIR)/kmbench sh tools/replay-speed.sh
 
-# Re-record the shipped traces of real programs (workloads/traces/).
+# Re-record the shipped traces of real programs (workloads/traces/ and
+# its README.md): the programs, their load generators, Linux's source.
 traces: kmbench
-	@sh tools/deps.sh nginx-light wrk sqlite3 curl git
-	@sh tools/traces.sh
+	@sh tools/deps.sh nginx-light wrk sqlite3 curl git redis-server \
+	    redis-tools postgresql-15 linux-source-6.1 flex bison bc \
+	    xz-utils util-linux
+	@sh tools/traces.sh $(TRACES_ONLY)
 
 # make microbench: Google Benchmark through the C shim (bench/).
 include bench/bench.mk
