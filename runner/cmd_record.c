@@ -19,8 +19,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../workloads/kmtrace.h"
+#include "../workloads/kmtrace_write.h"
 #include "../workloads/strace.h"
 #include "cmd_import.h"
 #include "cmd_record.h"
@@ -29,6 +32,7 @@
 #define CHUNK		(64 * 1024)
 #define CMDLINE_MAX	1000
 #define POLL_MS		200
+#define GRACE_MS	5000	/* after a signal, before SIGKILL */
 
 static const char record_usage_text[] =
 "usage: kmbench record [-o TRACE] [--limits host|netbsd] -- COMMAND\n"
@@ -50,8 +54,11 @@ static const char record_usage_text[] =
 "  --limits netbsd  no such events: NetBSD 1.5's boot defaults apply\n"
 "                   (RLIMIT_NOFILE 64, kern.maxfiles from maxusers).\n"
 "\n"
-"exit status: 0 when the command was recorded, 2 for bad usage, 1 when\n"
-"strace is missing or fails or the trace cannot be written.\n";
+"exit status: 0 when the command was recorded, 2 for bad usage or a\n"
+"command that cannot be executed, 1 when strace is missing or fails or\n"
+"the trace cannot be written, 130 or 143 after SIGINT or SIGTERM (passed\n"
+"on to strace and the command; the trace of what ran until then is\n"
+"written, with the header \"@ interrupted SIGINT\" or SIGTERM).\n";
 
 /* ARGV joined for "@ command", quoting what a shell would split. */
 static void
@@ -90,7 +97,32 @@ struct recorder {
 	size_t		 r_len, r_cap;
 	int		 r_failed;	/* the trace cannot be written */
 	char		 r_err[ERRSZ];
+	uint64_t	 r_nlines;	/* lines of strace output seen */
+	char		 r_execerr[128]; /* the command's exec failed: why */
 };
+
+/*
+ * The first line of strace's output is the command's own execve(); if
+ * it failed ("= -1 EACCES (Permission denied)"), strace's child exits 1
+ * and the command never ran: keep why.
+ */
+static void
+first_line(struct recorder *r, const char *p, size_t len)
+{
+	const char *q, *end = p + len;
+	size_t n;
+
+	q = memmem(p, len, " execve(", 8);
+	if (q == NULL || (q = memmem(q, (size_t)(end - q), ") = -1 ", 7)) ==
+	    NULL)
+		return;
+	q += 7;
+	n = (size_t)(end - q);
+	if (n >= sizeof(r->r_execerr))
+		n = sizeof(r->r_execerr) - 1;
+	memcpy(r->r_execerr, q, n);
+	r->r_execerr[n] = '\0';
+}
 
 /* Feed the complete lines of the buffer to the converter. */
 static void
@@ -109,6 +141,8 @@ feed(struct recorder *r, int final)
 			break;
 		if (nl == NULL)
 			nl = end;
+		if (r->r_nlines++ == 0)
+			first_line(r, p, (size_t)(nl - p));
 		if (!r->r_failed) {
 			rc = strace_line(r->r_conv, p, (size_t)(nl - p), msg,
 			    sizeof(msg));
@@ -194,6 +228,134 @@ take(struct recorder *r, int fd)
 	return 1;
 }
 
+/* The first SIGINT or SIGTERM received, or 0. */
+static volatile sig_atomic_t record_sig;
+
+static void
+record_catch(int sig)
+{
+
+	if (record_sig == 0)
+		record_sig = sig;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The first child of process PID (the command strace runs), or 0. */
+static pid_t
+first_child(pid_t pid)
+{
+	char path[64];
+	long c = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/children", (long)pid,
+	    (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fscanf(f, "%ld", &c) != 1)
+		c = 0;
+	fclose(f);
+	return (pid_t)c;
+}
+
+/*
+ * COMMAND, as execvp() would find it: 0, or -1 with why it cannot be
+ * executed (strace's own exec would fail the same way).
+ */
+static int
+executable(const char *cmd, char *err, size_t errlen)
+{
+	const char *path, *p, *colon;
+	char buf[4096];
+	struct stat st;
+	int e = ENOENT;
+	size_t n;
+
+	if (strchr(cmd, '/') != NULL) {
+		if (stat(cmd, &st) != 0)
+			e = errno;
+		else if (S_ISDIR(st.st_mode))
+			e = EISDIR;
+		else if (access(cmd, X_OK) != 0)
+			e = errno;
+		else
+			return 0;
+		snprintf(err, errlen, "%s", strerror(e));
+		return -1;
+	}
+	if ((path = getenv("PATH")) == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p = colon + 1) {
+		colon = strchr(p, ':');
+		n = colon != NULL ? (size_t)(colon - p) : strlen(p);
+		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)n, p,
+		    n > 0 ? "/" : "", cmd);
+		if (stat(buf, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			if (access(buf, X_OK) == 0)
+				return 0;
+			e = EACCES;
+		}
+		if (colon == NULL)
+			break;
+	}
+	snprintf(err, errlen, "%s", strerror(e));
+	return -1;
+}
+
+/*
+ * The trace at PATH, whole, again with the header "@ interrupted SIG"
+ * added before its events: a recording cut by a signal says so.  Only
+ * a regular file can be rewritten (through a temporary file, so PATH
+ * stays whole); 0, or -1 with ERR.
+ */
+static int
+mark_interrupted(const char *path, int sig, char *err, size_t errlen)
+{
+	struct kmt_reader *rd;
+	struct kmt_writer *w;
+	struct kmt_event ev;
+	struct stat st;
+	const char *key;
+	int i, n, rc = 0;
+
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	if ((rd = kmt_open(path, err, errlen)) == NULL)
+		return -1;
+	if ((w = kmt_wopen(path, err, errlen)) == NULL) {
+		kmt_close(rd);
+		return -1;
+	}
+	for (i = 0; i < kmt_nheaders(rd) && rc == 0; i++) {
+		key = kmt_header_key(rd, i);
+		rc = kmt_wheader(w, key, kmt_header(rd, key));
+	}
+	if (rc == 0)
+		rc = kmt_wheader(w, "interrupted", sig == SIGINT ? "SIGINT" :
+		    "SIGTERM");
+	while (rc == 0 && (n = kmt_read(rd, &ev, err, errlen)) == 1)
+		rc = kmt_wevent(w, &ev);
+	if (rc == 0 && n < 0)
+		rc = -2;
+	kmt_close(rd);
+	if (rc != 0) {
+		if (rc == -1)
+			snprintf(err, errlen, "%s", kmt_werror(w));
+		kmt_wabort(w);
+		return -1;
+	}
+	return kmt_wclose(w, err, errlen);
+}
+
 /* Run strace; returns its PID, or -1 with a message. */
 static pid_t
 start_strace(const char *fifo, char **cmd, int tostderr, char *err,
@@ -238,6 +400,7 @@ start_strace(const char *fifo, char **cmd, int tostderr, char *err,
 	}
 	if (pid == 0) {
 		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
 		if (tostderr)
 			dup2(STDERR_FILENO, STDOUT_FILENO);
@@ -274,7 +437,7 @@ cmd_record(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct sigaction ign, oldint, oldquit;
+	struct sigaction ign, catch, oldint, oldterm, oldquit;
 	struct rlimit rl;
 	uint64_t nofile = 0;
 	int host = 1;
@@ -283,8 +446,10 @@ cmd_record(int argc, char **argv)
 	const char *out = "-", *tmp;
 	struct recorder r;
 	struct pollfd pfd;
-	pid_t pid;
+	pid_t pid, child;
 	int ch, fd = -1, status = 0, rc = 1, exited = 0, eof = 0, got;
+	int forwarded = 0, killed = 0, sig;
+	uint64_t since = 0;
 
 	optind = 0;
 	opterr = 0;
@@ -310,6 +475,12 @@ cmd_record(int argc, char **argv)
 	if (optind >= argc) {
 		fprintf(stderr, "kmbench record: needs a command: kmbench "
 		    "record [-o TRACE] -- COMMAND [ARGS...]\n");
+		return 2;
+	}
+	/* A command that cannot run is no recording (and not its status). */
+	if (executable(argv[optind], err, sizeof(err)) != 0) {
+		fprintf(stderr, "kmbench record: cannot execute %s: %s\n",
+		    argv[optind], err);
 		return 2;
 	}
 	/* strace and then the command inherit our descriptor limit. */
@@ -365,10 +536,19 @@ cmd_record(int argc, char **argv)
 		goto fail;
 	}
 
-	/* ^C goes to the command (and strace); we finish the trace. */
+	/*
+	 * SIGINT and SIGTERM are passed on to strace and the command; we
+	 * wait for them and finish the trace of what ran (no SA_RESTART:
+	 * poll() returns at once).
+	 */
+	record_sig = 0;
 	memset(&ign, 0, sizeof(ign));
 	ign.sa_handler = SIG_IGN;
-	sigaction(SIGINT, &ign, &oldint);
+	memset(&catch, 0, sizeof(catch));
+	catch.sa_handler = record_catch;
+	sigemptyset(&catch.sa_mask);
+	sigaction(SIGINT, &catch, &oldint);
+	sigaction(SIGTERM, &catch, &oldterm);
 	sigaction(SIGQUIT, &ign, &oldquit);
 	pid = start_strace(fifo, argv + optind, strcmp(out, "-") == 0, err,
 	    sizeof(err));
@@ -380,6 +560,22 @@ cmd_record(int argc, char **argv)
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	while (!eof) {
+		if ((sig = record_sig) != 0 && !forwarded) {
+			/* strace also passes it on to the command. */
+			if ((child = first_child(pid)) > 0)
+				kill(child, sig);
+			kill(pid, sig);
+			forwarded = 1;
+			since = now_ms();
+		}
+		if (forwarded && !killed && !exited &&
+		    now_ms() - since > GRACE_MS) {
+			/* Neither would stop: kill them. */
+			if ((child = first_child(pid)) > 0)
+				kill(child, SIGKILL);
+			kill(pid, SIGKILL);
+			killed = 1;
+		}
 		if (poll(&pfd, 1, POLL_MS) > 0) {
 			got = take(&r, fd);
 			if (got == 0 && (pfd.revents & POLLHUP))
@@ -399,12 +595,20 @@ cmd_record(int argc, char **argv)
 	if (!exited)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			continue;
+	sig = record_sig;
 	feed(&r, 1);
 	if (strace_end(r.r_conv, err, sizeof(err)) != IMP_OK && !r.r_failed) {
 		r.r_failed = 1;
 		snprintf(r.r_err, sizeof(r.r_err), "%s", err);
 	}
-	if (strace_lines(r.r_conv) == 0) {
+	if (r.r_execerr[0] != '\0' && sig == 0) {
+		/* strace's exec of the command failed: no recording. */
+		fprintf(stderr, "kmbench record: cannot execute %s: %s\n",
+		    argv[optind], r.r_execerr);
+		rc = 2;
+		goto restore;
+	}
+	if (strace_lines(r.r_conv) == 0 && sig == 0) {
 		/* strace said why on stderr. */
 		if (WIFEXITED(status))
 			fprintf(stderr, "kmbench record: strace failed (exit "
@@ -425,6 +629,17 @@ cmd_record(int argc, char **argv)
 		goto restore;
 	}
 	r.r_sink = NULL;
+	if (sig != 0) {
+		if (mark_interrupted(out, sig, err, sizeof(err)) != 0) {
+			fprintf(stderr, "kmbench record: %s\n", err);
+			goto restore;
+		}
+		fprintf(stderr, "kmbench record: %s: interrupted by %s; the "
+		    "trace holds what ran until then\n", cmdline,
+		    sig == SIGINT ? "SIGINT" : "SIGTERM");
+		rc = 128 + sig;
+		goto restore;
+	}
 	if (WIFEXITED(status))
 		fprintf(stderr, "kmbench record: %s: exit status %d\n",
 		    cmdline, WEXITSTATUS(status));
@@ -435,7 +650,11 @@ cmd_record(int argc, char **argv)
 	rc = 0;
 restore:
 	sigaction(SIGINT, &oldint, NULL);
+	sigaction(SIGTERM, &oldterm, NULL);
 	sigaction(SIGQUIT, &oldquit, NULL);
+	/* A signal while we failed: still its status, 130 or 143. */
+	if (rc == 1 && record_sig != 0)
+		rc = 128 + record_sig;
 fail:
 	if (fd >= 0)
 		close(fd);

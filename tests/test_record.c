@@ -11,6 +11,7 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,7 +307,10 @@ Test(record, strace_missing)
 	unlink(out);
 }
 
-/* strace that fails (a command it cannot run): status 1, no trace. */
+/*
+ * A command that cannot run: status 2 (it is bad usage, not strace's
+ * failure; record/cannot_execute has the cases), and no trace.
+ */
 Test(record, strace_fails)
 {
 	struct stat st;
@@ -316,8 +320,8 @@ Test(record, strace_fails)
 
 	need_strace();
 	kmtest_write(out, sizeof(out), ".kmt", "");
-	cr_assert_eq(run_record(5, argv, NULL, &errtext), 1);
-	cr_expect(strstr(errtext, "strace failed") != NULL, "%s", errtext);
+	cr_assert_eq(run_record(5, argv, NULL, &errtext), 2);
+	cr_expect(strstr(errtext, "cannot execute") != NULL, "%s", errtext);
 	/* The output keeps what it had (empty), nothing of the trace. */
 	cr_expect(stat(out, &st) == 0 && st.st_size == 0, "a trace was written");
 	free(errtext);
@@ -567,4 +571,151 @@ Test(record, limits_bad_usage)
 		free(out);
 		free(errs);
 	}
+}
+
+/*
+ * record under SIGTERM or SIGINT (issue 22, item 11).  kmbench record
+ * runs a shell that writes its PID and then sleeps; once it runs,
+ * kmbench gets SIG.  It must pass the signal on to strace and the
+ * command, wait for them, write a whole trace (kmtrace 2, its end line)
+ * with "@ interrupted SIG", remove its temporary directory and exit
+ * 128 + SIG.  Before, SIGTERM killed kmbench alone: strace and the
+ * command ran on as orphans, the output was empty and the directory
+ * stayed.
+ */
+static void
+record_signal(int sig, const char *name)
+{
+	char dir[64], out[128], pidf[128], script[512], tmpdir[160];
+	const char *kmb = getenv("KMBENCH");
+	struct kmt_reader *r;
+	struct kmt_event ev;
+	char err[ERRSZ], stat_path[64], *st;
+	int status, i, n, rc, fd;
+	long cmdpid = 0;
+	FILE *f;
+	pid_t pid;
+
+	need_strace();
+	cr_assert_not_null(kmb);
+	snprintf(dir, sizeof(dir), "/tmp/kmtest-sig-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/out.kmt", dir);
+	snprintf(pidf, sizeof(pidf), "%s/pid", dir);
+	snprintf(tmpdir, sizeof(tmpdir), "%s/tmp", dir);
+	cr_assert_eq(mkdir(tmpdir, 0700), 0);
+	snprintf(script, sizeof(script), "echo $$ >%s.new && mv %s.new %s && "
+	    "exec sleep 60", pidf, pidf, pidf);
+	fflush(NULL);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		setenv("TMPDIR", tmpdir, 1);
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, STDERR_FILENO);
+		for (fd = 3; fd < 1024; fd++)
+			close(fd);
+		execl(kmb, kmb, "record", "-o", out, "--", "sh", "-c", script,
+		    (char *)NULL);
+		_exit(127);
+	}
+	/* Until the command runs (at most 20 s). */
+	for (i = 0; i < 200 && (f = fopen(pidf, "r")) == NULL; i++)
+		usleep(100000);
+	cr_assert_lt(i, 200, "the command never ran");
+	cr_assert_eq(fscanf(f, "%ld", &cmdpid), 1);
+	fclose(f);
+	usleep(200000);
+	cr_assert_eq(kill(pid, sig), 0);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 128 + sig,
+	    "%s: status 0x%x, not exit %d", name, status, 128 + sig);
+
+	/* The command is gone (or a zombie no one reaps, in a container). */
+	snprintf(stat_path, sizeof(stat_path), "/proc/%ld/stat", cmdpid);
+	for (i = 0; i < 50; i++) {
+		if ((f = fopen(stat_path, "r")) == NULL)
+			break;
+		st = kmtest_slurp(f);
+		fclose(f);
+		n = strchr(st, ')') != NULL && strchr(st, ')')[2] == 'Z';
+		free(st);
+		if (n)
+			break;
+		usleep(100000);
+	}
+	cr_expect_lt(i, 50, "%s: the command %ld runs on", name, cmdpid);
+	if (i == 50)
+		kill((pid_t)cmdpid, SIGKILL);
+
+	/* A whole trace, marked. */
+	r = kmt_open(out, err, sizeof(err));
+	cr_assert_not_null(r, "%s: %s", name, err);
+	cr_expect_eq(kmt_version(r), 2);
+	cr_expect(kmt_header(r, "interrupted") != NULL &&
+	    strcmp(kmt_header(r, "interrupted"), name) == 0, "%s", name);
+	n = 0;
+	while ((rc = kmt_read(r, &ev, err, sizeof(err))) == 1)
+		n++;
+	cr_expect_eq(rc, 0, "%s: %s", name, err);
+	cr_expect_gt(n, 0);
+	kmt_close(r);
+
+	/* The temporary directory is gone: TMPDIR is empty. */
+	cr_expect_eq(rmdir(tmpdir), 0, "%s: %s is not empty", name, tmpdir);
+	unlink(out);
+	unlink(pidf);
+	rmdir(dir);
+}
+
+Test(record, sigterm_is_passed_on, .timeout = 60)
+{
+
+	record_signal(SIGTERM, "SIGTERM");
+}
+
+Test(record, sigint_is_passed_on, .timeout = 60)
+{
+
+	record_signal(SIGINT, "SIGINT");
+}
+
+/*
+ * A command that cannot be executed is an error, not a recording
+ * (issue 22, item 12): exit 2, "cannot execute", no trace.  Before,
+ * record -- /etc/passwd exited 0 with a trace, strace's exec failure
+ * given as the command's exit status 1.  Three ways: no such file, not
+ * executable (caught before strace runs), and executable but not a
+ * program, which only strace's execve() finds (ENOEXEC).
+ */
+Test(record, cannot_execute)
+{
+	char out[256], bad[256], *errtext;
+	char *argv1[] = { "record", "-o", out, "--", "/etc/passwd", NULL };
+	char *argv2[] = { "record", "-o", out, "--", "/nonexistent/cmd",
+	    NULL };
+	char *argv3[] = { "record", "-o", out, "--", bad, NULL };
+	char **argvs[] = { argv1, argv2, argv3 };
+	int fd, i;
+
+	need_strace();
+	kmtest_write(bad, sizeof(bad), ".sh", "");
+	fd = open(bad, O_WRONLY | O_TRUNC);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "\x01\x02\x03garbage\n", 11), 11);
+	close(fd);
+	cr_assert_eq(chmod(bad, 0755), 0);
+	for (i = 0; i < 3; i++) {
+		snprintf(out, sizeof(out), "/tmp/kmtest-noexec-%d-%ld.kmt", i,
+		    (long)getpid());
+		cr_expect_eq(run_record(5, argvs[i], NULL, &errtext), 2,
+		    "%s: %s", argvs[i][4], errtext);
+		cr_expect(strstr(errtext, "cannot execute") != NULL, "%s",
+		    errtext);
+		cr_expect_neq(access(out, F_OK), 0, "%s: a trace was written",
+		    argvs[i][4]);
+		free(errtext);
+		unlink(out);
+	}
+	unlink(bad);
 }
