@@ -345,6 +345,99 @@ one(FILE *f, sqlite3 *db, int md, const char *trace, const char *machine,
 	return 0;
 }
 
+/*
+ * The least kmem_map of each trace under each strategy, from the latest
+ * "capacity --vary nkmempages" searches (make bench-full), per machine.
+ */
+static int
+least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
+{
+	sqlite3_stmt *s, *t;
+	char name[128], machine[64] = "", trace[1024] = "";
+	int i, any = 0, rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT machine, trace FROM "
+	    "capacity WHERE key = 'nkmempages' ORDER BY "
+	    "CAST(substr(machine, 6) AS INTEGER), machine, trace", -1, &s,
+	    NULL) != SQLITE_OK)
+		return fail(db, why, whylen);
+	if (sqlite3_prepare_v2(db, "SELECT value, monotonic FROM capacity "
+	    "WHERE key = 'nkmempages' AND machine = ? AND trace = ? AND "
+	    "strategy = ? ORDER BY id DESC LIMIT 1", -1, &t, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_finalize(s);
+		return fail(db, why, whylen);
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (strcmp(machine, (const char *)sqlite3_column_text(s, 0)) !=
+		    0) {
+			snprintf(machine, sizeof(machine), "%s",
+			    (const char *)sqlite3_column_text(s, 0));
+			if (md)
+				fprintf(f, "### The least kmem_map that "
+				    "survives, on %s\n\nIn pages of 4 KiB "
+				    "(`kmbench capacity --vary nkmempages`); "
+				    "none: not even the largest searched; * "
+				    "not monotonic.\n\n| trace |", machine);
+			else
+				fprintf(f, "The least kmem_map that survives, "
+				    "on %s, in pages of 4 KiB\n(none: not even "
+				    "the largest searched; *: not monotonic)\n"
+				    "\n%-10s", machine, "");
+			for (i = 0; strategies[i] != NULL; i++)
+				fprintf(f, md ? " %s |" : "%10.10s",
+				    strategies[i]->s_name);
+			fprintf(f, "\n");
+			if (md) {
+				fprintf(f, "|---|");
+				for (i = 0; strategies[i] != NULL; i++)
+					fprintf(f, "---|");
+				fprintf(f, "\n");
+			}
+		}
+		snprintf(trace, sizeof(trace), "%s",
+		    (const char *)sqlite3_column_text(s, 1));
+		short_name(trace, name, sizeof(name));
+		fprintf(f, md ? "| %s |" : "%-10.10s", name);
+		for (i = 0; strategies[i] != NULL; i++) {
+			char cellv[48] = "-";
+
+			sqlite3_reset(t);
+			sqlite3_bind_text(t, 1, machine, -1, SQLITE_STATIC);
+			sqlite3_bind_text(t, 2, trace, -1, SQLITE_STATIC);
+			sqlite3_bind_text(t, 3, strategies[i]->s_name, -1,
+			    SQLITE_STATIC);
+			if (sqlite3_step(t) == SQLITE_ROW) {
+				if (sqlite3_column_type(t, 0) == SQLITE_NULL)
+					snprintf(cellv, sizeof(cellv), "none");
+				else if (md)
+					snprintf(cellv, sizeof(cellv), "%lld "
+					    "(%.1f MiB)", (long long)
+					    sqlite3_column_int64(t, 0),
+					    sqlite3_column_int64(t, 0) /
+					    256.0);
+				else
+					snprintf(cellv, sizeof(cellv), "%lld",
+					    (long long)sqlite3_column_int64(t,
+					    0));
+				if (sqlite3_column_type(t, 1) != SQLITE_NULL &&
+				    sqlite3_column_int(t, 1) == 0)
+					strcat(cellv, "*");
+			}
+			fprintf(f, md ? " %s |" : "%10s", cellv);
+		}
+		fprintf(f, "\n");
+		any = 1;
+	}
+	sqlite3_finalize(s);
+	sqlite3_finalize(t);
+	if (rc != SQLITE_DONE)
+		return fail(db, why, whylen);
+	if (any)
+		fprintf(f, "\n");
+	return 0;
+}
+
 int
 report_real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 {
@@ -425,5 +518,5 @@ report_real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 	if (!any)
 		fprintf(f, "No scale searches in the store (make bench runs "
 		    "them).\n\n");
-	return 0;
+	return least_kmem(f, db, md, why, whylen);
 }

@@ -135,3 +135,50 @@ Test(report_real, inferred_cells)
 	unlink(db);
 	unlink(trace);
 }
+
+/*
+ * The least kmem_map (capacity --vary nkmempages): the kernel holds a
+ * 10-page and a 20-page block at once, and kmem_map has 2 pages from
+ * boot, so panic-only needs 2 + 10 + 20 = 32 pages (test_capacity.c
+ * derives it); searched only up to 31, canfail finds none.
+ */
+Test(report_real, least_kmem_map)
+{
+	char trace[256], db[256], args[1024], *out, *e;
+
+	kmtest_write(trace, sizeof(trace), ".kmt",
+	    "kmtrace 1\n0 1 spawn\n"
+	    "1 0 kmalloc a 40960 M_TEMP WAITOK\n"
+	    "2 0 kmalloc b 81920 M_TEMP WAITOK\n");
+	kmtest_write(db, sizeof(db), ".db", "");
+	unlink(db);
+	snprintf(args, sizeof(args), "capacity --db %s --checks 0 --strategy "
+	    "panic-only --machine i386-64M --vary nkmempages --to 100 %s", db,
+	    trace);
+	cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
+	free(out);
+	free(e);
+	snprintf(args, sizeof(args), "capacity --db %s --checks 0 --strategy "
+	    "canfail --machine i386-64M --vary nkmempages --to 31 %s", db,
+	    trace);
+	cr_assert_eq(kmtest_cmd(args, &out, &e), 3, "%s", e);
+	free(out);
+	free(e);
+	snprintf(args, sizeof(args), "report --db %s --plots /nonexistent",
+	    db);
+	cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
+	cr_expect(strstr(out, "The least kmem_map that survives, on i386-64M")
+	    != NULL, "%s", out);
+	cr_expect(strstr(out, "        32      none ") != NULL, "%s", out);
+	free(out);
+	free(e);
+	snprintf(args, sizeof(args), "report --format md --db %s --plots "
+	    "/nonexistent", db);
+	cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
+	cr_expect(strstr(out, " | 32 (0.1 MiB) | none | - |") != NULL, "%s",
+	    out);
+	free(out);
+	free(e);
+	unlink(db);
+	unlink(trace);
+}
