@@ -32,8 +32,10 @@ static const char scale_usage_text[] =
 "                1000000, 1 ms; 0 starts them together)\n"
 "  -o FILE       the trace; .gz, .zst and .kmb as for gen, - stdout\n"
 "\n"
-"Memory is one streaming reader of TRACE per copy and 4 bytes per\n"
-"distinct PID, whatever the trace's length.\n"
+"TRACE is read once and copied, decompressed, to a binary temporary\n"
+"file in $TMPDIR (or /tmp); one streaming reader per copy reads that:\n"
+"about 330 KiB a copy and 4 bytes per distinct PID, whatever the\n"
+"trace's length.\n"
 "\n"
 "exit status: 0 done, 2 bad usage or an unreadable or malformed TRACE,\n"
 "1 when FILE cannot be written.\n";

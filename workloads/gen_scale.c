@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gen_scale.h"
 #include "kmtrace.h"
@@ -24,6 +25,7 @@ struct scopy {
 struct scale {
 	uint32_t	*s_pids;	/* sorted, distinct, > 0 */
 	size_t		 s_npids, s_cap;
+	const char	*s_in;		/* TRACE, for messages */
 	uint32_t	 s_k;
 	uint64_t	 s_stagger;
 	struct scopy	*s_copies;
@@ -96,25 +98,45 @@ pid_rank(const struct scale *s, uint32_t pid)
 	return (uint32_t)lo;
 }
 
-/* The first pass: every PID (of an event, or a fork's child). */
+/*
+ * The first pass: every PID (of an event, or a fork's child), and a
+ * copy of the events in the plain binary form at COPY, which the K
+ * readers then read: no decompressor's window each, and no text to
+ * parse K times.
+ */
 static int
-find_pids(struct scale *s, const char *in, char *err, size_t errlen)
+find_pids(struct scale *s, const char *in, const char *copy, char *err,
+    size_t errlen)
 {
 	struct kmt_reader *r;
+	struct kmt_writer *w;
 	struct kmt_event ev;
 	int rc;
 
 	if ((r = kmt_open(in, err, errlen)) == NULL)
 		return SCALE_BADINPUT;
+	if ((w = kmt_wopen(copy, err, errlen)) == NULL) {
+		kmt_close(r);
+		return SCALE_WRITE;
+	}
 	while ((rc = kmt_read(r, &ev, err, errlen)) == 1) {
 		if (pid_add(s, ev.ke_pid) != 0 || (ev.ke_op == KMT_FORK &&
 		    pid_add(s, ev.ke_child) != 0)) {
 			kmt_close(r);
+			kmt_wclose(w, NULL, 0);
 			snprintf(err, errlen, "%s", strerror(ENOMEM));
+			return SCALE_WRITE;
+		}
+		if (kmt_wevent(w, &ev) != 0) {
+			snprintf(err, errlen, "%s: %s", copy, kmt_werror(w));
+			kmt_close(r);
+			kmt_wclose(w, NULL, 0);
 			return SCALE_WRITE;
 		}
 	}
 	kmt_close(r);
+	if (kmt_wclose(w, rc < 0 ? NULL : err, errlen) != 0 && rc >= 0)
+		return SCALE_WRITE;
 	if (rc < 0)
 		return SCALE_BADINPUT;
 	if (s->s_npids > 0)
@@ -134,10 +156,9 @@ next(struct scale *s, struct scopy *c, char *err, size_t errlen)
 	if ((rc = kmt_read(c->c_r, ev, err, errlen)) != 1)
 		return rc;
 	if (ev->ke_time > UINT64_MAX - shift) {
-		snprintf(err, errlen, "%s:%" PRIu64 ": event %" PRIu64 ": "
-		    "time %" PRIu64 " shifted by %" PRIu64 " does not fit",
-		    kmt_path(c->c_r), ev->ke_line, ev->ke_no, ev->ke_time,
-		    shift);
+		snprintf(err, errlen, "%s: event %" PRIu64 ": time %" PRIu64
+		    " shifted by %" PRIu64 " does not fit", s->s_in,
+		    ev->ke_no, ev->ke_time, shift);
 		return -1;
 	}
 	ev->ke_time += shift;
@@ -161,10 +182,9 @@ next(struct scale *s, struct scopy *c, char *err, size_t errlen)
 		len = snprintf(id, sizeof(id), "c%" PRIu32 ".%s", c->c_i,
 		    ev->ke_id);
 		if (len < 0 || (size_t)len > KMT_TOKEN_MAX) {
-			snprintf(err, errlen, "%s:%" PRIu64 ": event %" PRIu64
-			    ": kernel ID '%s' too long to rename for copy %"
-			    PRIu32, kmt_path(c->c_r), ev->ke_line, ev->ke_no,
-			    ev->ke_id, c->c_i);
+			snprintf(err, errlen, "%s: event %" PRIu64 ": kernel "
+			    "ID '%s' too long to rename for copy %" PRIu32,
+			    s->s_in, ev->ke_no, ev->ke_id, c->c_i);
 			return -1;
 		}
 		memcpy(ev->ke_id, id, (size_t)len + 1);
@@ -215,19 +235,31 @@ gen_scale(const char *in, uint32_t k, uint64_t stagger, const char *cmd,
 {
 	struct scale s;
 	struct scopy *c;
-	char msg[ERRSZ];
+	char msg[ERRSZ], dir[256], copy[300];
+	const char *tmp;
 	size_t i;
 	int rc = SCALE_WRITE, got;
 
 	memset(&s, 0, sizeof(s));
+	dir[0] = '\0';
 	if (k < 1 || k > SCALE_K_MAX) {
 		snprintf(err, errlen, "K %" PRIu32 ": must be 1 to %d", k,
 		    SCALE_K_MAX);
 		return SCALE_BADINPUT;
 	}
+	s.s_in = in;
 	s.s_k = k;
 	s.s_stagger = stagger;
-	if ((rc = find_pids(&s, in, err, errlen)) != SCALE_OK)
+	tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/kmbench-scale-XXXXXX", tmp != NULL &&
+	    *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		dir[0] = '\0';
+		return SCALE_WRITE;
+	}
+	snprintf(copy, sizeof(copy), "%s/trace.kmb", dir);
+	if ((rc = find_pids(&s, in, copy, err, errlen)) != SCALE_OK)
 		goto out;
 	if ((uint64_t)k * s.s_npids > KMT_INT_MAX) {
 		snprintf(err, errlen, "%s: %" PRIu32 " copies of %zu PIDs are "
@@ -255,8 +287,8 @@ gen_scale(const char *in, uint32_t k, uint64_t stagger, const char *cmd,
 	for (i = 0; i < k; i++) {
 		c = &s.s_copies[i];
 		c->c_i = (uint32_t)i;
-		/* It was read once: a failure now is one of resources. */
-		if ((c->c_r = kmt_open(in, err, errlen)) == NULL)
+		/* Our own copy: a failure now is one of resources. */
+		if ((c->c_r = kmt_open(copy, err, errlen)) == NULL)
 			goto out;
 		if ((got = next(&s, c, err, errlen)) < 0) {
 			rc = SCALE_BADINPUT;
@@ -270,9 +302,9 @@ gen_scale(const char *in, uint32_t k, uint64_t stagger, const char *cmd,
 	while (s.s_nheap > 0) {
 		c = s.s_heap[0];
 		if (kmt_wevent(w, &c->c_ev) != 0) {
-			snprintf(err, errlen, "%s:%" PRIu64 ": event %" PRIu64
-			    " of copy %" PRIu32 ": %s", in, c->c_ev.ke_line,
-			    c->c_ev.ke_no, c->c_i, kmt_werror(w));
+			snprintf(err, errlen, "%s: event %" PRIu64 " of copy "
+			    "%" PRIu32 ": %s", in, c->c_ev.ke_no, c->c_i,
+			    kmt_werror(w));
 			goto out;
 		}
 		if ((got = next(&s, c, msg, sizeof(msg))) < 0) {
@@ -292,5 +324,9 @@ out:
 	free(s.s_copies);
 	free(s.s_heap);
 	free(s.s_pids);
+	if (dir[0] != '\0') {
+		unlink(copy);
+		rmdir(dir);
+	}
 	return rc;
 }

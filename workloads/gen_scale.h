@@ -34,10 +34,11 @@
  * its host gave it.  Every time is shifted by I x STAGGER; events of
  * equal time go copy 0 first, and each copy keeps its own order.
  *
- * Memory: one streaming reader of IN per copy (K x a reader's fixed
- * buffers, about 330 KiB, plus the decoder's window for a compressed
- * trace) and 4 bytes per distinct PID; nothing grows with the length
- * of the trace.  IN is read K + 1 times (once to find its PIDs).
+ * Memory: one streaming reader per copy (K x a reader's fixed buffers,
+ * about 330 KiB) and 4 bytes per distinct PID; nothing grows with the
+ * length of the trace.  IN is read once, to find its PIDs and to copy
+ * its events in the plain binary form to a temporary file in $TMPDIR
+ * (or /tmp), which the K readers read: no decompressor's window each.
  *
  * Returns SCALE_OK, or SCALE_BADINPUT / SCALE_WRITE with a one-line
  * message in ERR.
