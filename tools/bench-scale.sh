@@ -18,11 +18,9 @@ scale_mode=${1:-quick}
 # The recorded servers: those of workloads/traces/ that exist.  The
 # small ones are searched on every machine even in quick mode.
 scale_small="workloads/traces/http.kmt.zst"
-scale_large="workloads/traces/nginx-c10k.kmt.zst
-workloads/traces/forking-server.kmt.zst
-workloads/traces/postgres.kmt.zst
-workloads/traces/apache.kmt.zst
-workloads/traces/redis-bgsave.kmt.zst"
+scale_large="workloads/traces/c10k.kmt.zst
+workloads/traces/pgbench.kmt.zst
+workloads/traces/bgsave.kmt.zst"
 scale_grid=1,2,3,4,6,8,12,16,24,32,48,64
 scale_to=64
 
