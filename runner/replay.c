@@ -400,6 +400,13 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 			    proc_spawn(m, &rp->rp_kp))) != OK) {
 				if (o == REFUSED)
 					rp->rp_state = RS_NEVER;
+				/*
+				 * A panic leaves the half-made process as it
+				 * was; replay_free() gives its host memory
+				 * back like any other's.
+				 */
+				if (o == PANICKED)
+					rp->rp_kalive = 1;
 				return o;
 			}
 			rp->rp_kalive = 1;
@@ -428,7 +435,8 @@ kernel_part(struct replay *r, struct rproc *rp, const struct kmt_event *ev,
 			child->rp_kalive = 1;
 			child->rp_state = RS_RUNNING;
 			note_fds(child);
-		}
+		} else if (o == PANICKED)
+			child->rp_kalive = 1;	/* freed by replay_free() */
 		return o;
 	case KMT_SYSCTL:
 		sysctl_maxfiles(m, ev->ke_n);
