@@ -454,6 +454,18 @@ Test(kdump, numbers_out_of_range)
 		    bad[i][2]) != NULL, "%s / %s: no '%s' in %s", bad[i][0],
 		    bad[i][1], bad[i][2], err);
 	}
+	/* A PID past 2^31 - 1. */
+	{
+		char log[256], trace[256];
+
+		kmtest_write(log, sizeof(log), ".txt", "4294967299 sh CALL "
+		    "close(0x3)\n");
+		cr_expect_eq(import_file(log, trace, sizeof(trace), err), 2);
+		cr_expect(strstr(err, ":1: PID out of range") != NULL, "%s",
+		    err);
+		unlink(log);
+		unlink(trace);
+	}
 	/* The largest descriptor the trace holds goes through. */
 	cr_expect_eq(import_pair("open(0x80b4120,0,0)", "open 2147483647",
 	    err), 0, "%s", err);

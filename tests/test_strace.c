@@ -1073,3 +1073,25 @@ Test(strace, import_linear_in_pids, .timeout = 60)
 	unlink(log);
 	unlink(trace);
 }
+
+/* A PID prefix past 2^31 - 1, in either form, is out of range too. */
+Test(strace, pid_prefix_out_of_range)
+{
+	static const char *const logs[] = {
+		"[pid 4294967299] close(3) = 0\n",
+		"4294967299 close(3) = 0\n",
+		NULL
+	};
+	char log[256], trace[256], err[ERRSZ];
+	int i;
+
+	for (i = 0; logs[i] != NULL; i++) {
+		kmtest_write(log, sizeof(log), ".log", logs[i]);
+		cr_expect_eq(import_file(log, trace, sizeof(trace), err), 2,
+		    "%s", logs[i]);
+		cr_expect(strstr(err, ":1: PID") != NULL &&
+		    strstr(err, "out of range") != NULL, "%s", err);
+		unlink(log);
+		unlink(trace);
+	}
+}

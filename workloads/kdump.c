@@ -625,7 +625,10 @@ kdump_line(struct kdump_conv *c, const char *line, size_t len, char *err,
 		return malformed(err, errlen, "not kdump output (no CALL, RET, "
 		    "NAMI... record):", start, (size_t)(end - start));
 	}
-	if (pid == 0 || pid > KMT_INT_MAX)
+	if (pid > KMT_INT_MAX)
+		return malformed(err, errlen, "PID out of range in", start,
+		    (size_t)(end - start));
+	if (pid == 0)
 		return malformed(err, errlen, "bad PID in", start,
 		    (size_t)(end - start));
 	c->c_body = ty >= T_BODY;

@@ -2628,7 +2628,10 @@ do_line(struct strace_conv *c, const char *line, size_t len, char *err,
 			if ((tid = tid * 10 + (uint64_t)(*q - '0')) >
 			    KMT_INT_MAX)
 				break;
-		if (q == end || *q != ']' || tid == 0 || tid > KMT_INT_MAX)
+		if (tid > KMT_INT_MAX)
+			return bad(err, errlen, "PID of '%.*s%s' out of range",
+			    p, (size_t)(end - p));
+		if (q == end || *q != ']' || tid == 0)
 			return bad(err, errlen, "bad PID prefix '%.*s%s'", p,
 			    (size_t)(end - p));
 		named = 1;
@@ -2638,7 +2641,10 @@ do_line(struct strace_conv *c, const char *line, size_t len, char *err,
 			if (tid <= KMT_INT_MAX)
 				tid = tid * 10 + (uint64_t)(*q - '0');
 		if (q < end && *q == ' ') {
-			if (tid == 0 || tid > KMT_INT_MAX)
+			if (tid > KMT_INT_MAX)
+				return bad(err, errlen, "PID '%.*s%s' out of "
+				    "range", p, (size_t)(q - p));
+			if (tid == 0)
 				return bad(err, errlen, "bad PID '%.*s%s'", p,
 				    (size_t)(q - p));
 			named = 1;
