@@ -213,8 +213,14 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 	if (cs->cs_probes)
 		probe_detach(&probe);
 	/* The reader's warning; after an error, that stays the one line. */
-	if (rc == 0 && r.r_warning[0] != '\0')
-		fprintf(stderr, "warning: %s\n", r.r_warning);
+	cs->cs_warning[0] = '\0';
+	if (rc == 0 && r.r_warning[0] != '\0') {
+		if (cs->cs_keepwarning)
+			snprintf(cs->cs_warning, sizeof(cs->cs_warning), "%s",
+			    r.r_warning);
+		else
+			fprintf(stderr, "warning: %s\n", r.r_warning);
+	}
 	replay_free(&r);
 	machine_free(m);
 	return rc;

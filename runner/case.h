@@ -31,6 +31,8 @@ struct case_spec {
 	int		 cs_check;		/* invariants after each event */
 	int		 cs_force;		/* replace a stored case */
 	int		 cs_already;		/* out: it was stored already */
+	int		 cs_keepwarning;	/* the reader's warning goes to */
+	char		 cs_warning[1024];	/* here, not to stderr */
 };
 
 enum case_report { CR_NONE, CR_TEXT, CR_JSON, CR_BRIEF };

@@ -115,6 +115,7 @@ struct wslot {
 	int		 ws_busy;
 	int		 ws_already;
 	char		 ws_msg[1024];
+	char		 ws_warn[1024];	/* the trace reader's warning */
 };
 
 /* The stored figure NAME of the newest case with KEY, or -1. */
@@ -213,6 +214,22 @@ report_failed(int tty, const struct job *j, int status, const char *msg)
 	fprintf(stderr, "%skmbench matrix: case %s %s %s rep %d not stored: "
 	    "%s\n", tty ? "\r\033[K" : "", j->cs.cs_strategy->s_name,
 	    j->machine, j->cs.cs_trace, j->cs.cs_rep, why);
+}
+
+/* Whether warning W was printed already; if not, it is noted. */
+static int
+warned(const char *w)
+{
+	static char *seen[MAXLIST];
+	static int nseen;
+	int i;
+
+	for (i = 0; i < nseen; i++)
+		if (strcmp(seen[i], w) == 0)
+			return 1;
+	if (nseen < MAXLIST && (seen[nseen] = strdup(w)) != NULL)
+		nseen++;
+	return 0;
 }
 
 int
@@ -336,6 +353,7 @@ cmd_matrix(int argc, char **argv)
 			j->cs.cs_rep = r;
 			j->cs.cs_latency = latency;
 			j->cs.cs_force = force;
+			j->cs.cs_keepwarning = 1;
 			j->machine = mn;
 			for (x = 0; x < nsets; x++) {
 				const char *dot = strchr(sets[x], '.');
@@ -442,6 +460,8 @@ cmd_matrix(int argc, char **argv)
 				rc = case_run(&j->cs, CR_NONE, stdout, &wst,
 				    run_id, ws->ws_msg, sizeof(ws->ws_msg));
 				ws->ws_already = j->cs.cs_already;
+				memcpy(ws->ws_warn, j->cs.cs_warning,
+				    sizeof(ws->ws_warn));
 				store_close(&wst);
 				_exit(rc);
 			}
@@ -470,6 +490,11 @@ cmd_matrix(int argc, char **argv)
 			code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 			if (ok && ws->ws_already)
 				raced++;
+			/* A trace's warning once, not once a case. */
+			if (ws->ws_warn[0] != '\0' && !warned(ws->ws_warn)) {
+				fprintf(stderr, "%swarning: %s\n",
+				    tty ? "\r\033[K" : "", ws->ws_warn);
+			}
 			if (!ok)
 				failed++;
 			if (code == CASE_ESTORE) {

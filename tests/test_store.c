@@ -1204,3 +1204,26 @@ Test(store, duplicate_list_entries_merged)
 	free(err);
 	unlink(trace);
 }
+
+/*
+ * A trace reader's warning (SMALL is kmtrace 1, without an end line)
+ * is printed once by a matrix, not once for each of its cases.
+ */
+Test(store, matrix_warns_once_a_trace)
+{
+	char trace[256], args[512], *out, *err, *p;
+	int n = 0;
+
+	kmtest_write(trace, sizeof(trace), ".kmt", SMALL);
+	snprintf(args, sizeof(args), "matrix --db %s --reps 4 --jobs 2 "
+	    "--strategies nointr,canfail --machines i386-64M %s", dbpath,
+	    trace);
+	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	for (p = err; (p = strstr(p, "warning: ")) != NULL; p++)
+		n++;
+	cr_expect_eq(n, 1, "%s", err);
+	cr_expect_eq(count("SELECT count(*) FROM \"case\""), 8);
+	free(out);
+	free(err);
+	unlink(trace);
+}
