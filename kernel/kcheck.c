@@ -18,6 +18,7 @@
 #include "kcheck.h"
 #include "machine.h"
 #include "subr_pool.h"
+#include "subr_vmem.h"
 
 /* One live malloc block. */
 struct kc_block {
@@ -695,14 +696,23 @@ out:
 	return rc;
 }
 
-/* The wired pages of the strategy's region (m_xmap), if any. */
-static int64_t
-xmap_wired(const struct machine *m)
+/* The strategy's region: its map or arena, and its wired pages. */
+static int
+check_xregion(const struct machine *m, char *err, size_t errlen)
 {
 
+	if (m->m_xvmem != NULL && vmem_check(m->m_xvmem, err, errlen) != 0)
+		return -1;
 	if (m->m_xmap == NULL)
 		return 0;
-	return (int64_t)m->m_xmap->vm_used - m->m_xunwired;
+	if (check_map(m->m_xmap, err, errlen) != 0)
+		return -1;
+	if ((int64_t)m->m_xmap->vm_used - m->m_xunwired != m->m_xwired)
+		return fail(err, errlen, "%s: %" PRIu32 " pages in use, %"
+		    PRIu32 " of them guard pages, but %" PRIu32 " wired",
+		    m->m_xmap->vm_name, m->m_xmap->vm_used, m->m_xunwired,
+		    m->m_xwired);
+	return 0;
 }
 
 /*
@@ -726,7 +736,7 @@ check_kernel_map(struct machine *m, const struct kc_sums *s, char *err,
 	for (t = 0; t < k->ntypes; t++)
 		nointr += k->kmemstats[t].ks_nointruse;
 	nointr -= (int64_t)s->internal_bytes;
-	nointr -= xmap_wired(m) * m->m_pagesize;
+	nointr -= (int64_t)m->m_xwired * m->m_pagesize - (int64_t)m->m_xidle;
 	if (rest * m->m_pagesize != nointr)
 		return fail(err, errlen, "kernel_map: %" PRId64 " pages "
 		    "beyond boot, u-areas and pool pages, but ks_nointruse "
@@ -743,7 +753,7 @@ check_wired(struct machine *m, char *err, size_t errlen)
 
 	want = (int64_t)m->m_boot_image + m->m_boot_bufpages +
 	    m->m_kmem_map.vm_used + m->m_kernel_map.vm_used -
-	    m->m_boot_unwired + xmap_wired(m);
+	    m->m_boot_unwired + m->m_xwired;
 	if ((int64_t)m->m_wired != want)
 		return fail(err, errlen, "wired: m_wired %" PRIu32 " but image "
 		    "%" PRIu32 " + buffers %" PRIu32 " + kmem_map %" PRIu32
@@ -770,11 +780,7 @@ machine_check(struct machine *m, char *err, size_t errlen)
 	memset(&s, 0, sizeof(s));
 	if (check_map(&m->m_kernel_map, err, errlen) != 0 ||
 	    check_map(&m->m_kmem_map, err, errlen) != 0 ||
-	    (m->m_xmap != NULL && check_map(m->m_xmap, err, errlen) != 0) ||
-	    (m->m_xmap != NULL && m->m_xunwired > m->m_xmap->vm_used &&
-	    fail(err, errlen, "%s: %" PRIu32 " guard pages but %" PRIu32
-	    " pages in use", m->m_xmap->vm_name, m->m_xunwired,
-	    m->m_xmap->vm_used) != 0) ||
+	    check_xregion(m, err, errlen) != 0 ||
 	    check_pools(m, &s, err, errlen) != 0 ||
 	    check_kmem(m, &s, err, errlen) != 0 ||
 	    (m->m_kcheck != NULL && check_registry(m, err, errlen) != 0) ||

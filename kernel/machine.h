@@ -26,6 +26,7 @@ struct pool;
 struct pool_page;
 struct proc;
 struct strategy;
+struct vmem;
 
 /* The pools of the code paths that kmbench models (subr_pool.c users). */
 enum machine_pool {
@@ -59,14 +60,19 @@ struct machine {
 	struct vm_map	 m_kmem_map;
 
 	/*
-	 * A strategy's own region of kernel_map (kvmalloc's vmalloc
-	 * space), or NULL.  Its range is reserved in kernel_map at boot
-	 * (counted in m_boot_unwired); its pages in use are wired, but for
-	 * m_xunwired of them (guard pages).  Blocks in it count in the
-	 * type's ks_nointruse, as bytes outside kmem_map.
+	 * A strategy's own region of kernel_map (kvmalloc's vmalloc space,
+	 * kmem-vmem's kmem arena), reserved in kernel_map at boot (counted
+	 * in m_boot_unwired): a map (m_xmap, with m_xunwired guard pages)
+	 * or a vmem arena (m_xvmem), or neither.  m_xwired pages of it are
+	 * wired; m_xidle bytes of those hold no block (free items of its
+	 * caches).  Blocks in it count in the type's ks_nointruse, as bytes
+	 * outside kmem_map.
 	 */
 	struct vm_map	*m_xmap;
 	uint32_t	 m_xunwired;
+	struct vmem	*m_xvmem;
+	uint32_t	 m_xwired;
+	uint64_t	 m_xidle;
 
 	/* Physical memory, in pages; every kernel page is wired. */
 	uint32_t	 m_physpages;

@@ -109,6 +109,7 @@ kvmalloc_attach(struct machine *m, const char *const *params,
 	m->m_boot_unwired += npages;
 	m->m_xmap = &kv->map;
 	m->m_xunwired = 0;
+	m->m_xwired = 0;
 	m->m_sdata = kv;
 	return 0;
 }
@@ -149,6 +150,7 @@ kv_vmalloc(struct machine *m, struct kvmalloc *kv, unsigned long size,
 	kv->npages[(*vap - kv->map.vm_min) >> m->m_pageshift] =
 	    (uint32_t)(allocsize >> m->m_pageshift);
 	m->m_xunwired += KV_GUARD;
+	m->m_xwired += (uint32_t)(allocsize >> m->m_pageshift);
 	kp_alloc(m, KA_KERNEL, *vap, size, allocsize);
 	ksp->ks_calls++;
 	ksp->ks_inuse++;
@@ -198,6 +200,7 @@ kvmalloc_free(struct machine *m, enum alloc_site site, vaddr_t va, int type)
 	uvm_km_free_guarded(m, &kv->map, va, (vsize_t)*np << m->m_pageshift,
 	    KV_GUARD);
 	m->m_xunwired -= KV_GUARD;
+	m->m_xwired -= *np;
 	*np = 0;
 	KP_END(m, KP_FREE, KA_KERNEL, t);
 }

@@ -14,6 +14,7 @@ extern const struct strategy strategy_nointr;
 extern const struct strategy strategy_fdlimit;
 extern const struct strategy strategy_kvmalloc;
 extern const struct strategy strategy_reclaim;
+extern const struct strategy strategy_kmem_vmem;
 
 const char *const strategy_origins[ORIGIN_N] = {
 	"the 2001 proposals (PR kern/14721)",
@@ -27,6 +28,7 @@ const struct strategy *const strategies[] = {
 	&strategy_fdlimit,
 	&strategy_kvmalloc,
 	&strategy_reclaim,
+	&strategy_kmem_vmem,
 	NULL
 };
 

@@ -76,6 +76,10 @@ int	strategy_kmalloc(struct machine *, enum alloc_site, unsigned long,
 void	strategy_kfree(struct machine *, enum alloc_site, vaddr_t, int);
 uint64_t strategy_nolimit(struct machine *, uint64_t);
 
+/* kmem-vmem's kmem arena for profile PR, in pages (NetBSD 6's rule). */
+struct profile;
+uint32_t kmem_vmem_arena_pages(const struct profile *pr);
+
 /* fdlimit's cap for SHARE percent of kmem_map, in descriptors. */
 uint64_t fdlimit_cap(const struct machine *, unsigned share);
 

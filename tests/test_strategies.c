@@ -20,6 +20,7 @@
 #include "../kernel/kprobe.h"
 #include "../kernel/machine.h"
 #include "../kernel/subr_pool.h"
+#include "../kernel/subr_vmem.h"
 #include "../kernel/vm_map.h"
 #include "../strategies/strategy.h"
 #include "kmtest.h"
@@ -326,5 +327,63 @@ Test(strategies, reclaim_retries_eight_times_then_panics)
 	/* panic-only, for contrast: 1.5's message and 9 pages kept. */
 	kmcase_run(&c, "panic-only", "i386-64M", NULL, ATTACK);
 	cr_expect_eq(c.m->m_kmem_map.vm_used, 2009);
+	kmcase_free(&c);
+}
+
+/*
+ * kmem-vmem on i386-64M.  The arena by NetBSD 6's rule: 16384 pages of
+ * RAM, no direct map on i386, so 16384 / 3 * 2 = 10922 pages (42.7 MiB,
+ * within 2048 and 32768); under 64 MiB, so quantum caches of up to 4
+ * pages, carved from 16-page (64 KiB) segments.
+ *
+ * The attack's tables: 250 to 4000 bytes from the kmem-256 ... 4096
+ * caches, whose pages are 1-page items (one 16-page segment at arena
+ * pages 0-15); 8000 bytes (2 pages) and 16000 (4 pages) from the
+ * quantum caches (segments at 16-31 and 32-47); then 8, 16, 32, 63,
+ * 125, 250, 500, 1000, 2000 and 4000 pages.  Each is larger than all
+ * the tables before it together (8 + ... + 1000 = 1994 < 2000), so the
+ * hole they leave is on a lower free list than the one instant fit
+ * starts from, and each takes the front of the tail: the 4000-page
+ * table (3276800 slots, 16384000 bytes) lies at arena page 48 + 1994 +
+ * 2000 = 4042 and ends at 8042 <= 10922.  The attacker gets its
+ * 2000000 descriptors (here: up to fd 1638400) and nothing sleeps.
+ *
+ * One dup further (fd 3276800) needs 6553600 slots, 8000 pages, while
+ * the 4000 are live.  Free: pages 48-4041 (3994) and 8042-10921
+ * (2880).  KM_SLEEP first lets the pagedaemon drain: the five all-free
+ * cache pages and then the three idle quantum-cache segments go back,
+ * so the low hole is 0-4041, 4042 pages.  Still short of 8000: the
+ * process sleeps on "vmem" and is hung at the end, with 3276800 slots.
+ */
+Test(strategies, kmem_vmem_survives_pr14721_then_hangs)
+{
+	struct kmcase c;
+	struct rproc *rp;
+	vaddr_t base;
+
+	kmcase_run(&c, "kmem-vmem", "i386-64M", NULL, ATTACK);
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	cr_assert_not_null(c.m->m_xvmem);
+	cr_expect_eq(c.m->m_xvmem->vm_size, 10922u * 4096);
+	cr_expect_eq(c.m->m_xvmem->vm_qcache_max, 4u * 4096);
+	base = c.m->m_xvmem->vm_base;
+	rp = kmcase_proc(&c, 100);
+	cr_expect_not(c.r.r_panicked);
+	cr_expect_eq(c.r.r_nsleepers, 0);
+	cr_expect_eq(rp->rp_kp.p_fd.fd_nfiles, 3276800);
+	cr_expect_eq(rp->rp_kp.p_fd.fd_ofiles, base + 4042u * 4096);
+	cr_expect_eq(c.m->m_kmem_map.vm_peak, 2);
+	cr_expect_eq(kmcase_type(&c, "M_FILEDESC")->ks_nointruse, 16384000);
+	kmcase_free(&c);
+
+	kmcase_run(&c, "kmem-vmem", "i386-64M", NULL, ATTACK
+	    "5 100 dup 3 3276800\n");
+	cr_assert_eq(c.rc, 0, "%s", c.err);
+	rp = kmcase_proc(&c, 100);
+	cr_expect_not(c.r.r_panicked);
+	cr_expect_eq(rp->rp_state, RS_ASLEEP);
+	cr_expect_str_eq(rp->rp_kp.p_wmesg, "vmem");
+	cr_expect_eq(rp->rp_kp.p_fd.fd_nfiles, 3276800);
+	cr_expect_eq(vmem_largest_free(c.m->m_xvmem), 4042u * 4096);
 	kmcase_free(&c);
 }
