@@ -65,7 +65,7 @@ struct machine {
 	 * in m_boot_unwired): a map (m_xmap, with m_xunwired guard pages)
 	 * or a vmem arena (m_xvmem), or neither.  m_xwired pages of it are
 	 * wired; m_xidle bytes of those hold no block (free items of its
-	 * caches).  Blocks in it count in the type's ks_nointruse, as bytes
+	 * caches, and the tails of cache pages that no item fills).  Blocks in it count in the type's ks_nointruse, as bytes
 	 * outside kmem_map.
 	 */
 	struct vm_map	*m_xmap;

@@ -173,7 +173,8 @@ cache_get(struct machine *m, struct kmem_arena *ka, struct kmem_cache *kc,
 		kc->kc_pages = cp;
 		kc->kc_npages++;
 		ka->ka_pgcache[arena_page(ka, m, va)] = cp;
-		m->m_xidle += (uint64_t)kc->kc_perpage * kc->kc_size;
+		/* The whole page is idle, its tail past the items too. */
+		m->m_xidle += m->m_pagesize;
 	}
 	i = cp->cp_free[--cp->cp_nfree];
 	kc->kc_nget++;
@@ -246,7 +247,7 @@ kmem_drain(struct machine *m, struct kmem_arena *ka)
 			}
 			*pp = cp->cp_next;
 			ka->ka_pgcache[arena_page(ka, m, cp->cp_va)] = NULL;
-			m->m_xidle -= (uint64_t)kc->kc_perpage * kc->kc_size;
+			m->m_xidle -= m->m_pagesize;
 			km_kmem_free(m, ka, cp->cp_va, m->m_pagesize);
 			kc->kc_npages--;
 			free(cp->cp_free);
