@@ -104,7 +104,7 @@ kmem_vmem_malloc(struct machine *m, enum alloc_site site, unsigned long size,
 	(void)site;
 	error = kmem_alloc(m, m->m_sdata, size,
 	    (flags & M_NOWAIT) ? KM_NOSLEEP : KM_SLEEP, vap, &given);
-	KP_END(m, KP_MALLOC, KA_KERNEL, t);
+	KP_END_ERR(m, KP_MALLOC, KA_KERNEL, t, error);
 	if (error == ENOMEM)
 		ksp->ks_fails++;
 	if (error != 0)

@@ -264,12 +264,13 @@ Test(strategies, kvmalloc_region_runs_out)
  * 4096 = 8200192 bytes.
  */
 static void
-count_lat(void *arg, enum kp_op op, enum kp_arena a, uint64_t ns)
+count_lat(void *arg, enum kp_op op, enum kp_arena a, uint64_t ns, int failed)
 {
 	long *n = arg;
 
 	(void)a;
 	(void)ns;
+	(void)failed;
 	if (op == KP_RECLAIM)
 		(*n)++;
 }
