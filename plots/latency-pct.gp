@@ -23,11 +23,14 @@ set yrange [1:*]
 tic(s) = text ? sprintf("%s%s", word(s, 1) eq "malloc" ? "m" : "f", word(s, 2)[1:1] eq "p" ? word(s, 2)[2:] : word(s, 2)) : sprintf("%s\n%s", word(s, 1), word(s, 2))
 if (text) set title sprintf("latency (ns), successful calls: %s on %s", wl, machine)
 # In text the bars' characters stand for the strategies: said in the
-# x label, since the dumb terminal draws no sample of a filled box.
+# x label, four to a line, since the dumb terminal draws no sample of a
+# filled box.
 if (text) {
 	keychars = ""
 	do for [i=1:nstrat] {
 		keychars = keychars . sprintf("  %s %s", "*#$%@&=*#$%@&="[i:i], strategy(i))
+		# Four to a line: seven would run past 72 columns.
+		if (i % 4 == 0 && i < nstrat) { keychars = keychars . "\n     " }
 	}
 	set xlabel "m: malloc(9), f: fdexpand; 50, 99, 99.9: percentiles\nbars:".keychars
 	unset key
