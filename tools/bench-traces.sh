@@ -6,6 +6,11 @@
 gen() {
 	name=$1
 	shift
+	# A trace kept from before kmtrace 2 (no end line) is made again.
+	if [ -s "$out/$name.kmt.zst" ] && "$kmbench" run --parse-only \
+	    "$out/$name.kmt.zst" 2>&1 >/dev/null | grep -q 'kmtrace 1'; then
+		rm -f "$out/$name.kmt.zst"
+	fi
 	if [ ! -s "$out/$name.kmt.zst" ]; then
 		echo "bench: generating $out/$name.kmt.zst" >&2
 		"$kmbench" gen "$name" "$@" -o "$out/$name.kmt.zst.tmp"
