@@ -719,3 +719,34 @@ Test(record, cannot_execute)
 	}
 	unlink(bad);
 }
+
+/*
+ * A recording whose trace cannot be written whole (the file size limit
+ * as a full disk would): exit 1 and no trace, not a trace cut mid-line
+ * that then replayed as "survived" (issue 22, item 3).  The command
+ * opens and closes a descriptor 300 times: more than 512 bytes of trace
+ * (ulimit -f 1 in sh's 512-byte blocks).
+ */
+Test(record, full_disk_leaves_no_trace, .timeout = 60)
+{
+	char dir[64], out[128], bin[1024], args[1024], *o, *e;
+	const char *kmb = getenv("KMBENCH");
+	int rc;
+
+	need_strace();
+	cr_assert_not_null(kmb);
+	snprintf(dir, sizeof(dir), "/tmp/kmtest-full-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/out.kmt", dir);
+	snprintf(bin, sizeof(bin), "trap '' XFSZ; ulimit -f 1; %s", kmb);
+	snprintf(args, sizeof(args), "record -o %s -- sh -c 'i=0; while "
+	    "[ $i -lt 300 ]; do exec 3</dev/null; exec 3<&-; i=$((i+1)); "
+	    "done'", out);
+	rc = kmtest_cmd_bin(bin, args, &o, &e);
+	cr_expect_eq(rc, 1, "exit %d: %s", rc, e);
+	cr_expect(strstr(e, "File too large") != NULL, "%s", e);
+	cr_expect_neq(access(out, F_OK), 0, "a trace cut short was left");
+	free(o);
+	free(e);
+	cr_expect_eq(rmdir(dir), 0, "a temporary file was left in %s", dir);
+}
