@@ -561,7 +561,7 @@ export_maps(sqlite3 *db, const struct sel *sel, const char *dir,
 	double peak, head, ceiling = NAN, top = 0;
 	int64_t id;
 	int i, rc, any = 0, marks = 0, r = -1;
-	size_t k;
+	size_t k, most = 0;
 	FILE *f;
 
 	memset(sr, 0, sizeof(sr));
@@ -590,6 +590,8 @@ export_maps(sqlite3 *db, const struct sel *sel, const char *dir,
 		for (k = 0; k < sr[i].s_n; k++)
 			if (sr[i].s_v[k] > top)
 				top = (double)sr[i].s_v[k];
+		if (sr[i].s_n > most)
+			most = sr[i].s_n;
 		any |= sr[i].s_n > 0;
 	}
 	find_under(sel, sr, under);
@@ -628,11 +630,11 @@ export_maps(sqlite3 *db, const struct sel *sel, const char *dir,
 	snprintf(name, sizeof(name), "maps-%s-%s-ceiling.tsv", workload, map);
 	if ((f = xopen(dir, name, path, sizeof(path), why, whylen)) == NULL)
 		goto out;
-	fprintf(f, "# %s size (pages) on %s\tmost pages held\tmarks\n",
-	    map, machine);
+	fprintf(f, "# %s size (pages) on %s\tmost pages held\tmarks\t"
+	    "most samples of a strategy\n", map, machine);
 	/* -1: unknown, which the script understands. */
-	fprintf(f, "%.10g\t%.10g\t%d\n", isnan(ceiling) ? -1 : ceiling,
-	    top, marks);
+	fprintf(f, "%.10g\t%.10g\t%d\t%zu\n", isnan(ceiling) ? -1 : ceiling,
+	    top, marks, most);
 	if (xclose(f, path, why, whylen) != 0)
 		goto out;
 	if (!any)
