@@ -378,7 +378,9 @@ cmd_plot(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const maps_map[] = { "kmem_map", "kernel_map" };
-	static const char *const lat_ops[] = { "malloc", "fdexpand" };
+	/* Successful calls, and fdexpand's refused ones apart. */
+	static const char *const lat_ops[] = { "malloc", "fdexpand",
+	    "fdexpand.refused" };
 	const char *db = "bench.db", *fmt = "png,svg,txt", *traces = NULL,
 	    *machine = NULL, *strats = NULL, *wl, *mach;
 	char err[1024], why[1024], name[256], tfile[PATH_MAX],
@@ -508,7 +510,7 @@ cmd_plot(int argc, char **argv)
 	FIG(export_latpct(h, &sel, po.po_data, why, sizeof(why)),
 	    "latency-pct.gp", "04-latency-pct", "wl", sel.s_hltrace,
 	    "machine", mach);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof(lat_ops) / sizeof(lat_ops[0]); i++) {
 		snprintf(name, sizeof(name), "04-latency-cdf-%s", lat_ops[i]);
 		FIG(export_latcdf(h, &sel, po.po_data, lat_ops[i], why,
 		    sizeof(why)), "latency-cdf.gp", name, "op", lat_ops[i],

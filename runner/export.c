@@ -887,8 +887,9 @@ export_latcdf(sqlite3 *db, const struct sel *sel, const char *dir,
 		if ((f = xopen(dir, name, path, sizeof(path), why,
 		    whylen)) == NULL)
 			goto fail;
-		fprintf(f, "# %s %s, successful calls, %s on %s: ns\t"
+		fprintf(f, "# %s %s, %s calls, %s on %s: ns\t"
 		    "fraction of calls below\n", STRAT(sel, i), op,
+		    strstr(op, ".refused") != NULL ? "refused" : "successful",
 		    sel->s_hltrace, sel->s_hlmachine);
 		if ((rc = lathist(db, STRAT(sel, i), sel->s_hlmachine,
 		    sel->s_hltrace, op, h, why, whylen)) < 0) {

@@ -525,7 +525,7 @@ static const char *const figures[] = {
 
 Test(plot, every_figure_every_format)
 {
-	char args[3 * PATH_MAX], path[2 * PATH_MAX], *out, *err;
+	char args[3 * PATH_MAX], path[2 * PATH_MAX], *out, *err, *p;
 	size_t i;
 	int rc;
 
@@ -534,7 +534,11 @@ Test(plot, every_figure_every_format)
 	    tdir);
 	rc = kmtest_cmd(args, &out, &err);
 	cr_assert_eq(rc, 0, "exit %d: %s", rc, err);
-	cr_expect_null(strstr(err, "skipping"), "%s", err);
+	/* Only fdexpand's refusals may be missing: at 30000 descriptors
+	 * no table is refused. */
+	for (p = err; (p = strstr(p, "skipping")) != NULL; p++)
+		cr_expect(strncmp(p, "skipping 04-latency-cdf-fdexpand.refused",
+		    40) == 0, "%s", err);
 	for (i = 0; i < NFIGURES; i++) {
 		snprintf(path, sizeof(path), "%s/p/%s.png", tdir, figures[i]);
 		check_png(path, PNG_W, PNG_H);
