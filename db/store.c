@@ -571,6 +571,28 @@ store_has_case(struct store *st, const char *key, char *err, size_t errlen)
 	return store_fail(st, "looking up a case", err, errlen);
 }
 
+int
+store_next_rep(struct store *st, int *rep, char *err, size_t errlen)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->st_db, "SELECT coalesce(max(c.rep), -1) "
+	    "FROM \"case\" c JOIN run r ON r.id = c.run_id "
+	    "WHERE r.commit_id = ? AND r.dirty = ?", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return store_fail(st, "numbering repetitions", err, errlen);
+	sqlite3_bind_text(s, 1, kmbench_build.bi_commit, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, kmbench_build.bi_dirty);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*rep = sqlite3_column_int(s, 0) + 1;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW)
+		return store_fail(st, "numbering repetitions", err, errlen);
+	return 0;
+}
+
 /* Prepared inserts of one case. */
 struct case_stmts {
 	sqlite3_stmt	*result, *latency, *series, *proc;
@@ -798,45 +820,17 @@ put_procs(struct case_stmts *cs, int64_t id, const struct replay *r)
 int
 store_case(struct store *st, int64_t run_id, const struct case_in *ci,
     const struct replay *r, const struct probe *p, uint64_t wall_ns,
-    int replace, char *err, size_t errlen)
+    char *err, size_t errlen)
 {
-	static const char *const drop[] = {
-		"DELETE FROM result WHERE case_id IN (SELECT id FROM \"case\" "
-		    "WHERE key = ?)",
-		"DELETE FROM latency WHERE case_id IN (SELECT id FROM \"case\" "
-		    "WHERE key = ?)",
-		"DELETE FROM series WHERE case_id IN (SELECT id FROM \"case\" "
-		    "WHERE key = ?)",
-		"DELETE FROM proc WHERE case_id IN (SELECT id FROM \"case\" "
-		    "WHERE key = ?)",
-		"DELETE FROM \"case\" WHERE key = ?",
-		NULL
-	};
 	struct case_stmts cs = { NULL, NULL, NULL, NULL, 0 };
 	char settings[1024];
 	sqlite3_stmt *s = NULL;
 	int64_t id;
-	size_t i;
 	int rc = -1;
 
 	settings_string(&r->r_m->m_prof, settings, sizeof(settings));
 	if (exec(st, "BEGIN IMMEDIATE", "starting a case", err, errlen) != 0)
 		return -1;
-	/* --force: the new figures replace the stored ones, in one go. */
-	for (i = 0; replace && drop[i] != NULL; i++) {
-		if (sqlite3_prepare_v2(st->st_db, drop[i], -1, &s, NULL) !=
-		    SQLITE_OK)
-			goto out;
-		sqlite3_bind_text(s, 1, ci->ci_key, -1, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		sqlite3_finalize(s);
-		s = NULL;
-		if (rc != SQLITE_DONE) {
-			rc = -1;
-			goto out;
-		}
-		rc = -1;
-	}
 	/*
 	 * A key already stored (by another matrix, or a worker of a killed
 	 * one) is a no-op: the unique index on key ignores the row.

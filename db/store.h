@@ -84,12 +84,19 @@ int	store_has_run(struct store *, int64_t run_id, char *err,
 
 /*
  * Store one replayed case in one transaction.  A case whose key is
- * stored already is left as it is (1), unless REPLACE, which drops the
- * stored one in the same transaction.  0 when stored, 1 when it was
- * there already, -1 with ERR.
+ * stored already is left as it is: a case is stored once, its first
+ * figures kept.  0 when stored, 1 when it was there already, -1 with
+ * ERR.
  */
 int	store_case(struct store *, int64_t run_id, const struct case_in *,
 	    const struct replay *, const struct probe *, uint64_t wall_ns,
-	    int replace, char *err, size_t errlen);
+	    char *err, size_t errlen);
+
+/*
+ * The first repetition number that no case of this build (commit and
+ * dirty flag) has used, into *REP: where matrix --force numbers the
+ * repetitions it adds.  0, or -1 with ERR.
+ */
+int	store_next_rep(struct store *, int *rep, char *err, size_t errlen);
 
 #endif /* KM_STORE_H */

@@ -201,8 +201,8 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 			    errlen) != 0)
 				rc = 1;
 			else if ((rc = store_case(st, run_id, &ci, &r,
-			    cs->cs_probes ? &probe : NULL, wall, cs->cs_force,
-			    err, errlen)) < 0)
+			    cs->cs_probes ? &probe : NULL, wall, err,
+			    errlen)) < 0)
 				rc = CASE_ESTORE;
 			else {
 				cs->cs_already = rc == 1;

@@ -29,7 +29,6 @@ struct case_spec {
 	int		 cs_latency;		/* and latency */
 	uint64_t	 cs_every;		/* sample period, events */
 	int		 cs_check;		/* invariants after each event */
-	int		 cs_force;		/* replace a stored case */
 	int		 cs_already;		/* out: it was stored already */
 	int		 cs_keepwarning;	/* the reader's warning goes to */
 	char		 cs_warning[1024];	/* here, not to stderr */

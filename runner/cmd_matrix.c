@@ -2,8 +2,10 @@
  * cmd_matrix.c: kmbench matrix, every combination of strategies,
  * machines, traces and repetitions, run by parallel worker processes
  * that each store their cases (WAL and a busy timeout let them queue).
- * A case already stored for this commit and these inputs is skipped
- * unless --force (which replaces it).  SIGINT or SIGTERM stops new
+ * A case already stored for this commit and these inputs is skipped;
+ * --force runs every case again as further repetitions, numbered after
+ * the last this build stored, so that a case key is still stored once
+ * and two forced runs of one binary can be compared (an A/A test).  SIGINT or SIGTERM stops new
  * cases; finished cases stay, a case cut short leaves nothing.  A worker
  * that fails or dies (killed, say) is reported in one line naming its
  * case; the others go on, and the matrix exits 1.  A store that fails
@@ -216,6 +218,28 @@ report_failed(int tty, const struct job *j, int status, const char *msg)
 	    j->machine, j->cs.cs_trace, j->cs.cs_rep, why);
 }
 
+/*
+ * --force: shift every job's repetition past the last one this build
+ * stored (every case of it, whatever its inputs: numbers are labels,
+ * and one offset for all keeps the reps of a run together), and name
+ * its key anew.
+ */
+static int
+renumber_reps(struct store *st, struct job *jv, int total, char *err,
+    size_t errlen)
+{
+	int next, k;
+
+	if (store_next_rep(st, &next, err, errlen) != 0)
+		return -1;
+	for (k = 0; k < total; k++) {
+		jv[k].cs.cs_rep += next;
+		if (case_key(&jv[k].cs, jv[k].key, NULL, 0, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Whether warning W was printed already; if not, it is noted. */
 static int
 warned(const char *w)
@@ -352,7 +376,6 @@ cmd_matrix(int argc, char **argv)
 			case_init(&j->cs, s, &pr, tn);
 			j->cs.cs_rep = r;
 			j->cs.cs_latency = latency;
-			j->cs.cs_force = force;
 			j->cs.cs_keepwarning = 1;
 			j->machine = mn;
 			for (x = 0; x < nsets; x++) {
@@ -386,6 +409,12 @@ cmd_matrix(int argc, char **argv)
 		fprintf(stderr, "kmbench matrix: %s\n", err);
 		goto bad;
 	}
+	/* --force: the repetitions come after the last one stored. */
+	if (force && renumber_reps(&st, jv, total, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kmbench matrix: %s\n", err);
+		store_close(&st);
+		goto fail;
+	}
 	for (k = 0; k < total; k++) {
 		int has = store_has_case(&st, jv[k].key, err, sizeof(err));
 
@@ -394,7 +423,7 @@ cmd_matrix(int argc, char **argv)
 			store_close(&st);
 			goto fail;
 		}
-		jv[k].skip = has && !force;
+		jv[k].skip = has;
 		skipped += jv[k].skip;
 	}
 	if (store_run(&st, "matrix", &run_id, err, sizeof(err)) != 0) {

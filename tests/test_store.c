@@ -205,8 +205,10 @@ Test(store, concurrent_writers)
 
 /*
  * A matrix re-run on the same commit reuses every stored case; --force
- * runs them again and replaces them: still one row per case key, now
- * of the third run.
+ * runs them again as further repetitions: the two cases of runs 1 (reps
+ * 0) and the two of run 3 (reps 1, the next after the highest stored),
+ * four rows, four keys, and the first figures kept.  A second --force
+ * adds reps 2.
  */
 Test(store, matrix_skips_stored_cases)
 {
@@ -226,10 +228,19 @@ Test(store, matrix_skips_stored_cases)
 	free(err);
 	strcat(args, " --force");
 	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
-	cr_expect_eq(count("SELECT count(*) FROM \"case\""), 2);
-	cr_expect_eq(count("SELECT count(*) FROM \"case\" WHERE run_id = 3"),
-	    2);
-	cr_expect_eq(count("SELECT count(DISTINCT case_id) FROM result"), 2);
+	cr_expect_eq(count("SELECT count(*) FROM \"case\""), 4);
+	cr_expect_eq(count("SELECT count(DISTINCT key) FROM \"case\""), 4);
+	cr_expect_eq(count("SELECT count(*) FROM \"case\" WHERE run_id = 1 "
+	    "AND rep = 0"), 2);
+	cr_expect_eq(count("SELECT count(*) FROM \"case\" WHERE run_id = 3 "
+	    "AND rep = 1"), 2);
+	cr_expect_eq(count("SELECT count(DISTINCT case_id) FROM result"), 4);
+	free(out);
+	free(err);
+	cr_assert_eq(kmtest_cmd(args, &out, &err), 0, "%s", err);
+	cr_expect_eq(count("SELECT count(*) FROM \"case\" WHERE run_id = 4 "
+	    "AND rep = 2"), 2);
+	cr_expect_eq(count("SELECT count(DISTINCT key) FROM \"case\""), 6);
 	free(out);
 	free(err);
 	unlink(trace);
