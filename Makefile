@@ -141,7 +141,7 @@ replay-speed: kmbench
 traces: kmbench
 	@sh tools/deps.sh nginx-light wrk sqlite3 curl git redis-server \
 	    redis-tools postgresql-15 linux-source-6.1 flex bison bc \
-	    xz-utils util-linux
+	    xz-utils util-linux spamd spamc
 	@sh tools/traces.sh $(TRACES_ONLY)
 
 # make microbench: Google Benchmark through the C shim (bench/).

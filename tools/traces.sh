@@ -21,6 +21,8 @@
 #              i386) from Debian's linux-source-6.1
 #   redis-bgsave  redis-server with 2000000 keys (about 370 MB) that
 #              forks for BGSAVE
+#   spamd      SpamAssassin's spamd: 100 MB of compiled rules in its
+#              heap, four preforked children that write it
 # With no NAME, all of them.  TRACES_RAW=DIR keeps each strace log as
 # DIR/NAME.log; TRACES_REIMPORT=1 with it records nothing and imports
 # those logs again (after a change of the importer or the writer).
@@ -30,7 +32,7 @@ out=$top/workloads/traces
 kmb=$top/kmbench
 raw=${TRACES_RAW:-}
 names=${*:-build configure git http sqlite nginx-c10k postgres linux-build
-redis-bgsave}
+redis-bgsave spamd}
 # The system calls that kmbench record traces, from the one list.
 set=$(sed -n '/^const char strace_trace_set/,/;$/p' \
     "$top/workloads/strace.c" | grep -o '"[^"]*"' | tr -d '"\n')
@@ -322,6 +324,47 @@ EOG
 	bg=""
 }
 
+# SpamAssassin's spamd: Perl compiles the rules (about 100 MB of heap,
+# from glibc's malloc, moved with brk) and then preforks four children,
+# which scan 12 messages of 220 KB from spamc, one at a time: each
+# child's malloc moves the break of the heap it shares with the parent
+# (docs/recording.md, "Writes after fork").  -L: no network tests.
+rec_spamd() {
+	d=$tmp/spamd
+	mkdir -p "$d"
+	cat >"$d/msg.eml" <<'EOG'
+From: alice@example.org
+To: bob@example.org
+Subject: Cheap meds, free money, act now!!!
+Date: Sun, 6 Dec 2026 03:00:00 +0000
+Message-ID: <1@example.org>
+
+Dear friend, you have WON $1,000,000!!! Click here to claim your prize.
+Buy cheap pills online, no prescription needed. Limited time offer.
+EOG
+	# And a body of 220 KB (spamc sends up to 500 KB), so that a child
+	# needs more heap than the parent left free.
+	i=0
+	while [ $i -lt 4000 ]; do
+		echo "Line $i of the offer: visit http://example.org/$i now."
+		i=$((i + 1))
+	done >>"$d/msg.eml"
+	trace spamd "$d" spamd -L --listen 127.0.0.1:17830 --min-children 4 \
+	    --max-children 4 --nouser-config --pidfile spamd.pid -s stderr \
+	    -u nobody >"$d/server.log" 2>&1 &
+	bg="$bg $!"
+	wait_for spamd 120 spamc -x -K -d 127.0.0.1 -p 17830
+	i=0
+	while [ $i -lt 12 ]; do
+		timeout 60 spamc -x -d 127.0.0.1 -p 17830 -c <"$d/msg.eml" \
+		    >/dev/null || [ $? -eq 1 ]	# 1: spam
+		i=$((i + 1))
+	done
+	kill -TERM "$(cat "$d/spamd.pid")"
+	wait
+	bg=""
+}
+
 for name in $names; do
 	case $name in
 	build|configure|git|http|sqlite) rec=rec_$name ;;
@@ -329,6 +372,7 @@ for name in $names; do
 	postgres) rec=rec_pgbench ;;
 	linux-build) rec=rec_kbuild ;;
 	redis-bgsave) rec=rec_bgsave ;;
+	spamd) rec=rec_spamd ;;
 	*) echo "traces: no trace named $name" >&2; exit 2 ;;
 	esac
 	if [ -n "$TRACES_REIMPORT" ]; then
