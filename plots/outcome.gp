@@ -31,7 +31,7 @@ if (text) {
 plot file using 1:2:(0.48):(0.46):(ocol($5)):xtic(3):ytic(4) \
 	with boxxyerror fs solid 1.0 border lc rgb "#ffffff" lc rgb variable \
 	notitle, \
-     file using 1:($2 - 0.14):6 with labels font ",12" notitle, \
+     file using 1:($2 - 0.14):6 with labels font ",11" notitle, \
      file using 1:($2 + 0.16):(fds($7)) with labels font ",10" notitle, \
      keyentry with boxes fs solid 1.0 lc rgb "#a6dba0" title "survived", \
      keyentry with boxes fs solid 1.0 lc rgb "#e8464a" title "panic", \
