@@ -3,7 +3,7 @@
  * oldest first, for every case (or those matching --case).  METRIC is
  * a result name (kmem_map.peak_pages, max_fds, errors.ENOMEM, ...;
  * kmbench history --list shows them) or latency.OP.ARENA.QUANTILE
- * (latency.fdexpand.path.p99).  Several repetitions give their mean
+ * (latency.fdexpand.path.p99, latency.fdexpand.refused.path.p99).  Several repetitions give their mean
  * (deterministic figures agree among them).
  */
 #include <getopt.h>
@@ -15,6 +15,30 @@
 #include "../db/store.h"
 #include "commands.h"
 #include "json.h"
+
+/*
+ * METRIC as latency.OP.ARENA.QUANTILE into OP (63), ARENA (63) and
+ * QUANT (15), split at its last two dots: an op may hold a dot of its
+ * own (fdexpand.refused).  1, or 0 when it is not one.
+ */
+static int
+latency_name(const char *metric, char *op, char *arena, char *quant)
+{
+	const char *q, *a, *o = metric + 8;
+
+	if (strncmp(metric, "latency.", 8) != 0 ||
+	    (q = strrchr(o, '.')) == NULL || q == o)
+		return 0;
+	for (a = q - 1; a > o && *a != '.'; a--)
+		;
+	if (a == o || q - a - 1 > 63 || a - o > 63 || strlen(q + 1) > 15 ||
+	    q - a < 2)
+		return 0;
+	snprintf(op, 64, "%.*s", (int)(a - o), o);
+	snprintf(arena, 64, "%.*s", (int)(q - a - 1), a + 1);
+	snprintf(quant, 16, "%s", q + 1);
+	return 1;
+}
 
 int
 cmd_history(int argc, char **argv)
@@ -69,8 +93,7 @@ cmd_history(int argc, char **argv)
 		return 0;
 	}
 	metric = argv[optind];
-	islat = sscanf(metric, "latency.%63[^.].%63[^.].%15s", op, arena,
-	    quant) == 3;
+	islat = latency_name(metric, op, arena, quant);
 	if (islat && strcmp(quant, "p50") && strcmp(quant, "p90") &&
 	    strcmp(quant, "p99") && strcmp(quant, "p999") &&
 	    strcmp(quant, "max") && strcmp(quant, "mean")) {

@@ -597,3 +597,38 @@ Test(compare, formats, .timeout = 120)
 	unlink(trace);
 	unlink(db);
 }
+
+/*
+ * history reads the refused calls' latency, whose op has a dot of its
+ * own: latency.fdexpand.refused.path.p99.  The attack of
+ * test_strategies.c under canfail refuses one fdexpand (the table of
+ * 3276800 slots), so the store holds that series.
+ */
+Test(compare, history_of_refused_latency, .timeout = 60)
+{
+	char trace[256], db[64], args[1024], *out = NULL, *err = NULL;
+	int fd;
+
+	kmtest_write(trace, sizeof(trace), ".kmt", "kmtrace 1\n0 100 spawn\n"
+	    "1 100 sysctl maxfiles 10000000\n2 100 limit nofile 10000000\n"
+	    "3 100 open 3\n4 100 dup 3 1638400\n");
+	snprintf(db, sizeof(db), "/tmp/kmtest-hist-XXXXXX");
+	fd = mkstemp(db);
+	close(fd);
+	unlink(db);
+	snprintf(args, sizeof(args), "run --db %s --strategy canfail "
+	    "--machine i386-64M %s >/dev/null", db, trace);
+	cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
+	snprintf(args, sizeof(args), "history --db %s --list", db);
+	cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "latency.fdexpand.refused.path.") != NULL,
+	    "%s", out);
+	snprintf(args, sizeof(args), "history --db %s "
+	    "latency.fdexpand.refused.path.p99", db);
+	cr_expect_eq(cmd(args, &out, &err), 0, "%s", err);
+	cr_expect(strstr(out, "canfail") != NULL, "%s", out);
+	free(out);
+	free(err);
+	unlink(trace);
+	unlink(db);
+}
