@@ -30,6 +30,7 @@
 #include "../kernel/kprobe.h"
 #include "../strategies/strategy.h"
 #include "case.h"
+#include "caseline.h"
 #include "commands.h"
 #include "numopt.h"
 
@@ -106,6 +107,8 @@ struct job {
 	pid_t		 pid;
 	int		 skip;
 	int		 slot;		/* its worker's struct wslot */
+	const char	*sets[CASE_MAXSETS];	/* the --set applied */
+	size_t		 nsets;
 };
 
 /*
@@ -256,6 +259,41 @@ warned(const char *w)
 	return 0;
 }
 
+/*
+ * --list: each case as the line kmbench case runs (caseline.h), in the
+ * order the matrix would run them.  Nothing is run or stored.
+ */
+static int
+list_cases(struct job *jv, int total)
+{
+	char inputs[2048], line[16384], err[1024];
+	int k, rc = 0;
+
+	for (k = 0; k < total && rc == 0; k++) {
+		struct job *j = &jv[k];
+
+		if (case_key(&j->cs, j->key, inputs, sizeof(inputs), err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "kmbench matrix: %s\n", err);
+			rc = 2;
+		} else if (caseline_format(&j->cs, j->machine, j->sets,
+		    j->nsets, inputs, line, sizeof(line)) != 0) {
+			fprintf(stderr, "kmbench matrix: case %s %s %s rep %d: "
+			    "its line would be longer than %zu bytes\n",
+			    j->cs.cs_strategy->s_name, j->machine,
+			    j->cs.cs_trace, j->cs.cs_rep, sizeof(line));
+			rc = 2;
+		} else
+			printf("%s\n", line);
+	}
+	if (fflush(stdout) != 0 && rc == 0) {
+		perror("kmbench matrix: --list");
+		rc = 1;
+	}
+	free(jv);
+	return rc;
+}
+
 int
 cmd_matrix(int argc, char **argv)
 {
@@ -269,6 +307,7 @@ cmd_matrix(int argc, char **argv)
 		{ "set", required_argument, NULL, 'S' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "no-latency", no_argument, NULL, 'L' },
+		{ "list", no_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
 	char *snames[MAXLIST], *mnames[MAXLIST], *tnames[MAXLIST];
@@ -276,7 +315,7 @@ cmd_matrix(int argc, char **argv)
 	int ns = 0, nm = 0, nt = 0, nsets = 0, reps = 1, jobs = 1;
 	int force = 0, latency = 1, c, i, k, total, running = 0, done = 0;
 	int failed = 0, skipped = 0, tty = isatty(STDERR_FILENO), badinput = 0;
-	int storefail = 0, raced = 0;
+	int storefail = 0, raced = 0, list = 0;
 	struct wslot *slots;
 	struct job *jv;
 	pid_t parent;
@@ -299,6 +338,7 @@ cmd_matrix(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'f': force = 1; break;
 		case 'L': latency = 0; break;
+		case 'l': list = 1; break;
 		case 'S':
 			if (nsets == CASE_MAXSETS) {
 				fprintf(stderr, "kmbench matrix: more than %d "
@@ -333,9 +373,9 @@ cmd_matrix(int argc, char **argv)
 		else
 			tnames[nt++] = argv[optind];
 	}
-	if (db == NULL || nt == 0) {
-		fprintf(stderr, "kmbench matrix: needs --db FILE and at least "
-		    "one trace (--traces A,B or arguments)\n");
+	if ((db == NULL && !list) || nt == 0) {
+		fprintf(stderr, "kmbench matrix: needs --db FILE (or --list) "
+		    "and at least one trace (--traces A,B or arguments)\n");
 		return 2;
 	}
 	if (ns == 0)
@@ -393,6 +433,7 @@ cmd_matrix(int argc, char **argv)
 					    err);
 					goto bad;
 				}
+				j->sets[j->nsets++] = sets[x];
 			}
 			/* The trace's digest is shared by its cases. */
 			if (k > 0 && jv[k - 1].cs.cs_trace == tn)
@@ -405,6 +446,8 @@ cmd_matrix(int argc, char **argv)
 			}
 		}
 	}
+	if (list)
+		return list_cases(jv, total);
 	if (store_open(&st, db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kmbench matrix: %s\n", err);
 		goto bad;

@@ -12,6 +12,8 @@ int	cmd_matrix(int argc, char **argv);
 int	cmd_compare(int argc, char **argv);
 int	cmd_history(int argc, char **argv);
 int	cmd_capacity(int argc, char **argv);
+int	cmd_case(int argc, char **argv);
+int	cmd_merge(int argc, char **argv);
 
 /* kmbench --help. */
 void	usage(FILE *);

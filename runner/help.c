@@ -29,6 +29,10 @@ static const struct {
 	{ "matrix", "kmbench matrix --db bench.db --strategies "
 	    "panic-only,nointr --machines i386-64M --reps 3 "
 	    "bench-out/pr14721.kmt.zst" },
+	{ "case", "kmbench case \"$(kmbench matrix --list --strategies "
+	    "nointr --machines i386-64M bench-out/pr14721.kmt.zst)\" "
+	    "--db shard-1.db" },
+	{ "merge", "kmbench merge bench.db shard-1.db" },
 	{ "compare", "kmbench compare --db bench.db 1 latest" },
 	{ "capacity", "kmbench capacity --strategy panic-only --machine "
 	    "i386-64M --vary scale workloads/traces/http.kmt.zst" },

@@ -68,11 +68,27 @@ static const char usage_text[] =
 "        refused.\n"
 "  matrix --db FILE [--strategies A,B] [--machines A,B] [--reps N]\n"
 "      [--jobs N] [--set KEY=VALUE]... [--force] [--no-latency]\n"
-"      [--traces A,B] [TRACE...]\n"
+"      [--traces A,B] [--list] [TRACE...]\n"
 "        Run every combination (all strategies and profiles by default)\n"
 "        in N parallel processes, store each case, print one line a case.\n"
 "        Cases stored for this commit and these inputs are reused unless\n"
-"        --force.\n"
+"        --force.  --list runs nothing: it prints each case as a line\n"
+"        that kmbench case runs (docs/scale-out.md); --db is not needed.\n"
+"  case [--db FILE] [--json] [--quiet] LINE\n"
+"        Run the one case of LINE, a line of matrix --list, and store it\n"
+"        in FILE as matrix would: on any machine with the same commit,\n"
+"        profiles and trace (checked against the line's SHA-256; a trace\n"
+"        that differs is refused).  Prints the brief line of run, or\n"
+"        with --json its object.  A case stored already is not run again.\n"
+"  merge [--force] [--quiet] OUT SHARD...\n"
+"        Copy the cases of each SHARD store (case --db, matrix --db) into\n"
+"        OUT, one transaction per shard, with the run each came from\n"
+"        (host, commit, compiler, CPU).  A case stored already is left\n"
+"        alone, so a second merge stores nothing.  A shard of another\n"
+"        schema version or commit is refused unless --force; a missing or\n"
+"        corrupt one is refused, nothing of it stored (exit status 2).\n"
+"        Checks OUT with PRAGMA integrity_check at the end; --quiet\n"
+"        leaves out the line per shard.\n"
 "  capacity --strategy S --machine M --vary KEY [--from A] [--to B]\n"
 "      [--json] [--set KEY=VALUE]... [--clean] [--stagger NS]\n"
 "      [--checks N] [--grid V,V,...] [--db FILE] TRACE\n"
@@ -357,6 +373,10 @@ main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (strcmp(cmd, "capacity") == 0)
 		return cmd_capacity(argc - 1, argv + 1);
+	if (strcmp(cmd, "case") == 0)
+		return cmd_case(argc - 1, argv + 1);
+	if (strcmp(cmd, "merge") == 0)
+		return cmd_merge(argc - 1, argv + 1);
 	if (strcmp(cmd, "history") == 0)
 		return cmd_history(argc - 1, argv + 1);
 	if (strcmp(cmd, "plot") == 0)

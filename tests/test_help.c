@@ -16,8 +16,8 @@ TestSuite(help);
 
 /* The commands whose help is their entry of kmbench --help. */
 static const char *const commands[] = {
-	"run", "convert", "matrix", "compare", "history", "plot", "report",
-	"micro-import", "strategies", "machines",
+	"run", "convert", "matrix", "case", "merge", "compare", "history",
+	"plot", "report", "micro-import", "strategies", "machines",
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -166,7 +166,9 @@ example_of(const char *cmd)
  * leaves it: bench-out/pr14721.kmt.zst (a small attack: 2000
  * descriptors) and, from the matrix example on, bench.db.  The order
  * is that of a newcomer's first session: the matrix fills the store
- * that compare, history, plot and report read.  micro-import's example
+ * that compare, history, plot and report read; case runs one of its
+ * lines into shard-1.db (with kmbench on the PATH, as a user has it)
+ * and merge joins that shard to bench.db.  micro-import's example
  * needs the JSON of make microbench, which tests/test_gbench.c makes and
  * imports itself; it is checked there, not here.  plot's example is
  * left out while plot fails on a store with no refused call to draw
@@ -175,15 +177,19 @@ example_of(const char *cmd)
 Test(help, examples_run_as_written, .timeout = 300)
 {
 	static const char *const order[] = {
-		"run", "convert", "matrix", "compare", "history", "report",
-		"strategies", "machines",
+		"run", "convert", "matrix", "case", "merge", "compare",
+		"history", "report", "strategies", "machines",
 	};
 	const char *bin = getenv("KMBENCH"), *src = getenv("KMBENCH_SRC");
-	char dir[] = "/tmp/kmtest-help-XXXXXX", cmd[2048], *ex;
+	char dir[] = "/tmp/kmtest-help-XXXXXX", cmd[2048], bindir[1024], *ex;
 	size_t i;
 	int st;
 
 	cr_assert(bin != NULL && src != NULL);
+	/* An example may run kmbench itself (case's): it is on the PATH. */
+	snprintf(bindir, sizeof(bindir), "%s", bin);
+	cr_assert(strrchr(bindir, '/') != NULL);
+	*strrchr(bindir, '/') = '\0';
 	cr_assert(mkdtemp(dir) != NULL);
 	snprintf(cmd, sizeof(cmd), "cd %s && mkdir bench-out && %s gen "
 	    "pr14721 --param fds=2000 -o bench-out/pr14721.kmt.zst", dir, bin);
@@ -192,8 +198,9 @@ Test(help, examples_run_as_written, .timeout = 300)
 		ex = example_of(order[i]);
 		cr_assert(ex != NULL, "no example for %s", order[i]);
 		/* The test's binary lies in build/, away from plots/. */
-		snprintf(cmd, sizeof(cmd), "cd %s && KMBENCH_PLOTS=%s/plots %s "
-		    "%s >/dev/null 2>&1", dir, src, bin, ex);
+		snprintf(cmd, sizeof(cmd), "cd %s && export PATH=%s:$PATH && "
+		    "KMBENCH_PLOTS=%s/plots %s %s >/dev/null 2>&1", dir,
+		    bindir, src, bin, ex);
 		st = system(cmd);
 		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 		    "example of %s exits %d: kmbench %s", order[i],

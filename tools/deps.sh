@@ -5,7 +5,7 @@
 set -e
 PKGS="build-essential pkg-config libsqlite3-dev libbenchmark-dev gnuplot-nox
 libcriterion-dev zlib1g-dev libzstd-dev strace libjemalloc-dev libmimalloc-dev
-clang libclang-rt-14-dev git libxml2-utils $*"
+clang libclang-rt-14-dev git libxml2-utils sqlite3 parallel $*"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
