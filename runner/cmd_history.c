@@ -40,6 +40,50 @@ latency_name(const char *metric, char *op, char *arena, char *quant)
 	return 1;
 }
 
+/*
+ * The value of KEY in a case's INPUTS (store.c: "strategy=S;params=
+ * k=v;...;machine=M;setting=v;...;trace=...;rep=N") into OUT: a machine
+ * setting, or STRATEGY.KEY among the strategy's settings; "-" if none.
+ */
+static void
+input_value(const char *inputs, const char *key, char *out, size_t len)
+{
+	const char *dot = strchr(key, '.'), *from, *to, *p;
+	char want[96];
+	size_t n;
+
+	snprintf(out, len, "-");
+	if ((from = strstr(inputs, ";machine=")) == NULL)
+		return;
+	if (dot == NULL) {
+		to = inputs + strlen(inputs);
+		snprintf(want, sizeof(want), ";%s=", key);
+	} else {
+		snprintf(want, sizeof(want), "strategy=%.*s;",
+		    (int)(dot - key), key);
+		if (strncmp(inputs, want, strlen(want)) != 0)
+			return;
+		to = from;
+		from = strstr(inputs, ";params=");
+		if (from == NULL)
+			return;
+		from += strlen(";params=") - 1;	/* at the ';' or '=' */
+		snprintf(want, sizeof(want), "%s=", dot + 1);
+	}
+	for (p = from; p != NULL && p < to; p = strstr(p + 1, want)) {
+		if (p > from && dot != NULL && p[-1] != ';' && p[-1] != '=')
+			continue;
+		if (dot == NULL && p[0] != ';')
+			continue;
+		if (strncmp(p, want, strlen(want)) != 0)
+			continue;
+		p += strlen(want);
+		n = strcspn(p, ";");
+		snprintf(out, len, "%.*s", (int)n, p);
+		return;
+	}
+}
+
 int
 cmd_history(int argc, char **argv)
 {
@@ -48,9 +92,11 @@ cmd_history(int argc, char **argv)
 		{ "case", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "key", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *db = "bench.db", *match = "", *metric;
+	const char *db = "bench.db", *match = "", *metric, *key = NULL;
+	char kv[64];
 	char err[1024], op[64], arena[64], quant[16], sql[2048];
 	struct store st;
 	struct json j;
@@ -65,6 +111,7 @@ cmd_history(int argc, char **argv)
 		case 'c': match = optarg; break;
 		case 'j': json = 1; break;
 		case 'l': list = 1; break;
+		case 'k': key = optarg; break;
 		default:
 			bad_option("history", argv, optind);
 			return 2;
@@ -105,12 +152,14 @@ cmd_history(int argc, char **argv)
 	/* One row per commit and case, ordered by the commit's first run. */
 	snprintf(sql, sizeof(sql),
 	    "SELECT r.commit_id, min(r.date) AS first, c.strategy, c.machine, "
-	    "c.trace, %s, count(*), max(r.dirty) FROM \"case\" c JOIN run r ON "
-	    "r.id = c.run_id JOIN %s WHERE %s AND (c.strategy || ' ' || "
-	    "c.machine || ' ' || c.trace) LIKE '%%' || ?2 || '%%' "
-	    "GROUP BY r.commit_id, c.strategy, c.machine, c.trace_sha256 "
+	    "c.trace, %s, count(*), max(r.dirty), min(c.inputs) FROM \"case\" "
+	    "c JOIN run r ON r.id = c.run_id JOIN %s WHERE %s AND "
+	    "(c.strategy || ' ' || c.machine || ' ' || c.trace || ' ' || "
+	    "c.inputs) LIKE '%%' || ?2 || '%%' "
+	    "GROUP BY r.commit_id, substr(c.inputs, 1, instr(c.inputs, "
+	    "';rep=') - 1) "
 	    "ORDER BY (SELECT min(r3.id) FROM run r3 WHERE r3.commit_id = "
-	    "r.commit_id), c.strategy, c.machine, c.trace",
+	    "r.commit_id), c.strategy, c.machine, c.trace, min(c.id)",
 	    islat ? (strcmp(quant, "mean") == 0 ? "avg(x.mean)" :
 	    strcmp(quant, "p50") == 0 ? "avg(x.p50)" :
 	    strcmp(quant, "p90") == 0 ? "avg(x.p90)" :
@@ -132,13 +181,16 @@ cmd_history(int argc, char **argv)
 		json_string(&j, "metric", metric);
 		json_array(&j, "points");
 	} else
-		printf("%-12s %-20s %-11s %-10s %-24s %14s %4s\n", "commit",
+		printf("%-12s %-20s %-11s %-10s %-24s %14s %4s%s%s\n", "commit",
 		    "first run", "strategy", "machine", "trace", metric,
-		    "reps");
+		    "reps", key != NULL ? " " : "", key != NULL ? key : "");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *commit = (const char *)sqlite3_column_text(s, 0);
 
 		rows++;
+		if (key != NULL)
+			input_value((const char *)sqlite3_column_text(s, 8),
+			    key, kv, sizeof(kv));
 		if (json) {
 			json_object(&j, NULL);
 			json_string(&j, "commit", commit);
@@ -153,16 +205,22 @@ cmd_history(int argc, char **argv)
 			    (const char *)sqlite3_column_text(s, 4));
 			json_double(&j, "value", sqlite3_column_double(s, 5));
 			json_int(&j, "reps", sqlite3_column_int(s, 6));
+			if (key != NULL)
+				json_string(&j, key, kv);
 			json_end(&j);
-		} else
+		} else {
 			printf("%-10.10s%-2s %-20s %-11s %-10s %-24.24s %14.6g "
-			    "%4d\n", commit, sqlite3_column_int(s, 7) ? "+" :
+			    "%4d", commit, sqlite3_column_int(s, 7) ? "+" :
 			    "", (const char *)sqlite3_column_text(s, 1),
 			    (const char *)sqlite3_column_text(s, 2),
 			    (const char *)sqlite3_column_text(s, 3),
 			    (const char *)sqlite3_column_text(s, 4),
 			    sqlite3_column_double(s, 5),
 			    sqlite3_column_int(s, 6));
+			if (key != NULL)
+				printf(" %s", kv);
+			putchar('\n');
+		}
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)

@@ -12,6 +12,10 @@
  * (a full disk, an I/O error) stops the matrix at once: one line names
  * the store and the error.  Workers die with the matrix
  * (PR_SET_PDEATHSIG), so a killed matrix leaves none storing behind it.
+ * --list runs nothing: it prints each case as the line kmbench case
+ * runs (caseline.h), for an engine that spreads them over machines.
+ * --sweep (sweep.h) multiplies the cases by the points of each sweep
+ * that applies to their strategy; a point is --set assignments more.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,8 +37,10 @@
 #include "caseline.h"
 #include "commands.h"
 #include "numopt.h"
+#include "sweep.h"
 
 #define MAXLIST	256
+#define MAXCASES	200000	/* a matrix, a list: jobs held in memory */
 
 static volatile sig_atomic_t stopping;
 
@@ -109,6 +115,7 @@ struct job {
 	int		 slot;		/* its worker's struct wslot */
 	const char	*sets[CASE_MAXSETS];	/* the --set applied */
 	size_t		 nsets;
+	size_t		 nswept;	/* the last of them: --sweep's */
 };
 
 /*
@@ -144,7 +151,7 @@ figure(struct sqlite3 *db, const char *key, const char *name)
 
 /* One line a case, from the store, as run --brief prints it. */
 static void
-print_table(const char *db, const struct job *jv, int total)
+print_table(const char *db, const struct job *jv, int total, int swept)
 {
 	static const char *const errs[] = {
 		"errors.EMFILE", "errors.ENFILE", "errors.ENOMEM",
@@ -158,9 +165,9 @@ print_table(const char *db, const struct job *jv, int total)
 
 	if (store_open(&st, db, err, sizeof(err)) != 0)
 		return;
-	printf("%-11s %-10s %-20s %-24s %9s %9s %5s %11s\n", "strategy",
+	printf("%-11s %-10s %-20s %-24s %9s %9s %5s %11s%s\n", "strategy",
 	    "machine", "trace", "outcome", "max_fds", "refused", "hung",
-	    "kmem_map pk");
+	    "kmem_map pk", swept ? "  sweep" : "");
 	for (k = 0; k < total; k++) {
 		const struct job *j = &jv[k];
 		double pe = figure(st.st_db, j->key, "panic_event");
@@ -175,13 +182,18 @@ print_table(const char *db, const struct job *jv, int total)
 		for (refused = 0, e = 0; e < 5; e++)
 			refused += figure(st.st_db, j->key, errs[e]);
 		base = strrchr(j->cs.cs_trace, '/');
-		printf("%-11s %-10s %-20.20s %-24s %9.0f %9.0f %5.0f %5.0f/%-5llu"
-		    "\n", j->cs.cs_strategy->s_name, j->machine,
+		printf("%-11s %-10s %-20.20s %-24s %9.0f %9.0f %5.0f %5.0f/%-5llu",
+		    j->cs.cs_strategy->s_name, j->machine,
 		    base ? base + 1 : j->cs.cs_trace, outcome,
 		    figure(st.st_db, j->key, "max_fds"), refused,
 		    figure(st.st_db, j->key, "hung"),
 		    figure(st.st_db, j->key, "kmem_map.peak_pages"),
 		    (unsigned long long)profile_nkmempages(&j->cs.cs_prof));
+		/* The swept values of the case. */
+		for (e = (int)(j->nsets - j->nswept); e < (int)j->nsets; e++)
+			printf(" %s%s", e == (int)(j->nsets - j->nswept) ?
+			    " " : "", j->sets[e]);
+		putchar('\n');
 	}
 	store_close(&st);
 }
@@ -308,6 +320,7 @@ cmd_matrix(int argc, char **argv)
 		{ "force", no_argument, NULL, 'f' },
 		{ "no-latency", no_argument, NULL, 'L' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "sweep", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
 	char *snames[MAXLIST], *mnames[MAXLIST], *tnames[MAXLIST];
@@ -315,7 +328,10 @@ cmd_matrix(int argc, char **argv)
 	int ns = 0, nm = 0, nt = 0, nsets = 0, reps = 1, jobs = 1;
 	int force = 0, latency = 1, c, i, k, total, running = 0, done = 0;
 	int failed = 0, skipped = 0, tty = isatty(STDERR_FILENO), badinput = 0;
-	int storefail = 0, raced = 0, list = 0;
+	int storefail = 0, raced = 0, list = 0, nsweeps = 0, rc = 2;
+	static struct sweep sweeps[SWEEP_MAX];
+	const struct strategy *sv[MAXLIST];
+	long long ntotal;
 	struct wslot *slots;
 	struct job *jv;
 	pid_t parent;
@@ -339,11 +355,33 @@ cmd_matrix(int argc, char **argv)
 		case 'f': force = 1; break;
 		case 'L': latency = 0; break;
 		case 'l': list = 1; break;
+		case 'w':
+			if (nsweeps == SWEEP_MAX) {
+				fprintf(stderr, "kmbench matrix: more than %d "
+				    "--sweep\n", SWEEP_MAX);
+				goto sweepbad;
+			}
+			if (sweep_parse(optarg, &sweeps[nsweeps], err,
+			    sizeof(err)) != 0) {
+				fprintf(stderr, "kmbench matrix: %s\n", err);
+				goto sweepbad;
+			}
+			for (i = 0; i < nsweeps; i++)
+				if (strcmp(sweeps[i].sw_key,
+				    sweeps[nsweeps].sw_key) == 0) {
+					fprintf(stderr, "kmbench matrix: "
+					    "--sweep %s given twice\n",
+					    sweeps[i].sw_key);
+					nsweeps++;
+					goto sweepbad;
+				}
+			nsweeps++;
+			break;
 		case 'S':
 			if (nsets == CASE_MAXSETS) {
 				fprintf(stderr, "kmbench matrix: more than %d "
 				    "--set\n", CASE_MAXSETS);
-				return 2;
+				goto sweepbad;
 			}
 			sets[nsets++] = optarg;
 			break;
@@ -352,7 +390,7 @@ cmd_matrix(int argc, char **argv)
 			/* strtol() and a cast took 4294967297 as 1. */
 			if (numopt_uint("matrix", c == 'r' ? "reps" : "jobs",
 			    optarg, 1, 1000, &num) != 0)
-				return 2;
+				goto sweepbad;
 			if (c == 'r')
 				reps = (int)num;
 			else
@@ -360,8 +398,25 @@ cmd_matrix(int argc, char **argv)
 			break;
 		default:
 			bad_option("matrix", argv, optind);
-			return 2;
+			goto sweepbad;
 		}
+	}
+	/* A key both set and swept: which value would be meant? */
+	for (i = 0; i < nsweeps; i++)
+		for (k = 0; k < nsets; k++) {
+			size_t kl = strlen(sweeps[i].sw_key);
+
+			if (strncmp(sets[k], sweeps[i].sw_key, kl) == 0 &&
+			    sets[k][kl] == '=') {
+				fprintf(stderr, "kmbench matrix: %s is both "
+				    "--set and --sweep\n", sweeps[i].sw_key);
+				goto sweepbad;
+			}
+		}
+	if (nsets + nsweeps > CASE_MAXSETS) {
+		fprintf(stderr, "kmbench matrix: more than %d --set and "
+		    "--sweep together\n", CASE_MAXSETS);
+		goto sweepbad;
 	}
 	for (; optind < argc && nt < MAXLIST; optind++) {
 		for (i = 0; i < nt && strcmp(tnames[i], argv[optind]) != 0;
@@ -376,7 +431,7 @@ cmd_matrix(int argc, char **argv)
 	if ((db == NULL && !list) || nt == 0) {
 		fprintf(stderr, "kmbench matrix: needs --db FILE (or --list) "
 		    "and at least one trace (--traces A,B or arguments)\n");
-		return 2;
+		goto sweepbad;
 	}
 	if (ns == 0)
 		for (i = 0; strategies[i] != NULL && ns < MAXLIST; i++)
@@ -384,34 +439,57 @@ cmd_matrix(int argc, char **argv)
 	if (nm == 0 && (nm = all_machines(mnames, MAXLIST)) == 0) {
 		fprintf(stderr, "kmbench matrix: no machine profiles in %s\n",
 		    machines_dir());
-		return 2;
+		goto sweepbad;
 	}
-	total = ns * nm * nt * reps;
+	/* Each strategy's cases: the product of the sweeps that apply. */
+	for (ntotal = 0, i = 0; i < ns; i++) {
+		long long n = (long long)nm * nt * reps;
+
+		if ((sv[i] = strategy_lookup(snames[i])) == NULL) {
+			fprintf(stderr, "kmbench matrix: unknown strategy '%s' "
+			    "(kmbench strategies lists them)\n", snames[i]);
+			goto sweepbad;
+		}
+		for (k = 0; k < nsweeps && n <= MAXCASES; k++)
+			if (sweep_applies(&sweeps[k], sv[i]))
+				n *= (long long)sweeps[k].sw_n;
+		ntotal += n;
+		if (ntotal > MAXCASES) {
+			fprintf(stderr, "kmbench matrix: more than %d cases; "
+			    "split the study (--list and several stores)\n",
+			    MAXCASES);
+			goto sweepbad;
+		}
+	}
+	total = (int)ntotal;
 	if ((jv = calloc((size_t)total, sizeof(*jv))) == NULL) {
 		fprintf(stderr, "kmbench matrix: out of memory\n");
-		return 1;
+		rc = 1;
+		goto sweepbad;
 	}
 	/* Build and check every case before running any. */
 	k = 0;
 	for (i = 0; i < ns * nm * nt; i++) {
-		const struct strategy *s = strategy_lookup(snames[i % ns]);
+		const struct strategy *s = sv[i % ns];
 		const char *mn = mnames[(i / ns) % nm];
 		const char *tn = tnames[i / (ns * nm)];
 		struct profile pr;
+		long long ncomb = 1, cb;
 		int r, x;
 
-		if (s == NULL) {
-			fprintf(stderr, "kmbench matrix: unknown strategy '%s' "
-			    "(kmbench strategies lists them)\n", snames[i % ns]);
-			goto bad;
-		}
 		if (profile_load(&pr, machines_dir(), mn, err,
 		    sizeof(err)) != 0) {
 			fprintf(stderr, "kmbench matrix: %s\n", err);
 			goto bad;
 		}
-		for (r = 0; r < reps; r++, k++) {
+		for (x = 0; x < nsweeps; x++)
+			if (sweep_applies(&sweeps[x], s))
+				ncomb *= (long long)sweeps[x].sw_n;
+		for (cb = 0; cb < ncomb * reps; cb++, k++) {
 			struct job *j = &jv[k];
+			long long pt = cb / reps;
+
+			r = (int)(cb % reps);
 
 			case_init(&j->cs, s, &pr, tn);
 			j->cs.cs_rep = r;
@@ -435,6 +513,23 @@ cmd_matrix(int argc, char **argv)
 				}
 				j->sets[j->nsets++] = sets[x];
 			}
+			/* This point of the sweeps, the first varying fastest. */
+			for (x = 0; x < nsweeps; x++) {
+				const struct sweep *sw = &sweeps[x];
+				const char *a;
+
+				if (!sweep_applies(sw, s))
+					continue;
+				a = sw->sw_sets[pt % (long long)sw->sw_n];
+				pt /= (long long)sw->sw_n;
+				if (case_set(&j->cs, a, err, sizeof(err)) != 0) {
+					fprintf(stderr, "kmbench matrix: "
+					    "--sweep %s\n", err);
+					goto bad;
+				}
+				j->sets[j->nsets++] = a;
+				j->nswept++;
+			}
 			/* The trace's digest is shared by its cases. */
 			if (k > 0 && jv[k - 1].cs.cs_trace == tn)
 				memcpy(j->cs.cs_sha256, jv[k - 1].cs.cs_sha256,
@@ -446,8 +541,10 @@ cmd_matrix(int argc, char **argv)
 			}
 		}
 	}
-	if (list)
-		return list_cases(jv, total);
+	if (list) {
+		rc = list_cases(jv, total);
+		goto sweepdone;
+	}
 	if (store_open(&st, db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kmbench matrix: %s\n", err);
 		goto bad;
@@ -480,8 +577,7 @@ cmd_matrix(int argc, char **argv)
 	    PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (slots == MAP_FAILED) {
 		perror("kmbench matrix: mmap");
-		free(jv);
-		return 1;
+		goto fail;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -513,7 +609,7 @@ cmd_matrix(int argc, char **argv)
 			if (j->pid == 0) {
 				struct wslot *ws = &slots[j->slot];
 				struct store wst;
-				int rc;
+				int wrc;
 
 				/*
 				 * Die with the matrix: a worker left running
@@ -529,13 +625,13 @@ cmd_matrix(int argc, char **argv)
 				if (store_open(&wst, db, ws->ws_msg,
 				    sizeof(ws->ws_msg)) != 0)
 					_exit(CASE_ESTORE);
-				rc = case_run(&j->cs, CR_NONE, stdout, &wst,
+				wrc = case_run(&j->cs, CR_NONE, stdout, &wst,
 				    run_id, ws->ws_msg, sizeof(ws->ws_msg));
 				ws->ws_already = j->cs.cs_already;
 				memcpy(ws->ws_warn, j->cs.cs_warning,
 				    sizeof(ws->ws_warn));
 				store_close(&wst);
-				_exit(rc);
+				_exit(wrc);
 			}
 			running++;
 			progress(tty, done, total, j, "running");
@@ -594,7 +690,7 @@ cmd_matrix(int argc, char **argv)
 		}
 	}
 	munmap(slots, (size_t)jobs * sizeof(*slots));
-	print_table(db, jv, total);
+	print_table(db, jv, total, nsweeps > 0);
 	fflush(stdout);
 	fprintf(stderr, "kmbench matrix: %d cases: %d run, %d already "
 	    "stored, %d failed%s; run %lld in %s\n", total,
@@ -602,15 +698,18 @@ cmd_matrix(int argc, char **argv)
 	    storefail ? ", stopped" : stopping ? ", interrupted" : "",
 	    (long long)run_id, db);
 	free(jv);
-	if (storefail)
-		return 1;
-	if (stopping)
-		return 130;
-	return badinput ? 2 : failed ? 1 : 0;
+	rc = storefail ? 1 : stopping ? 130 : badinput ? 2 : failed ? 1 : 0;
+	goto sweepdone;
 fail:
 	free(jv);
-	return 1;
+	rc = 1;
+	goto sweepdone;
 bad:
 	free(jv);
-	return 2;
+	rc = 2;
+sweepbad:
+sweepdone:
+	for (i = 0; i < nsweeps; i++)
+		sweep_free(&sweeps[i]);
+	return rc;
 }
