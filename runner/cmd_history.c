@@ -15,6 +15,7 @@
 #include "../db/store.h"
 #include "commands.h"
 #include "json.h"
+#include "sweep.h"
 
 /*
  * METRIC as latency.OP.ARENA.QUANTILE into OP (63), ARENA (63) and
@@ -38,50 +39,6 @@ latency_name(const char *metric, char *op, char *arena, char *quant)
 	snprintf(arena, 64, "%.*s", (int)(q - a - 1), a + 1);
 	snprintf(quant, 16, "%s", q + 1);
 	return 1;
-}
-
-/*
- * The value of KEY in a case's INPUTS (store.c: "strategy=S;params=
- * k=v;...;machine=M;setting=v;...;trace=...;rep=N") into OUT: a machine
- * setting, or STRATEGY.KEY among the strategy's settings; "-" if none.
- */
-static void
-input_value(const char *inputs, const char *key, char *out, size_t len)
-{
-	const char *dot = strchr(key, '.'), *from, *to, *p;
-	char want[96];
-	size_t n;
-
-	snprintf(out, len, "-");
-	if ((from = strstr(inputs, ";machine=")) == NULL)
-		return;
-	if (dot == NULL) {
-		to = inputs + strlen(inputs);
-		snprintf(want, sizeof(want), ";%s=", key);
-	} else {
-		snprintf(want, sizeof(want), "strategy=%.*s;",
-		    (int)(dot - key), key);
-		if (strncmp(inputs, want, strlen(want)) != 0)
-			return;
-		to = from;
-		from = strstr(inputs, ";params=");
-		if (from == NULL)
-			return;
-		from += strlen(";params=") - 1;	/* at the ';' or '=' */
-		snprintf(want, sizeof(want), "%s=", dot + 1);
-	}
-	for (p = from; p != NULL && p < to; p = strstr(p + 1, want)) {
-		if (p > from && dot != NULL && p[-1] != ';' && p[-1] != '=')
-			continue;
-		if (dot == NULL && p[0] != ';')
-			continue;
-		if (strncmp(p, want, strlen(want)) != 0)
-			continue;
-		p += strlen(want);
-		n = strcspn(p, ";");
-		snprintf(out, len, "%.*s", (int)n, p);
-		return;
-	}
 }
 
 int
@@ -189,7 +146,7 @@ cmd_history(int argc, char **argv)
 
 		rows++;
 		if (key != NULL)
-			input_value((const char *)sqlite3_column_text(s, 8),
+			sweep_value((const char *)sqlite3_column_text(s, 8),
 			    key, kv, sizeof(kv));
 		if (json) {
 			json_object(&j, NULL);

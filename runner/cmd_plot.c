@@ -375,6 +375,8 @@ cmd_plot(int argc, char **argv)
 		{ "trace", required_argument, NULL, 't' },
 		{ "machine", required_argument, NULL, 'm' },
 		{ "strategies", required_argument, NULL, 's' },
+		{ "sweep", required_argument, NULL, 'w' },
+		{ "figure", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const maps_map[] = { "kmem_map", "kernel_map" };
@@ -382,7 +384,8 @@ cmd_plot(int argc, char **argv)
 	static const char *const lat_ops[] = { "malloc", "fdexpand",
 	    "fdexpand.refused" };
 	const char *db = "bench.db", *fmt = "png,svg,txt", *traces = NULL,
-	    *machine = NULL, *strats = NULL, *wl, *mach;
+	    *machine = NULL, *strats = NULL, *wl, *mach, *sweepkey = NULL,
+	    *figname = "max_fds";
 	char err[1024], why[1024], name[256], tfile[PATH_MAX],
 	    slist[SEL_MAXSTRAT * SEL_NAMELEN];
 	struct plotopt po;
@@ -405,6 +408,8 @@ cmd_plot(int argc, char **argv)
 		case 't': traces = optarg; break;
 		case 'm': machine = optarg; break;
 		case 's': strats = optarg; break;
+		case 'w': sweepkey = optarg; break;
+		case 'F': figname = optarg; break;
 		default:
 			bad_option("plot", argv, optind);
 			return 2;
@@ -475,6 +480,16 @@ cmd_plot(int argc, char **argv)
 		bad++;							\
 } while (0)
 
+	/* --sweep: the one figure against the swept key, alone. */
+	if (sweepkey != NULL) {
+		snprintf(name, sizeof(name), "07-sweep-%s-%s", figname,
+		    sweepkey);
+		FIG(export_sweep(h, &sel, po.po_data, figname, sweepkey,
+		    sel.s_hltrace, mach, why, sizeof(why)), "sweep.gp", name,
+		    "figure", figname, "key", sweepkey, "wl", sel.s_hltrace,
+		    "machine", mach);
+		goto done;
+	}
 	/* Every trace: its outcome grid. */
 	for (t = 0; t < sel.s_ntrace; t++) {
 		wl = sel.s_trace[t];
@@ -522,6 +537,7 @@ cmd_plot(int argc, char **argv)
 	    "wl", sel.s_hltrace, "machine", mach);
 #undef FIG
 
+done:
 	store_close(&st);
 	if (po.po_drawn == 0 && !bad) {
 		/* Not a plot made: the store holds none of their cases. */

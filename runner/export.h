@@ -90,5 +90,9 @@ int	export_frag(struct sqlite3 *, const struct sel *, const char *dir,
 int	export_history(struct sqlite3 *, const struct sel *, const char *dir,
 	    const char *metric, const char *workload, const char *machine,
 	    char *why, size_t whylen);
+/* FIGURE against KEY, a setting a matrix swept (export_sweep.c). */
+int	export_sweep(struct sqlite3 *, const struct sel *, const char *dir,
+	    const char *figure, const char *key, const char *workload,
+	    const char *machine, char *why, size_t whylen);
 
 #endif /* KM_EXPORT_H */

@@ -199,3 +199,47 @@ sweep_applies(const struct sweep *sw, const struct strategy *s)
 	return sw->sw_strategy[0] == '\0' ||
 	    strcmp(sw->sw_strategy, s->s_name) == 0;
 }
+
+/*
+ * The value of KEY in a case's INPUTS (store.c: "strategy=S;params=
+ * k=v;...;machine=M;setting=v;...;trace=...;rep=N") into OUT: a machine
+ * setting, or STRATEGY.KEY among the strategy's settings; "-" if none.
+ */
+void
+sweep_value(const char *inputs, const char *key, char *out, size_t len)
+{
+	const char *dot = strchr(key, '.'), *from, *to, *p;
+	char want[96];
+	size_t n;
+
+	snprintf(out, len, "-");
+	if ((from = strstr(inputs, ";machine=")) == NULL)
+		return;
+	if (dot == NULL) {
+		to = inputs + strlen(inputs);
+		snprintf(want, sizeof(want), ";%s=", key);
+	} else {
+		snprintf(want, sizeof(want), "strategy=%.*s;",
+		    (int)(dot - key), key);
+		if (strncmp(inputs, want, strlen(want)) != 0)
+			return;
+		to = from;
+		from = strstr(inputs, ";params=");
+		if (from == NULL)
+			return;
+		from += strlen(";params=") - 1;	/* at the ';' or '=' */
+		snprintf(want, sizeof(want), "%s=", dot + 1);
+	}
+	for (p = from; p != NULL && p < to; p = strstr(p + 1, want)) {
+		if (p > from && dot != NULL && p[-1] != ';' && p[-1] != '=')
+			continue;
+		if (dot == NULL && p[0] != ';')
+			continue;
+		if (strncmp(p, want, strlen(want)) != 0)
+			continue;
+		p += strlen(want);
+		n = strcspn(p, ";");
+		snprintf(out, len, "%.*s", (int)n, p);
+		return;
+	}
+}

@@ -32,4 +32,12 @@ struct strategy;
 /* Whether SW varies the cases of strategy S: a machine setting, or S's. */
 int	sweep_applies(const struct sweep *sw, const struct strategy *s);
 
+/*
+ * The value of KEY, a machine setting or STRATEGY.KEY, in a stored
+ * case's inputs (the "case" table's inputs column) into OUT; "-" when
+ * the case has none.
+ */
+void	sweep_value(const char *inputs, const char *key, char *out,
+	    size_t len);
+
 #endif /* KM_SWEEP_H */

@@ -170,3 +170,31 @@ Test(sweep, refused, .init = setup, .fini = teardown)
 	}
 	cr_expect_eq(sh("test ! -e s.db"), 0);
 }
+
+/*
+ * plot --sweep KEY: max_fds of the attack against nkmempages, one
+ * column per strategy.  gen pr14721 --param fds=100 opens 100
+ * descriptors in one process; a 100-entry table (fdexpand to 128
+ * slots, well under a page of kmem_map) fits at 2048, 3072 and 4096
+ * pages alike, so every strategy reaches 100 at each of the 3 points.
+ */
+Test(sweep, plot_against_key, .init = setup, .fini = teardown,
+    .timeout = 120)
+{
+	char *out;
+
+	cr_assert_eq(sh("$KB matrix --db s.db --strategies panic-only,nointr "
+	    "--machines i386-64M --sweep nkmempages=2048..4096/1024 t.kmt "
+	    ">/dev/null 2>&1"), 0);
+	cr_assert_eq(sh("KMBENCH_PLOTS=$KMBENCH_SRC/plots $KB plot --db s.db "
+	    "--sweep nkmempages --out p --format txt 2>/dev/null"), 0);
+	out = slurp("p/data/sweep.tsv");
+	cr_expect_str_eq(out, "# max_fds of t on i386-64M against nkmempages: "
+	    "nkmempages\tpanic-only\tnointr\n2048\t100\t100\n3072\t100\t100\n"
+	    "4096\t100\t100\n");
+	free(out);
+	cr_expect_eq(sh("test -s p/07-sweep-max_fds-nkmempages.txt"), 0);
+	/* A key the store never swept: nothing to draw, exit 2. */
+	cr_expect_eq(sh("KMBENCH_PLOTS=$KMBENCH_SRC/plots $KB plot --db s.db "
+	    "--sweep maxusers --out p2 --format txt 2>/dev/null"), 2);
+}
