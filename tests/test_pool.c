@@ -450,3 +450,37 @@ Test(pool, pool_of_finds_the_pool)
 	cr_expect_null(pool_of(m, 0xff000000u));
 	machine_free(m);
 }
+
+/*
+ * pool_reclaim_all() (reclaim's release pass, FreeBSD's uma_reclaim())
+ * takes every idle page whatever its age, where pool_drain_all() waits
+ * for 10 s: two pools with an idle page each, idle since 1 ns ago: the
+ * drain keeps both, the reclaim returns 2 and kmem_map is empty.  A
+ * page with an item out stays: a third pool's busy page is kept.
+ */
+Test(pool, reclaim_all_ignores_age)
+{
+	struct machine *m = boot64();
+	struct pool *a = newpool(m, "apl", 48, 0);
+	struct pool *b = newpool(m, "bpl", 64, 0);
+	struct pool *c = newpool(m, "cpl", 96, 0);
+	vaddr_t va, vb;
+
+	m->m_now = 1 * SEC;
+	va = get(m, a);
+	vb = get(m, b);
+	(void)get(m, c);
+	pool_put(m, a, va);
+	pool_put(m, b, vb);
+	cr_assert_eq(m->m_kmem_map.vm_used, 3);
+	m->m_now = 1 * SEC + 1;
+	pool_drain_all(m);
+	cr_expect_eq(m->m_kmem_map.vm_used, 3);
+	cr_expect_eq(pool_reclaim_all(m), 2);
+	cr_expect_eq(a->pr_npages, 0);
+	cr_expect_eq(b->pr_npages, 0);
+	cr_expect_eq(c->pr_npages, 1);
+	cr_expect_eq(m->m_kmem_map.vm_used, 1);
+	cr_expect_eq(pool_reclaim_all(m), 0);
+	machine_free(m);
+}
