@@ -220,9 +220,28 @@ capacity_search(const struct cap_spec *sp, struct cap_result *res,
 		goto out;
 	}
 	good = t->ct_value;
+	v = hi;
+	/*
+	 * Scale: gallop up from the good end, doubling K, to the first K
+	 * that fails (or the range's end), so that the replays beyond the
+	 * cliff, the costly ones when processes hang, are few.
+	 */
+	if (!up)
+		while (good < hi) {
+			v = good > (hi - good) ? hi : 2 * good;
+			if ((t = try_at(&s, v, 0, &rc, err, errlen)) == NULL)
+				goto out;
+			if (!GOOD(&s, t))
+				break;
+			good = v;
+		}
 	/* The bad end surviving too: the answer is the range's end. */
-	if ((t = try_at(&s, up ? lo : hi, 0, &rc, err, errlen)) == NULL)
-		goto out;
+	if (up || good < hi) {
+		if ((t = try_at(&s, up ? lo : v, 0, &rc, err, errlen)) ==
+		    NULL)
+			goto out;
+	} else
+		t = try_at(&s, hi, 0, &rc, err, errlen);
 	if (GOOD(&s, t)) {
 		res->cr_found = 1;
 		res->cr_value = t->ct_value;
@@ -313,6 +332,9 @@ check:
 	for (k = 0; k < sp->cp_ngrid && res->cr_monotonic != 0; k++) {
 		v = sp->cp_grid[k];
 		if (v < lo || v > hi)
+			continue;
+		/* Scale: nothing past twice the cliff (costly, and implied). */
+		if (!up && res->cr_hasnext && v > 2 * (res->cr_value + 1))
 			continue;
 		if ((t = try_at(&s, v, 0, &rc, err, errlen)) == NULL)
 			goto out;
