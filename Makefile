@@ -44,7 +44,7 @@ TESTSRCS = tests/kmtest.c $(wildcard tests/test_*.c)
 TESTOBJS = $(TESTSRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps test check broken slow check-traces bench bench-full traces \
-	replay-speed clean FORCE
+	replay-speed clean FORCE test-slurm
 
 all: kmbench
 
@@ -82,6 +82,15 @@ $(B)/kmtest: $(TESTOBJS) $(B)/libkm.a
 
 deps:
 	@sh tools/deps.sh
+
+# A one-node Slurm cluster on localhost (munged, slurmctld, slurmd on
+# loopback, started and stopped by the script) runs a 20-case matrix as
+# a job array with a dependent merge (tools/test-slurm.sh,
+# docs/scale-out.md); about 20 s.
+test-slurm:
+	@sh tools/deps.sh slurm-wlm munge
+	$(MAKE) $(PAR) --no-print-directory VARIANT=release build/release/kmbench
+	sh tools/test-slurm.sh build/release/kmbench
 
 # The tests find the binary and the profiles through these.
 TESTENV	= KMBENCH=$(CURDIR)/$(B)/kmbench KMBENCH_MACHINES=$(CURDIR)/machines \
