@@ -3,6 +3,7 @@
  */
 #include <criterion/criterion.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +271,47 @@ kmtest_slurp(FILE *f)
 	}
 	buf[len] = '\0';
 	return buf;
+}
+
+char *
+kmtest_read(const char *dir, const char *name)
+{
+	char path[512];
+	FILE *f;
+	char *t;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	cr_assert(f != NULL, "%s", path);
+	t = kmtest_slurp(f);
+	fclose(f);
+	return t;
+}
+
+int
+kmtest_nlines(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
+int
+kmtest_sh(const char *dir, const char *fmt, ...)
+{
+	char cmd[4096], body[3800];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "cd %s && KB='%s' && %s", dir,
+	    env_or("KMBENCH", "./kmbench"), body);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
 int

@@ -59,6 +59,16 @@ int	kmtest_cmd_bin(const char *bin, const char *args, char **out,
 
 /* The rest of F (malloc'ed, NUL-terminated). */
 char	*kmtest_slurp(FILE *f);
+/* The contents of file NAME in directory DIR (malloc'ed); asserts. */
+char	*kmtest_read(const char *dir, const char *name);
+/* The lines of S: its newlines. */
+int	kmtest_nlines(const char *s);
+/*
+ * Run the shell command FMT, ... in directory DIR, with $KB naming the
+ * kmbench binary ($KMBENCH); its exit status (128 when killed).
+ */
+int	kmtest_sh(const char *dir, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
 
 struct kmt_event;
 

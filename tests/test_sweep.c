@@ -6,11 +6,9 @@
  * history keeps the points apart; a bad sweep is one line, exit 2.
  */
 #include <criterion/criterion.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kmtest.h"
@@ -19,46 +17,10 @@ TestSuite(sweep);
 
 static char dir[64];
 
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[4096], body[3800];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(body, sizeof(body), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "cd %s && KB='%s' && %s", dir,
-	    getenv("KMBENCH"), body);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-static char *
-slurp(const char *file)
-{
-	char path[128];
-	FILE *f;
-	char *t;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "r");
-	cr_assert(f != NULL, "%s", path);
-	t = kmtest_slurp(f);
-	fclose(f);
-	return t;
-}
-
-static int
-nlines(const char *s)
-{
-	int n = 0;
-
-	for (; *s != '\0'; s++)
-		n += *s == '\n';
-	return n;
-}
+/* The shared helpers, in this test's directory. */
+#define sh(...)		kmtest_sh(dir, __VA_ARGS__)
+#define slurp(file)	kmtest_read(dir, file)
+#define nlines(s)	kmtest_nlines(s)
 
 static void
 setup(void)
