@@ -273,6 +273,23 @@ kmtest_slurp(FILE *f)
 	return buf;
 }
 
+void
+kmtest_write_opens(char *path, size_t pathlen, int last, int limit)
+{
+	char text[8192];
+	size_t n = 0;
+	int fd;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+	    "kmtrace 1\n0 1 spawn\n0 1 limit nofile %d\n", limit);
+	for (fd = 3; fd <= last && n < sizeof(text); fd++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "%d 1 open %d\n", fd, fd);
+	cr_assert(n < sizeof(text) - 16, "%d opens do not fit", last - 2);
+	snprintf(text + n, sizeof(text) - n, "100 1 exit\n");
+	kmtest_write(path, pathlen, ".kmt", text);
+}
+
 char *
 kmtest_read(const char *dir, const char *name)
 {

@@ -23,6 +23,12 @@ struct kmcase {
  * (static storage of the caller's PATH buffer of PATHLEN). */
 void	kmtest_write(char *path, size_t pathlen, const char *suffix,
 	    const char *text);
+/*
+ * Write, as kmtest_write() does, a trace of one process that opens
+ * descriptors 3 to LAST at times 3 to LAST under RLIMIT_NOFILE LIMIT,
+ * then exits at time 100.
+ */
+void	kmtest_write_opens(char *path, size_t pathlen, int last, int limit);
 
 /*
  * Boot MACHINE (a profile in machines/) with the NULL-terminated SETS

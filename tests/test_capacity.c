@@ -99,17 +99,9 @@ Test(capacity, nkmempages_by_hand)
  */
 Test(capacity, scale_by_hand)
 {
-	char trace[256], text[4096], *out;
-	size_t n = 0;
-	int fd;
+	char trace[256], *out;
 
-	n += (size_t)snprintf(text + n, sizeof(text) - n,
-	    "kmtrace 1\n0 1 spawn\n0 1 limit nofile 100\n");
-	for (fd = 3; fd <= 32; fd++)
-		n += (size_t)snprintf(text + n, sizeof(text) - n,
-		    "%d 1 open %d\n", fd, fd);
-	snprintf(text + n, sizeof(text) - n, "100 1 exit\n");
-	kmtest_write(trace, sizeof(trace), ".kmt", text);
+	kmtest_write_opens(trace, sizeof(trace), 32, 100);
 	cr_assert_eq(cap("--json --clean --stagger 0 --to 16 --strategy "
 	    "panic-only --machine i386-64M --set maxusers=1 --vary scale",
 	    trace, &out), 0);

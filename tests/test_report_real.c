@@ -27,18 +27,11 @@ TestSuite(report_real);
  */
 Test(report_real, grid_and_sentence)
 {
-	char trace[256], db[256], args[1024], text[4096], *out, *e;
+	char trace[256], db[256], args[1024], *out, *e;
 	const char *strategies[] = { "nointr", "panic-only" };
-	size_t n = 0, i;
-	int fd;
+	size_t i;
 
-	n += (size_t)snprintf(text + n, sizeof(text) - n,
-	    "kmtrace 1\n0 1 spawn\n0 1 limit nofile 100\n");
-	for (fd = 3; fd <= 32; fd++)
-		n += (size_t)snprintf(text + n, sizeof(text) - n,
-		    "%d 1 open %d\n", fd, fd);
-	snprintf(text + n, sizeof(text) - n, "100 1 exit\n");
-	kmtest_write(trace, sizeof(trace), ".kmt", text);
+	kmtest_write_opens(trace, sizeof(trace), 32, 100);
 	kmtest_write(db, sizeof(db), ".db", "");
 	unlink(db);
 	for (i = 0; i < 2; i++) {
@@ -93,17 +86,10 @@ Test(report_real, grid_and_sentence)
  */
 Test(report_real, inferred_cells)
 {
-	char trace[256], db[256], args[1024], text[4096], *out, *e;
-	size_t n = 0, i;
-	int fd;
+	char trace[256], db[256], args[1024], *out, *e;
+	size_t i;
 
-	n += (size_t)snprintf(text + n, sizeof(text) - n,
-	    "kmtrace 1\n0 1 spawn\n0 1 limit nofile 100\n");
-	for (fd = 3; fd <= 32; fd++)
-		n += (size_t)snprintf(text + n, sizeof(text) - n,
-		    "%d 1 open %d\n", fd, fd);
-	snprintf(text + n, sizeof(text) - n, "100 1 exit\n");
-	kmtest_write(trace, sizeof(trace), ".kmt", text);
+	kmtest_write_opens(trace, sizeof(trace), 32, 100);
 	kmtest_write(db, sizeof(db), ".db", "");
 	unlink(db);
 	snprintf(args, sizeof(args), "capacity --db %s --clean --stagger 0 "
