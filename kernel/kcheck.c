@@ -147,7 +147,7 @@ kcheck_alloc(struct machine *m, vaddr_t va, unsigned long size, int type)
 		return;
 	if (va == 0 || kc_lookup(kc, va) != NULL) {
 		snprintf(kc->kc_err, sizeof(kc->kc_err), "registry: malloc "
-		    "returned %#" PRIx32 ", a block already live", va);
+		    "returned %#" PRIx64 ", a block already live", va);
 		return;
 	}
 	if (2 * (kc->kc_n + 1) > kc->kc_cap && kc_grow(kc) != 0) {
@@ -173,13 +173,13 @@ kcheck_free(struct machine *m, vaddr_t va, int type)
 	if ((b = kc_lookup(kc, va)) == NULL) {
 		if (!kc->kc_partial)
 			snprintf(kc->kc_err, sizeof(kc->kc_err), "registry: "
-			    "free of %#" PRIx32 ", which is not a live block",
+			    "free of %#" PRIx64 ", which is not a live block",
 			    va);
 		return;
 	}
 	if (b->kc_type != type) {
 		snprintf(kc->kc_err, sizeof(kc->kc_err), "registry: free of "
-		    "%#" PRIx32 " as type %d, but it was malloc'ed as type %d",
+		    "%#" PRIx64 " as type %d, but it was malloc'ed as type %d",
 		    va, type, b->kc_type);
 		return;
 	}
@@ -297,31 +297,31 @@ check_pool(struct machine *m, struct pool *pp, struct kc_sums *s,
 			return fail(err, errlen, "pool %s: page list longer "
 			    "than the kernel space (a cycle?)", nm);
 		if (ph->ph_prev != prev)
-			return fail(err, errlen, "pool %s: page %#" PRIx32
+			return fail(err, errlen, "pool %s: page %#" PRIx64
 			    ": ph_prev does not point to the page before",
 			    nm, ph->ph_page);
 		if (ph->ph_pool != pp)
-			return fail(err, errlen, "pool %s: page %#" PRIx32
+			return fail(err, errlen, "pool %s: page %#" PRIx64
 			    " says it belongs to pool %s", nm, ph->ph_page,
 			    ph->ph_pool != NULL ? ph->ph_pool->pr_wchan :
 			    "(none)");
 		if (!vm_map_contains(pp->pr_map, ph->ph_page) ||
 		    ((ph->ph_page - pp->pr_map->vm_min) &
 		    (m->m_pagesize - 1)) != 0)
-			return fail(err, errlen, "pool %s: page %#" PRIx32
+			return fail(err, errlen, "pool %s: page %#" PRIx64
 			    " is not a page of its map %s", nm, ph->ph_page,
 			    pp->pr_map->vm_name);
 		if (m->m_pgowner[kva_page(m, ph->ph_page)] != ph)
-			return fail(err, errlen, "pool %s: page %#" PRIx32
+			return fail(err, errlen, "pool %s: page %#" PRIx64
 			    ": m_pgowner does not point back to it", nm,
 			    ph->ph_page);
 		if (!pp->pr_phinpage && pool_of(m, ph->ph_hdr) !=
 		    m->m_pools[POOL_PHPOOL])
-			return fail(err, errlen, "pool %s: page %#" PRIx32
-			    ": off-page header %#" PRIx32 " is not a phpool "
+			return fail(err, errlen, "pool %s: page %#" PRIx64
+			    ": off-page header %#" PRIx64 " is not a phpool "
 			    "item", nm, ph->ph_page, ph->ph_hdr);
 		if (ph->ph_nmissing > pp->pr_itemsperpage)
-			return fail(err, errlen, "pool %s: page %#" PRIx32
+			return fail(err, errlen, "pool %s: page %#" PRIx64
 			    ": ph_nmissing %" PRIu32 " above %" PRIu32
 			    " items a page", nm, ph->ph_page,
 			    ph->ph_nmissing, pp->pr_itemsperpage);
@@ -331,7 +331,7 @@ check_pool(struct machine *m, struct pool *pp, struct kc_sums *s,
 		    it = *(vaddr_t *)kva(m, it)) {
 			if (++steps > want)
 				return fail(err, errlen, "pool %s: page %#"
-				    PRIx32 ": free list longer than %" PRIu32
+				    PRIx64 ": free list longer than %" PRIu32
 				    " - %" PRIu32 " = %" PRIu32 " (a cycle?)",
 				    nm, ph->ph_page, pp->pr_itemsperpage,
 				    ph->ph_nmissing, want);
@@ -340,14 +340,14 @@ check_pool(struct machine *m, struct pool *pp, struct kc_sums *s,
 			    off / pp->pr_size >= pp->pr_itemsperpage ||
 			    off % pp->pr_size != 0)
 				return fail(err, errlen, "pool %s: page %#"
-				    PRIx32 ": free item %#" PRIx32 " is not "
+				    PRIx64 ": free item %#" PRIx64 " is not "
 				    "one of its %" PRIu32 " items of %" PRIu32
 				    " bytes", nm, ph->ph_page, it,
 				    pp->pr_itemsperpage, pp->pr_size);
 			nfree++;
 		}
 		if (nfree != want)
-			return fail(err, errlen, "pool %s: page %#" PRIx32
+			return fail(err, errlen, "pool %s: page %#" PRIx64
 			    ": %" PRIu32 " free items on its list but %"
 			    PRIu32 " - %" PRIu32 " = %" PRIu32 " by "
 			    "ph_nmissing", nm, ph->ph_page, nfree,
@@ -442,22 +442,22 @@ check_bucket(struct machine *m, int indx, uint32_t *cnt, char *err,
 		if (!vm_map_contains(km, va) ||
 		    va - km->vm_min + size > mapbytes)
 			return fail(err, errlen, "kmembuckets[%d] (%" PRIu64
-			    " bytes): free element %#" PRIx32 " is not inside "
+			    " bytes): free element %#" PRIx64 " is not inside "
 			    "kmem_map", indx, size, va);
 		if ((va - km->vm_min) % align != 0)
 			return fail(err, errlen, "kmembuckets[%d] (%" PRIu64
-			    " bytes): free element %#" PRIx32 " is not "
+			    " bytes): free element %#" PRIx64 " is not "
 			    "aligned to %" PRIu64, indx, size, va, align);
 		kup = kc_kup(m, kva_page(m, va) - kva_page(m, km->vm_min));
 		if (kup->ku_indx != indx)
 			return fail(err, errlen, "kmembuckets[%d] (%" PRIu64
-			    " bytes): free element %#" PRIx32 " lies on a "
+			    " bytes): free element %#" PRIx64 " lies on a "
 			    "page of bucket %d by kmemusage", indx, size, va,
 			    kup->ku_indx);
 		if (m->m_kcheck != NULL &&
 		    (b = kc_lookup(m->m_kcheck, va)) != NULL)
 			return fail(err, errlen, "kmembuckets[%d] (%" PRIu64
-			    " bytes): free element %#" PRIx32 " is a live "
+			    " bytes): free element %#" PRIx64 " is a live "
 			    "block of %s", indx, size, va,
 			    m->m_kmem.kmemstats[b->kc_type].ks_shortdesc);
 		cnt[(va - km->vm_min) >> m->m_pageshift]++;
@@ -470,7 +470,7 @@ check_bucket(struct machine *m, int indx, uint32_t *cnt, char *err,
 		    "%ld", indx, size, n, kbp->kb_totalfree);
 	if (kbp->kb_last != last)
 		return fail(err, errlen, "kmembuckets[%d] (%" PRIu64 " bytes): "
-		    "kb_last %#" PRIx32 " but the list ends at %#" PRIx32,
+		    "kb_last %#" PRIx64 " but the list ends at %#" PRIx64,
 		    indx, size, kbp->kb_last, last);
 	return 0;
 }
@@ -629,21 +629,21 @@ check_registry(struct machine *m, char *err, size_t errlen)
 	for (i = 0; i < n; i++) {
 		end = (uint64_t)v[i].kc_va + v[i].kc_size;
 		if (v[i].kc_type < 0 || v[i].kc_type >= k->ntypes) {
-			fail(err, errlen, "registry: block %#" PRIx32 " has "
+			fail(err, errlen, "registry: block %#" PRIx64 " has "
 			    "no type (%d)", v[i].kc_va, v[i].kc_type);
 			goto out;
 		}
 		if (!vm_map_contains(km, v[i].kc_va) || end > km->vm_min +
 		    ((uint64_t)km->vm_npages << m->m_pageshift)) {
-			fail(err, errlen, "live block %#" PRIx32 " (%" PRIu32
+			fail(err, errlen, "live block %#" PRIx64 " (%" PRIu32
 			    " bytes, %s) is not inside kmem_map", v[i].kc_va,
 			    v[i].kc_size,
 			    k->kmemstats[v[i].kc_type].ks_shortdesc);
 			goto out;
 		}
 		if (i + 1 < n && end > v[i + 1].kc_va) {
-			fail(err, errlen, "live blocks overlap: %#" PRIx32
-			    " (%" PRIu32 " bytes, %s) and %#" PRIx32 " (%"
+			fail(err, errlen, "live blocks overlap: %#" PRIx64
+			    " (%" PRIu32 " bytes, %s) and %#" PRIx64 " (%"
 			    PRIu32 " bytes, %s)", v[i].kc_va, v[i].kc_size,
 			    k->kmemstats[v[i].kc_type].ks_shortdesc,
 			    v[i + 1].kc_va, v[i + 1].kc_size,
@@ -655,7 +655,7 @@ check_registry(struct machine *m, char *err, size_t errlen)
 		if (kup->ku_indx != want || (v[i].kc_size > k->maxallocsave &&
 		    ((uint64_t)kup->ku_count << m->m_pageshift) !=
 		    v[i].kc_size)) {
-			fail(err, errlen, "live block %#" PRIx32 " (%" PRIu32
+			fail(err, errlen, "live block %#" PRIx64 " (%" PRIu32
 			    " bytes) but kmemusage says bucket %d, count %u",
 			    v[i].kc_va, v[i].kc_size, kup->ku_indx,
 			    kup->ku_count);

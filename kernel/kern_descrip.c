@@ -49,19 +49,29 @@ filedesc0_size(unsigned psize)
 static inline vaddr_t
 fd_getfile(const struct machine *m, const struct filedesc *fdp, int i)
 {
-	vaddr_t fp;
+	const void *p = kva(m, fdp->fd_ofiles + (vaddr_t)i * ptrsize(m));
+	uint32_t fp32;
+	uint64_t fp64;
 
-	memcpy(&fp, kva(m, fdp->fd_ofiles + (vaddr_t)i * ptrsize(m)),
-	    sizeof(fp));
-	return fp;
+	/* A slot holds a pointer of the machine's size. */
+	if (ptrsize(m) == 4) {
+		memcpy(&fp32, p, sizeof(fp32));
+		return fp32;
+	}
+	memcpy(&fp64, p, sizeof(fp64));
+	return fp64;
 }
 
 static inline void
 fd_setfile(struct machine *m, struct filedesc *fdp, int i, vaddr_t fp)
 {
+	void *p = kva(m, fdp->fd_ofiles + (vaddr_t)i * ptrsize(m));
+	uint32_t fp32 = (uint32_t)fp;
 
-	memcpy(kva(m, fdp->fd_ofiles + (vaddr_t)i * ptrsize(m)), &fp,
-	    sizeof(fp));
+	if (ptrsize(m) == 4)
+		memcpy(p, &fp32, sizeof(fp32));
+	else
+		memcpy(p, &fp, sizeof(fp));
 }
 
 static inline uint8_t *

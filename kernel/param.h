@@ -11,8 +11,14 @@
 #include <stdint.h>
 #include <stddef.h>
 
-typedef uint32_t vaddr_t;	/* a simulated i386 kernel virtual address */
-typedef uint32_t vsize_t;
+/*
+ * A simulated kernel virtual address and a size in the kernel space:
+ * 64 bits, so that one type holds an i386 address (below 2^32) and an
+ * amd64 one (0xffff800000000000 up).  Page counts stay 32-bit: a kernel
+ * space of at most 2^32 pages (profile_check() makes sure).
+ */
+typedef uint64_t vaddr_t;
+typedef uint64_t vsize_t;
 
 /* kern_malloc.c, sys/param.h, malloc.h */
 #define MINBUCKET	4		/* 16 bytes, the smallest bucket */

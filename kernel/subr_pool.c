@@ -458,7 +458,8 @@ pool_of(const struct machine *m, vaddr_t va)
 {
 	struct pool_page *ph;
 
-	if (va < m->m_kernbase || kva_page(m, va) >= m->m_kvapages)
+	if (va < m->m_kernbase ||
+	    (va - m->m_kernbase) >> m->m_pageshift >= m->m_kvapages)
 		return NULL;
 	ph = m->m_pgowner[kva_page(m, va)];
 	return ph != NULL ? ph->ph_pool : NULL;
