@@ -47,7 +47,7 @@ mk_machine(gb_state *st, struct mk_boot *bt)
 	if (dir == NULL || *dir == '\0')
 		dir = "machines";
 	if (profile_load(&pr, dir, MK_MACHINE, err, sizeof(err)) != 0 ||
-	    (bt->m = machine_boot(&pr, strategy_lookup(bt->strategy), NULL,
+	    (bt->m = strategy_boot(&pr, strategy_lookup(bt->strategy), NULL,
 	    0, err, sizeof(err))) == NULL) {
 		gb_error(st, err);
 		return NULL;

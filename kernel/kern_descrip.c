@@ -7,14 +7,15 @@
  * (the pointers, then a flag byte a slot); the old slots are copied and
  * the old table freed right after.  fork copies the table, shrinking it
  * while it is at least 2 * NDEXTENT and more than twice the highest open
- * descriptor.  Tables are allocated through the strategy.
+ * descriptor.  Tables are allocated through the machine's site
+ * allocator (kern_site.h).
  */
 #include <errno.h>
 #include <string.h>
 
-#include "../strategies/strategy.h"
 #include "kern_descrip.h"
 #include "kern_proc.h"
+#include "kern_site.h"
 #include "machine.h"
 #include "subr_pool.h"
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../strategies/strategy.h"
 #include "kern_proc.h"
+#include "kern_site.h"
 #include "kp_ledger.h"
 #include "machine.h"
 #include "subr_pool.h"

@@ -53,9 +53,9 @@ void	proc_exec(struct machine *, struct proc *);
 /* exit1(): everything released. */
 void	proc_exit(struct machine *, struct proc *);
 
-/* setrlimit(RLIMIT_NOFILE): soft = hard = N (capped by the strategy). */
+/* setrlimit(RLIMIT_NOFILE): soft = hard = N (capped by site_limit()). */
 int	proc_setnofile(struct machine *, struct proc *, uint64_t n);
-/* sysctl kern.maxfiles = N (capped by the strategy). */
+/* sysctl kern.maxfiles = N (capped by site_limit()). */
 void	sysctl_maxfiles(struct machine *, uint64_t n);
 
 #endif /* KM_KERN_PROC_H */

@@ -4,7 +4,8 @@
  * Boot follows the order of NetBSD's: kernel_map over the kernel space
  * with the kernel image at its start, kmemusage[] and kmem_map
  * (kmeminit), the other submaps (cpu_startup), the buffer cache's wired
- * pages, the pools, then the strategy's arenas.
+ * pages, the pools.  A policy's arenas come after, from whoever boots
+ * the machine (strategy_boot() in strategies/registry.c).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,8 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../strategies/strategy.h"
 #include "kcheck.h"
+#include "kern_site.h"
 #include "machine.h"
 #include "subr_pool.h"
 #include "uvm_km.h"
@@ -145,8 +146,7 @@ machine_layout(struct machine *m, char *err, size_t errlen)
 }
 
 struct machine *
-machine_boot(const struct profile *pr, const struct strategy *s,
-    const char *const *params, size_t nparams, char *err, size_t errlen)
+machine_boot(const struct profile *pr, char *err, size_t errlen)
 {
 	struct machine *m;
 	size_t i;
@@ -196,20 +196,8 @@ machine_boot(const struct profile *pr, const struct strategy *s,
 	/* param.c: NPROC and MAXFILES from MAXUSERS. */
 	m->m_maxproc = 20 + 16 * (long)pr->pr_maxusers;
 	m->m_maxfiles = 3 * (m->m_maxproc + (long)pr->pr_maxusers) + 80;
-	m->m_strategy = s;
-	if (s != NULL && s->s_attach != NULL &&
-	    s->s_attach(m, params, nparams, err, errlen) != 0)
-		goto fail;
-	if ((s == NULL || s->s_attach == NULL) && nparams > 0) {
-		snprintf(err, errlen, "unknown setting '%s.%s' (%s has no "
-		    "settings)", s != NULL ? s->s_name : "strategy", params[0],
-		    s != NULL ? s->s_name : "this strategy");
-		goto fail;
-	}
-	m->m_maxfiles = (long)site_limit(m, (uint64_t)m->m_maxfiles);
 	return m;
 fail:
-	m->m_strategy = NULL;
 	machine_free(m);
 	return NULL;
 }
@@ -221,8 +209,8 @@ machine_free(struct machine *m)
 
 	if (m == NULL)
 		return;
-	if (m->m_strategy != NULL && m->m_strategy->s_detach != NULL)
-		m->m_strategy->s_detach(m);
+	if (m->m_sitealloc != NULL && m->m_sitealloc->sa_detach != NULL)
+		m->m_sitealloc->sa_detach(m);
 	for (pp = m->m_poollist; pp != NULL; pp = next) {
 		next = pp->pr_next;
 		pool_destroy(m, pp);

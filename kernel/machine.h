@@ -4,8 +4,8 @@
  * Everything a replay touches hangs off this object: the kernel address
  * space (reserved in this process and backed page by page as the
  * simulated kernel wires pages), kernel_map and its submap kmem_map,
- * physical pages, malloc(9) and pool(9) state, the strategy in force and
- * the panic state.  There is no global mutable state, so several
+ * physical pages, malloc(9) and pool(9) state, the policy's vector of
+ * allocation sites (kern_site.h) and the panic state.  There is no global mutable state, so several
  * machines can live in one process.
  */
 #ifndef KM_MACHINE_H
@@ -25,7 +25,7 @@ struct kp_ledger;
 struct pool;
 struct pool_page;
 struct proc;
-struct strategy;
+struct site_allocator;
 struct vmem;
 
 /* The pools of the code paths that kmbench models (subr_pool.c users). */
@@ -93,8 +93,11 @@ struct machine {
 	struct pool	*m_pools[POOL_NMODEL];
 	struct pool	*m_poollist;	/* every pool, for vmstat -m */
 
-	/* The strategy (strategies/strategy.h) and its private state. */
-	const struct strategy *m_strategy;
+	/*
+	 * The allocation sites' policy (kern_site.h; NULL: malloc(9)) and
+	 * its private state, both set by whoever boots the machine.
+	 */
+	const struct site_allocator *m_sitealloc;
 	void		*m_sdata;
 
 	/* Global limits and counts (kern.maxfiles, nfiles, maxproc). */
@@ -125,13 +128,14 @@ struct machine {
 };
 
 /*
- * Boot a machine from profile PR under strategy S (NULL: malloc(9) for
- * everything, as panic-only) with the strategy's PARAMS ("KEY=VALUE").
- * Returns NULL with a one-line message in ERR.
+ * Boot a machine from profile PR, with no site allocator: malloc(9) for
+ * everything, as NetBSD 1.5.  Returns NULL with a one-line message in
+ * ERR.  strategy_boot() (strategies/strategy.h) boots one under a
+ * policy.
  */
-struct machine *machine_boot(const struct profile *pr,
-	    const struct strategy *s, const char *const *params,
-	    size_t nparams, char *err, size_t errlen);
+struct machine *machine_boot(const struct profile *pr, char *err,
+	    size_t errlen);
+/* Tear M down, the site allocator's arenas first (sa_detach). */
 void	machine_free(struct machine *);
 
 /* The host address of simulated kernel address VA. */

@@ -6,13 +6,14 @@
  * arrays of exactly the new size, copies and frees the old ones;
  * am_ppref is a further M_NOWAIT malloc, and a failure there only means
  * the amap goes without (PPREF_NONE).  The arrays go through the
- * strategy.  Anons and their pages are not modelled.
+ * machine's site allocator (kern_site.h).  Anons and their pages are
+ * not modelled.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../strategies/strategy.h"
+#include "kern_site.h"
 #include "machine.h"
 #include "subr_pool.h"
 #include "uvm_amap.h"

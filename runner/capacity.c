@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../kernel/machine.h"
+#include "../strategies/strategy.h"
 #include "../workloads/gen_scale.h"
 #include "../workloads/kmtrace_write.h"
 #include "capacity.h"
@@ -91,7 +92,7 @@ replay_at(struct search *s, uint64_t value, struct cap_try *t, char *err,
 			return 2;
 	}
 	if (profile_check(&pr, msg, sizeof(msg)) != 0 ||
-	    (m = machine_boot(&pr, sp->cp_strategy, sp->cp_params,
+	    (m = strategy_boot(&pr, sp->cp_strategy, sp->cp_params,
 	    sp->cp_nparams, msg, sizeof(msg))) == NULL) {
 		t->ct_outcome = CO_NOBOOT;
 		return 0;

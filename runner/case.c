@@ -151,7 +151,7 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 	uint64_t t0;
 	int rc;
 
-	if ((m = machine_boot(&cs->cs_prof, cs->cs_strategy, cs->cs_params,
+	if ((m = strategy_boot(&cs->cs_prof, cs->cs_strategy, cs->cs_params,
 	    cs->cs_nparams, msg, sizeof(msg))) == NULL) {
 		snprintf(err, errlen, "machine %s: %s", cs->cs_prof.pr_name,
 		    msg);

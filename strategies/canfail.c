@@ -28,7 +28,9 @@ const struct strategy strategy_canfail = {
 	    "and the process carries on.  fork's table copy and every other "
 	    "M_WAITOK malloc are unchanged, so they still panic when "
 	    "kmem_map is full.",
-	.s_malloc = canfail_malloc,
-	.s_free = strategy_kfree,
-	.s_limit = strategy_nolimit,
+	.s_sites = {
+		.sa_malloc = canfail_malloc,
+		.sa_free = strategy_kfree,
+		.sa_limit = strategy_nolimit,
+	},
 };

@@ -113,8 +113,10 @@ const struct strategy strategy_fdlimit = {
 	    "50).  A process meets EMFILE at the cap.",
 	.s_params = "fdlimit.share=PERCENT",
 	.s_attach = fdlimit_attach,
-	.s_detach = fdlimit_detach,
-	.s_malloc = strategy_kmalloc,
-	.s_free = strategy_kfree,
-	.s_limit = fdlimit_limit,
+	.s_sites = {
+		.sa_malloc = strategy_kmalloc,
+		.sa_free = strategy_kfree,
+		.sa_limit = fdlimit_limit,
+		.sa_detach = fdlimit_detach,
+	},
 };

@@ -157,8 +157,10 @@ const struct strategy strategy_kmem_vmem = {
 	    "\"plpg\"), and if nothing frees memory it is hung.  M_NOWAIT "
 	    "callers get ENOMEM.",
 	.s_attach = kmem_vmem_attach,
-	.s_detach = kmem_vmem_detach,
-	.s_malloc = kmem_vmem_malloc,
-	.s_free = kmem_vmem_free,
-	.s_limit = strategy_nolimit,
+	.s_sites = {
+		.sa_malloc = kmem_vmem_malloc,
+		.sa_free = kmem_vmem_free,
+		.sa_limit = strategy_nolimit,
+		.sa_detach = kmem_vmem_detach,
+	},
 };

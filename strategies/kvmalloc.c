@@ -222,8 +222,10 @@ const struct strategy strategy_kvmalloc = {
 	.s_params = "kvmalloc.vmalloc=BYTES (default 128M, at most half of "
 	    "kernel_map's largest free range)",
 	.s_attach = kvmalloc_attach,
-	.s_detach = kvmalloc_detach,
-	.s_malloc = kvmalloc_malloc,
-	.s_free = kvmalloc_free,
-	.s_limit = strategy_nolimit,
+	.s_sites = {
+		.sa_malloc = kvmalloc_malloc,
+		.sa_free = kvmalloc_free,
+		.sa_limit = strategy_nolimit,
+		.sa_detach = kvmalloc_detach,
+	},
 };

@@ -176,8 +176,10 @@ const struct strategy strategy_nointr = {
 	    "users.  Out of kernel_map space an M_WAITOK caller panics; out "
 	    "of physical pages it sleeps.",
 	.s_attach = nointr_attach,
-	.s_detach = nointr_detach,
-	.s_malloc = nointr_malloc,
-	.s_free = nointr_free,
-	.s_limit = strategy_nolimit,
+	.s_sites = {
+		.sa_malloc = nointr_malloc,
+		.sa_free = nointr_free,
+		.sa_limit = strategy_nolimit,
+		.sa_detach = nointr_detach,
+	},
 };

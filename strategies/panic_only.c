@@ -13,7 +13,9 @@ const struct strategy strategy_panic_only = {
 	    "kmem_map with M_WAITOK, as in NetBSD 1.5; when kmem_map has no "
 	    "room the machine panics with \"malloc: out of space in "
 	    "kmem_map\".",
-	.s_malloc = strategy_kmalloc,
-	.s_free = strategy_kfree,
-	.s_limit = strategy_nolimit,
+	.s_sites = {
+		.sa_malloc = strategy_kmalloc,
+		.sa_free = strategy_kfree,
+		.sa_limit = strategy_nolimit,
+	},
 };

@@ -67,7 +67,9 @@ const struct strategy strategy_reclaim = {
 	    "uma_reclaim).  Then panic with \"kmem_malloc(SIZE): kmem_map "
 	    "too small: N total allocated\".  The probes time each pass as "
 	    "kmem_reclaim.",
-	.s_malloc = reclaim_malloc,
-	.s_free = strategy_kfree,
-	.s_limit = strategy_nolimit,
+	.s_sites = {
+		.sa_malloc = reclaim_malloc,
+		.sa_free = strategy_kfree,
+		.sa_limit = strategy_nolimit,
+	},
 };

@@ -1,7 +1,8 @@
 /*
- * registry.c: the list of strategies, and the calls through which the
- * simulated kernel reaches the one in force.
+ * registry.c: the list of strategies, the mechanisms they share, and
+ * booting a machine under one.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "../kernel/kern_malloc.h"
@@ -68,31 +69,31 @@ strategy_nolimit(struct machine *m, uint64_t requested)
 	return requested;
 }
 
-int
-site_malloc(struct machine *m, enum alloc_site site, unsigned long size,
-    int type, int flags, vaddr_t *vap)
+struct machine *
+strategy_boot(const struct profile *pr, const struct strategy *s,
+    const char *const *params, size_t nparams, char *err, size_t errlen)
 {
+	struct machine *m;
 
-	if (m->m_strategy == NULL)
-		return kern_malloc(m, size, type, flags, vap);
-	return m->m_strategy->s_malloc(m, site, size, type, flags, vap);
-}
-
-void
-site_free(struct machine *m, enum alloc_site site, vaddr_t va, int type)
-{
-
-	if (m->m_strategy == NULL)
-		kern_free(m, va, type);
-	else
-		m->m_strategy->s_free(m, site, va, type);
-}
-
-uint64_t
-site_limit(struct machine *m, uint64_t requested)
-{
-
-	if (m->m_strategy == NULL)
-		return requested;
-	return m->m_strategy->s_limit(m, requested);
+	if ((m = machine_boot(pr, err, errlen)) == NULL)
+		return NULL;
+	if (s != NULL) {
+		m->m_sitealloc = &s->s_sites;
+		if (s->s_attach != NULL &&
+		    s->s_attach(m, params, nparams, err, errlen) != 0)
+			goto fail;
+	}
+	if ((s == NULL || s->s_attach == NULL) && nparams > 0) {
+		snprintf(err, errlen, "unknown setting '%s.%s' (%s has no "
+		    "settings)", s != NULL ? s->s_name : "strategy", params[0],
+		    s != NULL ? s->s_name : "this strategy");
+		goto fail;
+	}
+	m->m_maxfiles = (long)site_limit(m, (uint64_t)m->m_maxfiles);
+	return m;
+fail:
+	/* Nothing of a failed attach is left to detach. */
+	m->m_sitealloc = NULL;
+	machine_free(m);
+	return NULL;
 }

@@ -2,12 +2,14 @@
  * strategy.h: the interface of a strategy, a policy for the allocations
  * that processes cause in the kernel.
  *
- * The simulated kernel asks the strategy for the memory of descriptor
- * tables and amap arrays, passing the flags NetBSD 1.5 passes at that
- * call site; the strategy decides which arena serves them, with which
- * flags (and so what a failure does), and it may cap the descriptor
- * limits.  Everything else goes to malloc(9) and pool(9) unchanged.
- * A strategy is one file in strategies/ and one line in registry.c.
+ * The simulated kernel asks for the memory of descriptor tables and
+ * amap arrays at its allocation sites, through the vector of functions
+ * it owns (kernel/kern_site.h), passing the flags NetBSD 1.5 passes at
+ * that call site.  A strategy fills that vector in: it decides which
+ * arena serves them, with which flags (and so what a failure does), and
+ * it may cap the descriptor limits.  Everything else goes to malloc(9)
+ * and pool(9) unchanged.  A strategy is one file in strategies/ and one
+ * line in registry.c.
  */
 #ifndef KM_STRATEGY_H
 #define KM_STRATEGY_H
@@ -15,17 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../kernel/kern_site.h"
 #include "../kernel/param.h"
 
 struct machine;
-
-/* The call sites a strategy steers. */
-enum alloc_site {
-	SITE_FDEXPAND,	/* fdexpand(): a grown descriptor table */
-	SITE_FDCOPY,	/* fdcopy(): the child's table on fork */
-	SITE_AMAP,	/* amap arrays: am_slots, am_bckptr, am_anon, ppref */
-	SITE_NSITES
-};
+struct profile;
 
 /* Where a strategy comes from, for kmbench strategies' grouping. */
 enum strategy_origin {
@@ -50,19 +46,13 @@ struct strategy {
 	 */
 	int	(*s_attach)(struct machine *, const char *const *params,
 		    size_t nparams, char *err, size_t errlen);
-	void	(*s_detach)(struct machine *);
 
 	/*
-	 * malloc() for SITE: 0 with *VAP, or ENOMEM, ESLEEP, EPANIC as
-	 * kern_malloc() returns them.  SIZE is what the kernel asks.
+	 * The machine's site allocator while the strategy is in force: its
+	 * malloc and free per site, the limits, and sa_detach, which
+	 * undoes s_attach.
 	 */
-	int	(*s_malloc)(struct machine *, enum alloc_site, unsigned long size,
-		    int type, int flags, vaddr_t *vap);
-	void	(*s_free)(struct machine *, enum alloc_site, vaddr_t va,
-		    int type);
-
-	/* The value kern.maxfiles or RLIMIT_NOFILE really gets. */
-	uint64_t (*s_limit)(struct machine *, uint64_t requested);
+	struct site_allocator s_sites;
 };
 
 /* The registry: NULL-terminated, in the order they are listed. */
@@ -77,16 +67,19 @@ void	strategy_kfree(struct machine *, enum alloc_site, vaddr_t, int);
 uint64_t strategy_nolimit(struct machine *, uint64_t);
 
 /* kmem-vmem's kmem arena for profile PR, in pages (NetBSD 6's rule). */
-struct profile;
 uint32_t kmem_vmem_arena_pages(const struct profile *pr);
 
 /* fdlimit's cap for SHARE percent of kmem_map, in descriptors. */
 uint64_t fdlimit_cap(const struct machine *, unsigned share);
 
-/* Calls from the kernel: through the machine's strategy, if any. */
-int	site_malloc(struct machine *, enum alloc_site, unsigned long size,
-	    int type, int flags, vaddr_t *vap);
-void	site_free(struct machine *, enum alloc_site, vaddr_t va, int type);
-uint64_t site_limit(struct machine *, uint64_t requested);
+/*
+ * Boot a machine from profile PR under strategy S (NULL: malloc(9) for
+ * everything, as panic-only) with the strategy's PARAMS ("KEY=VALUE"):
+ * machine_boot(), then S's arenas and its site allocator, and the
+ * limits it caps.  Returns NULL with a one-line message in ERR.
+ */
+struct machine *strategy_boot(const struct profile *pr,
+	    const struct strategy *s, const char *const *params,
+	    size_t nparams, char *err, size_t errlen);
 
 #endif /* KM_STRATEGY_H */

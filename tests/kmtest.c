@@ -80,7 +80,7 @@ kmtest_boot(const char *strategy, const char *machine,
 			cr_assert(profile_set(&pr, *sets, err,
 			    sizeof(err)) == 0, "%s", err);
 	}
-	m = machine_boot(&pr, s, params, np, err, sizeof(err));
+	m = strategy_boot(&pr, s, params, np, err, sizeof(err));
 	cr_assert(m != NULL, "boot %s: %s", machine, err);
 	return m;
 }

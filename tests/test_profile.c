@@ -305,7 +305,7 @@ Test(profile, check_kmem_map_too_big)
 	cr_expect(strstr(err, "kmem_map") != NULL, "message '%s'", err);
 	cr_expect(strstr(err, "300000") != NULL, "message '%s'", err);
 	err[0] = '\0';
-	m = machine_boot(&pr, NULL, NULL, 0, err, sizeof(err));
+	m = machine_boot(&pr, err, sizeof(err));
 	cr_expect_null(m);
 	cr_expect(strstr(err, "kmem_map") != NULL, "message '%s'", err);
 	machine_free(m);

@@ -150,7 +150,7 @@ Test(strategies, unknown_setting)
 
 	cr_assert(s != NULL);
 	profile_defaults(&pr);
-	cr_expect_null(machine_boot(&pr, s, bad, 1, err, sizeof(err)));
+	cr_expect_null(strategy_boot(&pr, s, bad, 1, err, sizeof(err)));
 	cr_expect(strstr(err, "fdlimit.sahre") != NULL, "%s", err);
 	cr_expect_null(strategy_lookup("no-such"));
 }

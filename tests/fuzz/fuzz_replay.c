@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	for (s = strategies; *s != NULL; s++) {
-		if ((m = machine_boot(&pr, *s, NULL, 0, err,
+		if ((m = strategy_boot(&pr, *s, NULL, 0, err,
 		    sizeof(err))) == NULL) {
 			fprintf(stderr, "boot %s: %s\n", (*s)->s_name, err);
 			abort();
