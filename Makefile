@@ -36,7 +36,7 @@ B	 = build/$(VARIANT)
 VARIANT	?= release
 
 LIBSRCS	 = $(wildcard kernel/*.c) $(wildcard strategies/*.c) \
-	   $(wildcard workloads/*.c) $(wildcard db/*.c) \
+	   $(wildcard workloads/*.c) $(wildcard result/*.c) $(wildcard db/*.c) \
 	   $(filter-out runner/main.c, $(wildcard runner/*.c))
 MIGRATIONS = $(sort $(wildcard db/migrate/*.sql))
 LIBOBJS	 = $(LIBSRCS:%.c=$(B)/%.o)

@@ -13,11 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../kernel/machine.h"
 #include "../kernel/profile.h"
-#include "../runner/probe.h"
-#include "../runner/replay.h"
-#include "../runner/report.h"
+#include "../result/result.h"
 #include "sha256.h"
 #include "sql.h"
 #include "store.h"
@@ -624,163 +621,88 @@ put_result(struct case_stmts *cs, int64_t id, const char *name, double v,
 }
 
 static int
-put_results(struct case_stmts *cs, int64_t id, const struct replay *r,
-    const struct probe *p)
+put_results(struct case_stmts *cs, int64_t id, const struct result *res)
 {
-	const struct machine *m = r->r_m;
-	const struct kmem *k = &m->m_kmem;
-	char name[96];
-	long maxfds = 0;
 	size_t i;
-	int e, t, bad = 0;
+	int bad = 0;
 
-	for (i = 0; i < r->r_cap; i++)
-		if (r->r_procs[i] != NULL && r->r_procs[i]->rp_max_fds > maxfds)
-			maxfds = r->r_procs[i]->rp_max_fds;
-#define R(n, v)	bad |= put_result(cs, id, (n), (double)(v), 1)
-	R("events", r->r_events);
-	R("skipped", r->r_skipped);
-	R("panicked", r->r_panicked);
-	R("panic_event", r->r_panicked ? r->r_panic_event : 0);
-	R("hung", report_nhung(r));
-	R("max_fds", maxfds);
-	for (e = 0; e < KE_NERR; e++) {
-		snprintf(name, sizeof(name), "errors.%s", kerr_names[e]);
-		R(name, r->r_errors[e]);
-	}
-	R("kmem_map.peak_pages", m->m_kmem_map.vm_peak);
-	R("kmem_map.end_pages", m->m_kmem_map.vm_used);
-	R("kmem_map.largest_free_end", vm_map_largest_free(&m->m_kmem_map));
-	R("kernel_map.peak_pages", m->m_kernel_map.vm_peak);
-	R("kernel_map.end_pages", m->m_kernel_map.vm_used);
-	R("kernel_map.largest_free_end",
-	    vm_map_largest_free(&m->m_kernel_map));
-	R("phys.peak_wired", m->m_peakwired);
-	/* The largest M_WAITOK malloc, and the pages it needs. */
-	R("kmem_map.waitok_max_bytes", k->waitok_max);
-	R("kmem_map.waitok_max_pages", k->waitok_max == 0 ? 0 :
-	    (malloc_allocsize(m, k->waitok_max) + m->m_pagesize - 1) >>
-	    m->m_pageshift);
-	for (t = 0; t < k->ntypes; t++) {
-		snprintf(name, sizeof(name), "type.%s.maxused",
-		    k->kmemstats[t].ks_shortdesc);
-		R(name, k->kmemstats[t].ks_maxused);
-		snprintf(name, sizeof(name), "type.%s.calls",
-		    k->kmemstats[t].ks_shortdesc);
-		R(name, k->kmemstats[t].ks_calls);
-	}
-	if (p != NULL) {
-		for (t = 0; t < PROBE_NMAPS; t++) {
-			const char *mn = kp_arenanames[t];
-
-#define RM(what, v) do {						\
-	snprintf(name, sizeof(name), "%s.%s", mn, what);		\
-	R(name, v);							\
-} while (0)
-			RM("jw3", probe_jw3(p, t));
-			RM("jw4", probe_jw4(p, t));
-			RM("peak_live_bytes",
-			    p->p_ledger.kl_acct[t].ka_peak_live);
-			RM("peak_footprint_pages", p->p_map[t].pm_peak_fp);
-			RM("min_headroom_pages", p->p_map[t].pm_min_headroom);
-			RM("min_headroom_event",
-			    p->p_map[t].pm_min_headroom_event);
-			RM("refused", p->p_map[t].pm_refused);
-#undef RM
-		}
-		R("first_refused_event", p->p_refused ? p->p_ref_event : 0);
-		R("first_refused_size", p->p_refused ? p->p_ref_size : 0);
-		R("collateral_refusals", p->p_collateral);
-		R("collateral_panic", p->p_collateral_panic);
-		if (p->p_latency)
-			bad |= put_result(cs, id, "probe_overhead_ns",
-			    p->p_overhead_ns, 0);
-	}
-#undef R
+	for (i = 0; i < res->res_nfig; i++)
+		bad |= put_result(cs, id, res->res_fig[i].rf_name,
+		    res->res_fig[i].rf_value, res->res_fig[i].rf_det);
 	return bad;
 }
 
+/*
+ * Each row's histogram is a blob of the buckets that counted: per
+ * bucket its number (2 bytes) and its count (8), little-endian.
+ */
 static int
-put_latency(struct case_stmts *cs, int64_t id, const struct probe *p)
+put_latency(struct case_stmts *cs, int64_t id, const struct result *res)
 {
-	uint8_t blob[HIST_NBUCKETS * 10];
-	char name[64];
-	int op, a, res;
+	uint8_t *blob;
+	size_t i, j, n;
+	int b;
 
-	/* Successful calls as OP, refused ones as OP.refused (probe.h). */
-	for (res = 0; res < PR_NRESULTS; res++)
-	for (op = 0; op < KP_NOPS; op++)
-		for (a = 0; a < KA_NARENAS; a++) {
-			const struct hist *h = &p->p_lat[res][op][a];
-			size_t n = 0;
-			unsigned i;
-			int b;
+	for (i = 0; i < res->res_nlat; i++) {
+		const struct result_latency *l = &res->res_lat[i];
 
-			if (h->h_count == 0)
-				continue;
-			for (i = 0; i < HIST_NBUCKETS; i++) {
-				if (h->h_bucket[i] == 0)
-					continue;
-				blob[n++] = (uint8_t)i;
-				blob[n++] = (uint8_t)(i >> 8);
-				for (b = 0; b < 8; b++)
-					blob[n++] = (uint8_t)(h->h_bucket[i] >>
-					    (8 * b));
-			}
-			sqlite3_reset(cs->latency);
-			sqlite3_bind_int64(cs->latency, 1, id);
-			probe_seriesname(name, sizeof(name), op, res);
-			sqlite3_bind_text(cs->latency, 2, name, -1,
-			    SQLITE_TRANSIENT);
-			sqlite3_bind_text(cs->latency, 3, kp_arenanames[a], -1,
-			    SQLITE_STATIC);
-			sqlite3_bind_int64(cs->latency, 4, (int64_t)h->h_count);
-			sqlite3_bind_int64(cs->latency, 5,
-			    (int64_t)hist_quantile(h, 0.5));
-			sqlite3_bind_int64(cs->latency, 6,
-			    (int64_t)hist_quantile(h, 0.9));
-			sqlite3_bind_int64(cs->latency, 7,
-			    (int64_t)hist_quantile(h, 0.99));
-			sqlite3_bind_int64(cs->latency, 8,
-			    (int64_t)hist_quantile(h, 0.999));
-			sqlite3_bind_int64(cs->latency, 9, (int64_t)h->h_max);
-			sqlite3_bind_double(cs->latency, 10,
-			    (double)h->h_sum / (double)h->h_count);
-			sqlite3_bind_blob(cs->latency, 11, blob, (int)n,
-			    SQLITE_TRANSIENT);
-			if (sqlite3_step(cs->latency) != SQLITE_DONE)
-				return -1;
+		if ((blob = malloc(l->rl_nbuckets * 10 + 1)) == NULL)
+			return -1;
+		for (j = n = 0; j < l->rl_nbuckets; j++) {
+			blob[n++] = (uint8_t)l->rl_buckets[j].rb_index;
+			blob[n++] = (uint8_t)(l->rl_buckets[j].rb_index >> 8);
+			for (b = 0; b < 8; b++)
+				blob[n++] = (uint8_t)(l->rl_buckets[j].rb_count >>
+				    (8 * b));
 		}
+		sqlite3_reset(cs->latency);
+		sqlite3_bind_int64(cs->latency, 1, id);
+		sqlite3_bind_text(cs->latency, 2, l->rl_op, -1, SQLITE_STATIC);
+		sqlite3_bind_text(cs->latency, 3, l->rl_arena, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(cs->latency, 4, (int64_t)l->rl_count);
+		sqlite3_bind_int64(cs->latency, 5, (int64_t)l->rl_p50);
+		sqlite3_bind_int64(cs->latency, 6, (int64_t)l->rl_p90);
+		sqlite3_bind_int64(cs->latency, 7, (int64_t)l->rl_p99);
+		sqlite3_bind_int64(cs->latency, 8, (int64_t)l->rl_p999);
+		sqlite3_bind_int64(cs->latency, 9, (int64_t)l->rl_max);
+		sqlite3_bind_double(cs->latency, 10, l->rl_mean);
+		sqlite3_bind_blob(cs->latency, 11, blob, (int)n,
+		    SQLITE_TRANSIENT);
+		free(blob);
+		if (sqlite3_step(cs->latency) != SQLITE_DONE)
+			return -1;
+	}
 	return 0;
 }
 
 static int
-put_series(struct case_stmts *cs, int64_t id, const struct probe *p)
+put_series(struct case_stmts *cs, int64_t id, const struct result *res)
 {
 	size_t i;
 	int mi;
 
-	for (i = 0; i < p->p_nsamples; i++) {
-		const struct probe_sample *ps = &p->p_samples[i];
+	for (i = 0; i < res->res_nsamples; i++) {
+		const struct result_sample *rs = &res->res_samples[i];
 
-		for (mi = 0; mi < PROBE_NMAPS; mi++) {
+		for (mi = 0; mi < KP_NMAPS; mi++) {
 			sqlite3_stmt *s = cs->series;
 
 			sqlite3_reset(s);
 			sqlite3_bind_int64(s, 1, id);
 			sqlite3_bind_int64(s, 2, (int64_t)i);
-			sqlite3_bind_int64(s, 3, (int64_t)ps->ps_event);
-			sqlite3_bind_int64(s, 4, (int64_t)ps->ps_time);
-			sqlite3_bind_text(s, 5, ps->ps_why, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(s, 3, (int64_t)rs->rs_event);
+			sqlite3_bind_int64(s, 4, (int64_t)rs->rs_time);
+			sqlite3_bind_text(s, 5, rs->rs_why, -1, SQLITE_STATIC);
 			sqlite3_bind_text(s, 6, kp_arenanames[mi], -1,
 			    SQLITE_STATIC);
-			sqlite3_bind_int64(s, 7, ps->ps_map[mi].footprint);
-			sqlite3_bind_int64(s, 8, (int64_t)ps->ps_map[mi].live);
-			sqlite3_bind_int64(s, 9, (int64_t)ps->ps_map[mi].waste);
-			sqlite3_bind_int64(s, 10, ps->ps_map[mi].freeheld);
-			sqlite3_bind_int64(s, 11, ps->ps_map[mi].largest);
-			sqlite3_bind_int64(s, 12, ps->ps_map[mi].freepages);
-			sqlite3_bind_int64(s, 13, ps->ps_wired);
+			sqlite3_bind_int64(s, 7, rs->rs_map[mi].footprint);
+			sqlite3_bind_int64(s, 8, (int64_t)rs->rs_map[mi].live);
+			sqlite3_bind_int64(s, 9, (int64_t)rs->rs_map[mi].waste);
+			sqlite3_bind_int64(s, 10, rs->rs_map[mi].freeheld);
+			sqlite3_bind_int64(s, 11, rs->rs_map[mi].largest);
+			sqlite3_bind_int64(s, 12, rs->rs_map[mi].freepages);
+			sqlite3_bind_int64(s, 13, rs->rs_wired);
 			if (sqlite3_step(s) != SQLITE_DONE)
 				return -1;
 		}
@@ -789,23 +711,18 @@ put_series(struct case_stmts *cs, int64_t id, const struct probe *p)
 }
 
 static int
-put_procs(struct case_stmts *cs, int64_t id, const struct replay *r)
+put_procs(struct case_stmts *cs, int64_t id, const struct result *res)
 {
-	static const char *const states[] = {
-		"running", "hung", "exited", "never"
-	};
 	size_t i;
 	int e;
 
-	for (i = 0; i < r->r_cap; i++) {
-		const struct rproc *rp = r->r_procs[i];
+	for (i = 0; i < res->res_nprocs; i++) {
+		const struct result_proc *rp = &res->res_procs[i];
 
-		if (rp == NULL)
-			continue;
 		sqlite3_reset(cs->proc);
 		sqlite3_bind_int64(cs->proc, 1, id);
 		sqlite3_bind_int64(cs->proc, 2, rp->rp_pid);
-		sqlite3_bind_text(cs->proc, 3, states[rp->rp_state], -1,
+		sqlite3_bind_text(cs->proc, 3, rp->rp_state, -1,
 		    SQLITE_STATIC);
 		sqlite3_bind_int64(cs->proc, 4, rp->rp_max_fds);
 		for (e = 0; e < KE_NERR; e++)
@@ -819,8 +736,7 @@ put_procs(struct case_stmts *cs, int64_t id, const struct replay *r)
 
 int
 store_case(struct store *st, int64_t run_id, const struct case_in *ci,
-    const struct replay *r, const struct probe *p, uint64_t wall_ns,
-    char *err, size_t errlen)
+    const struct result *res, uint64_t wall_ns, char *err, size_t errlen)
 {
 	struct case_stmts cs = { NULL, NULL, NULL, NULL, 0 };
 	char settings[1024];
@@ -828,7 +744,7 @@ store_case(struct store *st, int64_t run_id, const struct case_in *ci,
 	int64_t id;
 	int rc = -1;
 
-	settings_string(&r->r_m->m_prof, settings, sizeof(settings));
+	settings_string(res->res_prof, settings, sizeof(settings));
 	if (exec(st, "BEGIN IMMEDIATE", "starting a case", err, errlen) != 0)
 		return -1;
 	/*
@@ -855,12 +771,12 @@ store_case(struct store *st, int64_t run_id, const struct case_in *ci,
 	sqlite3_bind_text(s, 2, ci->ci_key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, ci->ci_inputs, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, ci->ci_strategy, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, r->r_m->m_prof.pr_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, res->res_prof->pr_name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, settings, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 7, ci->ci_trace, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 8, ci->ci_trace_sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 9, ci->ci_rep);
-	sqlite3_bind_text(s, 10, report_outcome(r), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, res->res_outcome, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 11, (int64_t)wall_ns);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		goto out;
@@ -871,9 +787,8 @@ store_case(struct store *st, int64_t run_id, const struct case_in *ci,
 		goto done;
 	}
 	id = sqlite3_last_insert_rowid(st->st_db);
-	if (put_results(&cs, id, r, p) != 0 || put_procs(&cs, id, r) != 0 ||
-	    (p != NULL && (put_latency(&cs, id, p) != 0 ||
-	    put_series(&cs, id, p) != 0)))
+	if (put_results(&cs, id, res) != 0 || put_procs(&cs, id, res) != 0 ||
+	    put_latency(&cs, id, res) != 0 || put_series(&cs, id, res) != 0)
 		goto out;
 	if (sqlite3_exec(st->st_db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		rc = 0;

@@ -13,10 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct machine;
 struct profile;
-struct probe;
-struct replay;
+struct result;
 struct sqlite3;
 
 #define STORE_VERSION	5	/* the schema this kmbench writes */
@@ -83,14 +81,14 @@ int	store_has_run(struct store *, int64_t run_id, char *err,
 	    size_t errlen);
 
 /*
- * Store one replayed case in one transaction.  A case whose key is
- * stored already is left as it is: a case is stored once, its first
- * figures kept.  0 when stored, 1 when it was there already, -1 with
- * ERR.
+ * Store one replayed case, what it produced (result/result.h) and its
+ * wall time in one transaction.  A case whose key is stored already is
+ * left as it is: a case is stored once, its first figures kept.  0 when
+ * stored, 1 when it was there already, -1 with ERR.
  */
 int	store_case(struct store *, int64_t run_id, const struct case_in *,
-	    const struct replay *, const struct probe *, uint64_t wall_ns,
-	    char *err, size_t errlen);
+	    const struct result *, uint64_t wall_ns, char *err,
+	    size_t errlen);
 
 /*
  * The first repetition number that no case of this build (commit and

@@ -13,12 +13,14 @@
 #include "../db/store.h"
 #include "../kernel/kcheck.h"
 #include "../kernel/machine.h"
+#include "../result/result.h"
 #include "../strategies/strategy.h"
 #include "case.h"
 #include "commands.h"
 #include "probe.h"
 #include "help.h"
 #include "replay.h"
+#include "replay_result.h"
 #include "report.h"
 
 const char *
@@ -146,6 +148,7 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 	struct machine *m;
 	struct replay r;
 	struct probe probe;
+	struct result res;
 	struct case_in ci;
 	char msg[512], params[1024], digest[65];
 	uint64_t t0;
@@ -197,17 +200,22 @@ case_run(struct case_spec *cs, enum case_report how, FILE *out,
 			break;
 		}
 		if (st != NULL) {
+			result_init(&res);
 			if (case_in(cs, &ci, params, sizeof(params), err,
 			    errlen) != 0)
 				rc = 1;
-			else if ((rc = store_case(st, run_id, &ci, &r,
-			    cs->cs_probes ? &probe : NULL, wall, err,
-			    errlen)) < 0)
+			else if (replay_result(&res, &r, cs->cs_probes ?
+			    &probe : NULL) != 0) {
+				snprintf(err, errlen, "out of memory");
+				rc = 1;
+			} else if ((rc = store_case(st, run_id, &ci, &res,
+			    wall, err, errlen)) < 0)
 				rc = CASE_ESTORE;
 			else {
 				cs->cs_already = rc == 1;
 				rc = 0;
 			}
+			result_free(&res);
 		}
 	}
 	if (cs->cs_probes)

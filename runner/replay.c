@@ -28,10 +28,6 @@
 /* Every malloc type a trace can name fits the kernel's table. */
 _Static_assert(KMT_TOKEN_MAX <= MALLOC_NAMEMAX, "type names fit kmemstats");
 
-const char *const kerr_names[KE_NERR] = {
-	"EMFILE", "ENFILE", "ENOMEM", "EBADF", "EAGAIN"
-};
-
 /* How the kernel's answer to one event is taken. */
 enum outcome {
 	OK,		/* go on (to the kernel part) */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "../kernel/kern_proc.h"
+#include "../result/result.h"
 #include "../workloads/kmtrace.h"
 #include "table.h"
 
@@ -45,8 +46,7 @@ struct fdview {
 	size_t		 fv_slots;	/* counted in r_fdslots */
 };
 
-enum kerr { KE_EMFILE, KE_ENFILE, KE_ENOMEM, KE_EBADF, KE_EAGAIN, KE_NERR };
-extern const char *const kerr_names[KE_NERR];
+/* The errors a call can get (enum kerr) are result.h's. */
 
 enum rstate {
 	RS_RUNNING,	/* alive in the kernel */
