@@ -3,7 +3,8 @@
 #   make            build ./kmbench
 #   make deps       install the Debian packages it needs (apt-get)
 #   make test       deps, then build and run the Criterion tests
-#   make check      the tests built with -Werror, ASan and UBSan
+#   make check      includes run down the data flow (tools/layers.sh), then
+#                   the tests built with -Werror, ASan and UBSan
 #   make broken     build/broken/kmbench, with a pool(9) bug the tests
 #                   expect run --check to catch (docs/invariants.md)
 #   make slow       build/VARIANT-slow/kmbench, whose malloc(9) takes five
@@ -106,6 +107,7 @@ run-tests: $(B)/kmtest $(B)/kmbench $(B)/gbench-selftest broken slow
 	$(TESTENV) $(B)/kmtest --jobs 2
 
 check: deps
+	sh tools/layers.sh
 	$(MAKE) $(PAR) --no-print-directory VARIANT=check OPT=-O1 \
 	    CFLAGS="-O1 -g -Werror -fsanitize=address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
