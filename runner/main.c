@@ -27,6 +27,7 @@
 #include "cmd_record.h"
 #include "commands.h"
 #include "help.h"
+#include "json.h"
 
 #ifndef KMBENCH_VERSION
 #define KMBENCH_VERSION "0.1"
@@ -159,8 +160,10 @@ static const char usage_text[] =
 "        microbench) in the micro table and print the ratios of the\n"
 "        kernel allocators to glibc, jemalloc and mimalloc\n"
 "        (docs/microbench.md).\n"
-"  strategies [-v]\n"
-"        The strategies, one line each; -v explains each.\n"
+"  strategies [-v | --json]\n"
+"        The strategies, one line each, grouped by origin (the 2001\n"
+"        proposals, later kernels); -v explains each; --json prints them\n"
+"        as one JSON object, with each one's origin.\n"
 "  machines [--settings]\n"
 "        The machine profiles, one line each; --settings lists the\n"
 "        settings a profile holds.\n"
@@ -263,25 +266,63 @@ strategy_print(const struct strategy *s, const char *indent, int verbose)
 	}
 }
 
+/* kmbench strategies --json: one object, every field of every strategy. */
+static void
+strategies_json(void)
+{
+	struct json j;
+	size_t i;
+
+	json_init(&j, stdout, 1);
+	json_object(&j, NULL);
+	json_array(&j, "strategies");
+	for (i = 0; strategies[i] != NULL; i++) {
+		const struct strategy *s = strategies[i];
+
+		json_object(&j, NULL);
+		json_string(&j, "name", s->s_name);
+		json_string(&j, "origin", strategy_origin_keys[s->s_origin]);
+		json_string(&j, "summary", s->s_summary);
+		json_string(&j, "doc", s->s_doc);
+		if (s->s_params != NULL)
+			json_string(&j, "settings", s->s_params);
+		else
+			json_null(&j, "settings");
+		json_end(&j);
+	}
+	json_end(&j);
+	json_end(&j);
+}
+
 /*
- * kmbench strategies: one line each; with more than four, grouped by
+ * kmbench strategies: one line each; with six or more, grouped by
  * origin under a heading each, the lines indented by two spaces.
  */
 static int
 cmd_strategies(int argc, char **argv)
 {
-	int verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
+	int verbose = 0, asjson = 0;
 	size_t i, n;
-	int o;
+	int a, o;
 
-	if (argc > 1 && !verbose) {
-		fprintf(stderr, "kmbench strategies: unknown option '%s'\n",
-		    argv[1]);
-		return 2;
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "-v") == 0)
+			verbose = 1;
+		else if (strcmp(argv[a], "--json") == 0)
+			asjson = 1;
+		else {
+			fprintf(stderr, "kmbench strategies: unknown option "
+			    "'%s'\n", argv[a]);
+			return 2;
+		}
+	}
+	if (asjson) {
+		strategies_json();
+		return 0;
 	}
 	for (n = 0; strategies[n] != NULL; n++)
 		continue;
-	if (n <= 4) {
+	if (n < 6) {
 		for (i = 0; i < n; i++)
 			strategy_print(strategies[i], "", verbose);
 		return 0;

@@ -22,6 +22,8 @@ const char *const strategy_origins[ORIGIN_N] = {
 	"later kernels",
 };
 
+const char *const strategy_origin_keys[ORIGIN_N] = { "2001", "later" };
+
 const struct strategy *const strategies[] = {
 	&strategy_panic_only,
 	&strategy_canfail,

@@ -30,7 +30,9 @@ enum strategy_origin {
 	ORIGIN_N
 };
 
+/* Each origin's heading, and its key in kmbench strategies --json. */
 extern const char *const strategy_origins[ORIGIN_N];
+extern const char *const strategy_origin_keys[ORIGIN_N];
 
 struct strategy {
 	const char	*s_name;

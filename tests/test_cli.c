@@ -419,7 +419,7 @@ Test(cli, no_command_is_bad_input)
 }
 
 /*
- * kmbench strategies: with more than four, grouped by origin: a heading
+ * kmbench strategies: with six or more, grouped by origin: a heading
  * ending in ':' for the 2001 proposals and their four lines (panic-only,
  * canfail, nointr, fdlimit, indented by two spaces, in the registry's
  * order), a blank line, a heading for later kernels and theirs.
@@ -451,6 +451,49 @@ Test(cli, strategies_grouped_by_origin)
 			line++;
 	}
 	cr_expect_not_null(line, "fewer lines than expected: '%s'", out);
+	free(out);
+	free(err);
+}
+
+/*
+ * kmbench strategies --json: one object whose "strategies" array holds
+ * the seven in the registry's order, each with its origin, "2001" for
+ * the proposals of PR kern/14721 and "later" for later kernels'.
+ */
+Test(cli, strategies_json_origin)
+{
+	static const struct {
+		const char *name, *origin;
+	} want[] = {
+		{ "panic-only", "2001" }, { "canfail", "2001" },
+		{ "nointr", "2001" }, { "fdlimit", "2001" },
+		{ "kvmalloc", "later" }, { "reclaim", "later" },
+		{ "kmem-vmem", "later" },
+	};
+	char *out, *err, *p, key[64];
+	size_t i;
+
+	cr_assert_eq(kmtest_cmd("strategies --json", &out, &err), 0, "%s",
+	    err);
+	cr_expect_str_empty(err);
+	cr_expect(strncmp(out, "{\n  \"strategies\": [\n", 20) == 0, "%s",
+	    out);
+	p = out;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		snprintf(key, sizeof(key), "\"name\": \"%s\",", want[i].name);
+		cr_assert_not_null(p = strstr(p, key), "no %s after %s",
+		    want[i].name, i > 0 ? want[i - 1].name : "the start");
+		cr_assert_not_null(p = strstr(p, "\"origin\": \""));
+		p += strlen("\"origin\": \"");
+		cr_expect(strncmp(p, want[i].origin, strlen(want[i].origin))
+		    == 0 && p[strlen(want[i].origin)] == '"',
+		    "%s: origin %.10s", want[i].name, p);
+	}
+	cr_expect_null(strstr(p, "\"name\": "), "more than seven: %s", p);
+	free(out);
+	free(err);
+	cr_expect_eq(kmtest_cmd("strategies --xml", &out, &err), 2);
+	cr_expect(strstr(err, "'--xml'") != NULL, "%s", err);
 	free(out);
 	free(err);
 }
