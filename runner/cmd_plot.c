@@ -60,8 +60,8 @@ plots_dir(void)
 	return "plots";
 }
 
-static int
-mkdirs(const char *path)
+int
+plot_mkdirs(const char *path)
 {
 	char buf[PATH_MAX], *p;
 
@@ -461,7 +461,7 @@ cmd_plot(int argc, char **argv)
 		    "%s%s", i ? " " : "", sel.s_strat[i]);
 	mach = sel.s_hlmachine;
 	snprintf(po.po_data, sizeof(po.po_data), "%s/data", po.po_out);
-	if (mkdirs(po.po_data) != 0) {
+	if (plot_mkdirs(po.po_data) != 0) {
 		fprintf(stderr, "kmbench plot: %s: %s\n", po.po_data,
 		    strerror(errno));
 		store_close(&st);

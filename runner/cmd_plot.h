@@ -11,4 +11,7 @@ int	cmd_plot(int argc, char **argv);
  * beside the kmbench binary, else ./plots. */
 const char *plots_dir(void);
 
+/* mkdir -p PATH (mode 0777 less the umask): 0, or -1 with errno. */
+int	plot_mkdirs(const char *path);
+
 #endif /* KM_CMD_PLOT_H */

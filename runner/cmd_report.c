@@ -1,12 +1,14 @@
 /*
- * cmd_report.c: kmbench report [--db FILE] [--format txt|md]
- * [--plots DIR] [--trace LIST] [--machine NAME] [--strategies LIST]:
- * the summary of a store on stdout: the machine and commit of the
- * latest run, an outcome grid for each trace shown (rpt_grid.c), the
- * headline figures of one trace on one machine (rpt_head.c), a table
- * of the cases of each trace, and the text plots kmbench plot left in
- * DIR.  Without --trace every trace of the store is shown.  txt is plain
- * text of at most 72 columns, md Markdown.
+ * cmd_report.c: kmbench report [--db FILE] [--format txt|md|html]
+ * [--plots DIR] [--trace LIST] [--machine NAME] [--strategies LIST]
+ * [--out DIR] [--base REV] [--head REV]: the summary of a store on
+ * stdout: the machine and commit of the latest run, an outcome grid for
+ * each trace shown (rpt_grid.c), the headline figures of one trace on
+ * one machine (rpt_head.c), a table of the cases of each trace, and the
+ * text plots kmbench plot left in DIR.  Without --trace every trace of
+ * the store is shown.  txt is plain text of at most 72 columns, md
+ * Markdown; html is a static site in the --out directory instead
+ * (report_html.c), with BASE and HEAD compared.
  */
 #include <sys/types.h>
 
@@ -22,40 +24,12 @@
 #include "../db/store.h"
 #include "cmd_report.h"
 #include "commands.h"
+#include "compare.h"
 #include "export.h"
+#include "report_html.h"
 #include "report_real.h"
 #include "rpt.h"
 #include "select.h"
-
-/* "PR kern/14721, and 11 other traces", "git, http", "git". */
-static void
-title(const struct rpt *r, char *buf, size_t len)
-{
-	const struct sel *s = &r->r_sel;
-	size_t n = 0;
-	int i, pr = sel_has_trace(s, "pr14721");
-
-	*buf = '\0';
-	if (pr)
-		n = (size_t)snprintf(buf, len, "PR kern/14721");
-	if (pr && s->s_ntrace > 1)
-		n += (size_t)snprintf(buf + n, len - n, ", and %d other "
-		    "trace%s", s->s_ntrace - 1, s->s_ntrace > 2 ? "s" : "");
-	else if (!pr && s->s_ntrace > 3)
-		n += (size_t)snprintf(buf + n, len - n, "%d traces",
-		    s->s_ntrace);
-	else if (!pr)
-		for (i = 0; i < s->s_ntrace && n < len; i++)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s",
-			    i ? ", " : "", s->s_trace[i]);
-	if (s->s_ntrace == 0)
-		n += (size_t)snprintf(buf + n, len - n, "no traces");
-	if (s->s_machine[0] != '\0' && n < len)
-		n += (size_t)snprintf(buf + n, len - n, " on %s",
-		    s->s_machine);
-	if (n >= len - 1)
-		snprintf(buf + len - 4, 4, "...");
-}
 
 static int
 latest_run(struct rpt *r, const char *db)
@@ -69,7 +43,7 @@ latest_run(struct rpt *r, const char *db)
 	    "ORDER BY id DESC LIMIT 1", -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	rc = sqlite3_step(s);
-	title(r, what, sizeof(what));
+	sel_title(&r->r_sel, what, sizeof(what));
 	if (rc == SQLITE_ROW) {
 		if (r->r_md) {
 			printf("# kmbench report: %s\n\n", what);
@@ -110,33 +84,6 @@ latest_run(struct rpt *r, const char *db)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The figures of trace WL are shown (01-outcome-WL, 03-maps-WL-...):
- * 1 when NAME is a text plot of a featured trace or of none. */
-static int
-shown_plot(const struct rpt *r, const char *name)
-{
-	static const char *const kinds[] = { "01-outcome-", "02-maxfds-",
-	    "03-maps-", "05-frag-" };
-	const struct sel *s = &r->r_sel;
-	size_t k, kl, wl;
-	int t;
-
-	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-		kl = strlen(kinds[k]);
-		if (strncmp(name, kinds[k], kl) != 0)
-			continue;
-		for (t = 0; t < s->s_ntrace; t++) {
-			wl = strlen(s->s_trace[t]);
-			if (sel_featured(s, s->s_trace[t]) &&
-			    strncmp(name + kl, s->s_trace[t], wl) == 0 &&
-			    (name[kl + wl] == '.' || name[kl + wl] == '-'))
-				return 1;
-		}
-		return 0;
-	}
-	return 1;
-}
-
 static int
 namecmp(const void *a, const void *b)
 {
@@ -162,7 +109,7 @@ textplots(struct rpt *r, const char *dir)
 		len = strlen(de->d_name);
 		if (de->d_name[0] != '.' && len > 4 &&
 		    strcmp(de->d_name + len - 4, ".txt") == 0 &&
-		    shown_plot(r, de->d_name) &&
+		    sel_plot_shown(&r->r_sel, de->d_name) &&
 		    (names[n] = strdup(de->d_name)) != NULL)
 			n++;
 	}
@@ -204,21 +151,26 @@ cmd_report(int argc, char **argv)
 		{ "trace", required_argument, NULL, 't' },
 		{ "machine", required_argument, NULL, 'm' },
 		{ "strategies", required_argument, NULL, 's' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "base", required_argument, NULL, 'B' },
+		{ "head", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *db = "bench.db", *fmt = "txt",
 	    *plots = "bench-out/plots", *traces = NULL, *machine = NULL,
-	    *strats = NULL;
+	    *strats = NULL, *out = NULL, *base = NULL, *head = NULL;
+	struct html_opts ho;
+	struct cmp_opts co;
 	char err[1024];
 	struct store st;
 	struct rpt r;
 	FILE *probe;
-	int c, t, rc;
+	int c, t, rc, html = 0;
 
 	memset(&r, 0, sizeof(r));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
 		case 'f': fmt = optarg; break;
@@ -226,6 +178,9 @@ cmd_report(int argc, char **argv)
 		case 't': traces = optarg; break;
 		case 'm': machine = optarg; break;
 		case 's': strats = optarg; break;
+		case 'o': out = optarg; break;
+		case 'B': base = optarg; break;
+		case 'H': head = optarg; break;
 		default:
 			bad_option("report", argv, optind);
 			return 2;
@@ -238,9 +193,16 @@ cmd_report(int argc, char **argv)
 	}
 	if (strcmp(fmt, "md") == 0)
 		r.r_md = 1;
+	else if (strcmp(fmt, "html") == 0)
+		html = 1;
 	else if (strcmp(fmt, "txt") != 0) {
-		fprintf(stderr, "kmbench report: unknown format '%s' (txt or "
-		    "md)\n", fmt);
+		fprintf(stderr, "kmbench report: unknown format '%s' (txt, md "
+		    "or html)\n", fmt);
+		return 2;
+	}
+	if (!html && (out != NULL || base != NULL || head != NULL)) {
+		fprintf(stderr, "kmbench report: --%s is for --format html\n",
+		    out != NULL ? "out" : base != NULL ? "base" : "head");
 		return 2;
 	}
 	/* store_open would make a new, empty store of a mistyped name. */
@@ -260,6 +222,23 @@ cmd_report(int argc, char **argv)
 		fprintf(stderr, "kmbench report: %s: %s\n", db, r.r_why);
 		store_close(&st);
 		return rc > 0 ? 2 : 1;
+	}
+	if (html) {
+		cmp_defaults(&co);
+		memset(&ho, 0, sizeof(ho));
+		ho.ho_dir = out != NULL ? out : "bench-out/html";
+		ho.ho_db = db;
+		ho.ho_plots = plots;
+		ho.ho_base = base;
+		ho.ho_head = head;
+		ho.ho_cmp = &co;
+		rc = report_html(&r, &st, &ho, err, sizeof(err));
+		store_close(&st);
+		if (rc != 0) {
+			fprintf(stderr, "kmbench report: %s\n", err);
+			return rc > 0 ? 2 : 1;
+		}
+		return 0;
 	}
 	if (latest_run(&r, db) != 0)
 		goto fail;

@@ -211,9 +211,23 @@ sqlerr:
 }
 
 /* Inputs without the repetition: the group a case belongs to. */
-#define GROUP_SQL "substr(c.inputs, 1, instr(c.inputs, ';rep=') - 1)"
+#define GROUP_SQL CMP_GROUP_SQL
 /* How a group is shown. */
-#define LABEL_SQL "min(c.strategy || ' ' || c.machine || ' ' || c.trace)"
+#define LABEL_SQL CMP_LABEL_SQL
+
+void
+cmp_commit_cond(const char *id, char *cond, size_t len)
+{
+	size_t n;
+
+	n = (size_t)snprintf(cond, len, "r.commit_id = '");
+	for (; *id != '\0' && n + 4 < len; id++) {
+		if (*id == '\'')
+			cond[n++] = '\'';
+		cond[n++] = *id;
+	}
+	snprintf(cond + n, len - n, "'");
+}
 
 /* Whether NAME matches one of the globs of ACCEPT (NACCEPT of them). */
 static int

@@ -72,6 +72,14 @@ void	cmp_defaults(struct cmp_opts *);
 int	cmp_resolve(struct store *, const char *spec, char *cond, size_t len,
 	    char *what, size_t wlen, char *err, size_t errlen);
 
+/* The condition for the cases of stored commit ID (quoted for SQL). */
+void	cmp_commit_cond(const char *id, char *cond, size_t len);
+
+/* How compare labels a case in cr_case: "strategy machine trace". */
+#define CMP_LABEL_SQL	"min(c.strategy || ' ' || c.machine || ' ' || c.trace)"
+/* The group of a case: its inputs without the repetition. */
+#define CMP_GROUP_SQL	"substr(c.inputs, 1, instr(c.inputs, ';rep=') - 1)"
+
 /*
  * Compare the cases of condition BCOND against those of HCOND into C
  * (zeroed first): every figure, judged, sorted by case and figure

@@ -15,11 +15,15 @@
 #include <string.h>
 
 #include "../strategies/strategy.h"
+#include "html.h"
 #include "report_real.h"
 
 #define RR_MAXSTRAT	16
 #define RR_MAXCOL	64
 #define RR_TXTCOLS	10	/* K columns that fit in 72 */
+
+/* md: text, Markdown, or HTML (report_real_html). */
+#define RR_HTML	2
 
 /* Where the searched machines go in a sentence, replaced when printed. */
 #define RR_MACHINES	"\001"
@@ -229,6 +233,7 @@ one(FILE *f, sqlite3 *db, int md, const char *trace, const char *machine,
 	int64_t col[RR_MAXCOL], pick[RR_MAXCOL];
 	sqlite3_stmt *s;
 	char name[128], c[16], a[256], b[256];
+	const char *p, *q;
 	int n = 0, ncol = 0, npick, i, j, rc, done[RR_MAXSTRAT];
 	int same[RR_MAXSTRAT], nsame, first;
 
@@ -285,7 +290,16 @@ one(FILE *f, sqlite3 *db, int md, const char *trace, const char *machine,
 		memcpy(pick, col, (size_t)ncol * sizeof(col[0]));
 
 	short_name(trace, name, sizeof(name));
-	if (md) {
+	if (md == RR_HTML) {
+		fprintf(f, "<h3>");
+		html_esc(f, name);
+		fprintf(f, " on %s</h3>\n<table class=\"real\">\n<tr><th>"
+		    "strategy \\ K</th>", RR_MACHINES);
+		for (j = 0; j < npick; j++)
+			fprintf(f, "<th class=\"num\">%lld</th>",
+			    (long long)pick[j]);
+		fprintf(f, "</tr>\n");
+	} else if (md) {
 		fprintf(f, "### %s on %s\n\n| strategy \\ K |", name,
 		    RR_MACHINES);
 		for (j = 0; j < npick; j++)
@@ -301,7 +315,19 @@ one(FILE *f, sqlite3 *db, int md, const char *trace, const char *machine,
 			fprintf(f, " %5lld", (long long)pick[j]);
 		fprintf(f, "\n");
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && md == RR_HTML; i++) {
+		fprintf(f, "<tr><th>");
+		html_esc(f, sr[i].s_strategy);
+		fprintf(f, "</th>");
+		for (j = 0; j < npick; j++) {
+			cell(db, &sr[i], pick[j], c, sizeof(c));
+			fprintf(f, "<td class=\"num %s\">%s</td>", c[0] == '(' ?
+			    "k-inf" : strcmp(c, "ok") == 0 ? "k-ok" : c[0] ?
+			    "k-bad" : "", c);
+		}
+		fprintf(f, "</tr>\n");
+	}
+	for (i = 0; i < n && md != RR_HTML; i++) {
 		fprintf(f, md ? "| %s |" : "%-11.11s", sr[i].s_strategy);
 		for (j = 0; j < npick; j++) {
 			cell(db, &sr[i], pick[j], c, sizeof(c));
@@ -309,7 +335,7 @@ one(FILE *f, sqlite3 *db, int md, const char *trace, const char *machine,
 		}
 		fprintf(f, "\n");
 	}
-	fprintf(f, "\n");
+	fprintf(f, md == RR_HTML ? "</table>\n<p>" : "\n");
 
 	/*
 	 * In words: how far below the cliff, strategies with the same
@@ -334,14 +360,29 @@ one(FILE *f, sqlite3 *db, int md, const char *trace, const char *machine,
 		}
 		fprintf(f, "%s", first ? "" : "; ");
 		first = 0;
-		for (j = 0; j < nsame; j++)
-			fprintf(f, "%s%s", j == 0 ? "" : j == nsame - 1 ?
-			    " and " : ", ", sr[same[j]].s_strategy);
+		for (j = 0; j < nsame; j++) {
+			fprintf(f, "%s", j == 0 ? "" : j == nsame - 1 ?
+			    " and " : ", ");
+			if (md == RR_HTML)
+				html_esc(f, sr[same[j]].s_strategy);
+			else
+				fprintf(f, "%s", sr[same[j]].s_strategy);
+		}
 		if (nsame == 1)
 			what(db, &sr[i], name, 0, a, sizeof(a));
-		fprintf(f, " %s", a);
+		if (md == RR_HTML) {
+			/* The machines' place holder is kept as it is. */
+			fprintf(f, " ");
+			for (p = a; *p != '\0'; p = q + (*q != '\0')) {
+				q = p + strcspn(p, RR_MACHINES);
+				html_escn(f, p, (size_t)(q - p));
+				if (*q != '\0')
+					fputc(*q, f);
+			}
+		} else
+			fprintf(f, " %s", a);
 	}
-	fprintf(f, ".\n\n");
+	fprintf(f, md == RR_HTML ? ".</p>\n" : ".\n\n");
 	return 0;
 }
 
@@ -373,7 +414,19 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 		    0) {
 			snprintf(machine, sizeof(machine), "%s",
 			    (const char *)sqlite3_column_text(s, 0));
-			if (md)
+			if (md == RR_HTML) {
+				if (*trace != '\0')
+					fprintf(f, "</table>\n");
+				fprintf(f, "<h3>The least kmem_map that "
+				    "survives, on ");
+				html_esc(f, machine);
+				fprintf(f, "</h3>\n<p class=\"note\">In pages "
+				    "of 4 KiB (<code>kmbench capacity --vary "
+				    "nkmempages</code>); none: not even the "
+				    "largest searched; * not monotonic.</p>\n"
+				    "<table class=\"kmem\">\n<tr><th>trace"
+				    "</th>");
+			} else if (md)
 				fprintf(f, "### The least kmem_map that "
 				    "survives, on %s\n\nIn pages of 4 KiB "
 				    "(`kmbench capacity --vary nkmempages`); "
@@ -385,10 +438,11 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 				    "the largest searched; *: not monotonic)\n"
 				    "\n%-10s", machine, "");
 			for (i = 0; strategies[i] != NULL; i++)
-				fprintf(f, md ? " %s |" : "%10.10s",
+				fprintf(f, md == RR_HTML ? "<th class=\"num\">"
+				    "%s</th>" : md ? " %s |" : "%10.10s",
 				    strategies[i]->s_name);
-			fprintf(f, "\n");
-			if (md) {
+			fprintf(f, md == RR_HTML ? "</tr>\n" : "\n");
+			if (md == 1) {
 				fprintf(f, "|---|");
 				for (i = 0; strategies[i] != NULL; i++)
 					fprintf(f, "---|");
@@ -398,7 +452,12 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 		snprintf(trace, sizeof(trace), "%s",
 		    (const char *)sqlite3_column_text(s, 1));
 		short_name(trace, name, sizeof(name));
-		fprintf(f, md ? "| %s |" : "%-10.10s", name);
+		if (md == RR_HTML) {
+			fprintf(f, "<tr><th>");
+			html_esc(f, name);
+			fprintf(f, "</th>");
+		} else
+			fprintf(f, md ? "| %s |" : "%-10.10s", name);
 		for (i = 0; strategies[i] != NULL; i++) {
 			char cellv[48] = "-";
 
@@ -424,9 +483,10 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 				    sqlite3_column_int(t, 1) == 0)
 					strcat(cellv, "*");
 			}
-			fprintf(f, md ? " %s |" : "%10s", cellv);
+			fprintf(f, md == RR_HTML ? "<td class=\"num\">%s</td>" :
+			    md ? " %s |" : "%10s", cellv);
 		}
-		fprintf(f, "\n");
+		fprintf(f, md == RR_HTML ? "</tr>\n" : "\n");
 		any = 1;
 	}
 	sqlite3_finalize(s);
@@ -434,12 +494,30 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 	if (rc != SQLITE_DONE)
 		return fail(db, why, whylen);
 	if (any)
-		fprintf(f, "\n");
+		fprintf(f, md == RR_HTML ? "</table>\n" : "\n");
 	return 0;
 }
 
-int
-report_real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
+/* ", MACHINE" (or MACHINE first) at the end of LABEL; escaped in HTML. */
+static void
+addlabel(char *label, size_t len, const char *machine, int md)
+{
+	size_t n = strlen(label);
+	char *e = NULL;
+	size_t elen = 0;
+	FILE *m;
+
+	if (md == RR_HTML && (m = open_memstream(&e, &elen)) != NULL) {
+		html_esc(m, machine);
+		fclose(m);
+	}
+	snprintf(label + n, len - n, "%s%s", n ? ", " : "", e != NULL ? e :
+	    machine);
+	free(e);
+}
+
+static int
+real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 {
 	sqlite3_stmt *s;
 	char trace[1024], ptrace[1024], machine[64], label[512];
@@ -448,9 +526,11 @@ report_real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 	FILE *mf;
 	int any = 0, rc;
 
-	if (md)
+	if (md == 1)
 		fprintf(f, "## Real workloads: how many copies a machine "
 		    "holds\n\n");
+	else if (md == RR_HTML)
+		;
 	else
 		fprintf(f, "Real workloads: how many copies of each recorded "
 		    "server a machine holds\n");
@@ -459,11 +539,19 @@ report_real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 	    "CAST(substr(machine, 6) AS INTEGER), machine", -1, &s, NULL) !=
 	    SQLITE_OK) {
 		/* A store from before kmbench capacity: no such table. */
-		fprintf(f, "%sNo scale searches in the store.\n\n", md ? "" :
-		    "\n");
+		fprintf(f, md == RR_HTML ? "<p>No scale searches in the "
+		    "store.</p>\n" : "%sNo scale searches in the store.\n\n",
+		    md ? "" : "\n");
 		return 0;
 	}
-	if (!md)
+	if (md == RR_HTML)
+		fprintf(f, "<p class=\"note\">K copies of each recording at "
+		    "once (<code>kmbench gen scale</code>), searched with "
+		    "<code>kmbench capacity --vary scale --clean</code>: ok "
+		    "survived cleanly, REF a call was refused, HUNG a process "
+		    "hung, PANIC; in parentheses, not replayed but implied by "
+		    "the search's answer.</p>\n");
+	else if (!md)
 		fprintf(f, "(K copies of the recording at once, gen scale; ok "
 		    "survived cleanly,\nREF a call refused, HUNG, PANIC; in "
 		    "parentheses: not replayed, from\nthe search's answer)\n"
@@ -492,8 +580,7 @@ report_real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 		if (prev != NULL && strcmp(ptrace, trace) == 0 &&
 		    strcmp(prev, body) == 0) {
 			free(body);
-			snprintf(label + strlen(label), sizeof(label) -
-			    strlen(label), ", %s", machine);
+			addlabel(label, sizeof(label), machine, md);
 			continue;
 		}
 		if (prev != NULL)
@@ -501,7 +588,8 @@ report_real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 		free(prev);
 		prev = body;
 		snprintf(ptrace, sizeof(ptrace), "%s", trace);
-		snprintf(label, sizeof(label), "%s", machine);
+		*label = '\0';
+		addlabel(label, sizeof(label), machine, md);
 		any = 1;
 	}
 	sqlite3_finalize(s);
@@ -516,7 +604,22 @@ report_real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 		return -1;
 	}
 	if (!any)
-		fprintf(f, "No scale searches in the store (make bench runs "
-		    "them).\n\n");
+		fprintf(f, md == RR_HTML ? "<p>No scale searches in the store "
+		    "(make bench runs them).</p>\n" : "No scale searches in "
+		    "the store (make bench runs them).\n\n");
 	return least_kmem(f, db, md, why, whylen);
+}
+
+int
+report_real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
+{
+
+	return real(f, db, md ? 1 : 0, why, whylen);
+}
+
+int
+report_real_html(FILE *f, sqlite3 *db, char *why, size_t whylen)
+{
+
+	return real(f, db, RR_HTML, why, whylen);
 }

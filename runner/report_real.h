@@ -19,4 +19,8 @@ struct sqlite3;
 int	report_real(FILE *f, struct sqlite3 *db, int md, char *why,
 	    size_t whylen);
 
+/* The same as HTML (a part of a page: tables and paragraphs). */
+int	report_real_html(FILE *f, struct sqlite3 *db, char *why,
+	    size_t whylen);
+
 #endif /* KM_REPORT_REAL_H */

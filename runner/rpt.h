@@ -33,9 +33,34 @@ struct rpt {
  */
 #define RPT_JW_MINPAGES	16
 
+/* The headline figures: a row a figure, a column a strategy. */
+#define RPT_HLCELLW	11
+#define RPT_HLROWS	24
+struct rpt_hl {
+	int	 h_nrows;
+	char	 h_label[RPT_HLROWS][32];
+	char	 h_cell[RPT_HLROWS][SEL_MAXSTRAT][RPT_HLCELLW + 1];
+	char	 h_note[2048];		/* what they are, as a paragraph */
+};
+
 int	rpt_grid(struct rpt *, const char *workload);
 int	rpt_cases(struct rpt *, const char *workload);
 int	rpt_headlines(struct rpt *);
+
+/* The headline figures of the selection into H, printing nothing. */
+int	rpt_hl_build(struct rpt *, struct rpt_hl *h);
+
+/*
+ * A cell of the outcome grid: the outcome of the latest case of
+ * STRATEGY on MACHINE replaying WL into *O ("survived", "PANIC", "hung",
+ * "exhausted"; NULL when not run) and its most descriptors into *FDS
+ * (NAN when not known).  1, 0 when not run, -1 with r_why.
+ */
+int	rpt_cell(struct rpt *, const char *strategy, const char *machine,
+	    const char *wl, const char **o, double *fds);
+
+/* What "exhausted" means, as a paragraph under a grid that shows it. */
+extern const char rpt_exhausted_note[];
 
 /* V with FMT, or "-" when NaN, into BUF. */
 const char *rpt_num(char *buf, size_t len, double v, const char *fmt);

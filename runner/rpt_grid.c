@@ -94,10 +94,14 @@ stratwidth(const struct sel *s)
 	return w;
 }
 
-/* The outcome of STRATEGY on MACHINE replaying WL, as the grid shows
- * it, and its most descriptors: 1, 0 when not run, -1. */
-static int
-cell(struct rpt *r, const char *strategy, const char *machine,
+const char rpt_exhausted_note[] = "exhausted: survived, but kmem_map's "
+    "largest free extent at the end is smaller than the largest M_WAITOK "
+    "malloc of the replay, granted or refused: the next request of that "
+    "size from any caller without M_CANFAIL panics (Chuck Silvers' "
+    "objection to M_CANFAIL).";
+
+int
+rpt_cell(struct rpt *r, const char *strategy, const char *machine,
     const char *wl, const char **o, double *fds)
 {
 	int64_t id;
@@ -169,7 +173,7 @@ rpt_grid(struct rpt *r, const char *wl)
 			else
 				printf("%-*s", sw, s->s_strat[i]);
 			for (j = j0; j < j1; j++) {
-				if ((rc = cell(r, s->s_strat[i], m[j].em_name,
+				if ((rc = rpt_cell(r, s->s_strat[i], m[j].em_name,
 				    wl, &o, &fds)) < 0)
 					return -1;
 				if (o != NULL && strcmp(o, "exhausted") == 0)
@@ -188,7 +192,7 @@ rpt_grid(struct rpt *r, const char *wl)
 				continue;
 			printf("%-*s", sw, "");
 			for (j = j0; j < j1; j++) {
-				if ((rc = cell(r, s->s_strat[i], m[j].em_name,
+				if ((rc = rpt_cell(r, s->s_strat[i], m[j].em_name,
 				    wl, &o, &fds)) < 0)
 					return -1;
 				printf(" %9s", rpt_num(buf, sizeof(buf), fds,
@@ -199,11 +203,7 @@ rpt_grid(struct rpt *r, const char *wl)
 		printf("\n");
 	}
 	if (exhausted > 0)
-		rpt_para(r, "exhausted: survived, but kmem_map's largest free "
-		    "extent at the end is smaller than the largest M_WAITOK "
-		    "malloc of the replay, granted or refused: the next "
-		    "request of that size from any caller without M_CANFAIL "
-		    "panics (Chuck Silvers' objection to M_CANFAIL).");
+		rpt_para(r, rpt_exhausted_note);
 	return 0;
 }
 

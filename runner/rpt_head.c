@@ -16,14 +16,10 @@
 #include "export.h"
 #include "rpt.h"
 
-#define CELLW	11
-#define MAXROWS	24
+#define CELLW	RPT_HLCELLW
+#define MAXROWS	RPT_HLROWS
 
-struct hl {
-	int	 h_nrows;
-	char	 h_label[MAXROWS][32];
-	char	 h_cell[MAXROWS][SEL_MAXSTRAT][CELLW + 1];
-};
+#define hl	rpt_hl
 
 static char (*newrow(struct hl *h, const char *label))[CELLW + 1]
 {
@@ -254,14 +250,57 @@ print(struct rpt *r, const struct hl *h)
 }
 
 int
+rpt_hl_build(struct rpt *r, struct rpt_hl *h)
+{
+	const struct sel *s = &r->r_sel;
+	char jwwhy[512], *note = h->h_note;
+	int attack = strcmp(s->s_hltrace, "pr14721") == 0;
+	int nreps = 0, stalls = 0;
+	size_t n, len = sizeof(h->h_note);
+
+	memset(h, 0, sizeof(*h));
+	if (survival(r, h) != 0 ||
+	    scalar(r, h, attack ? "attacker's most fds" :
+	    "most fds, one process", "max_fds", "%.0f") != 0 ||
+	    scalar(r, h, "kmem_map peak pages", "kmem_map.peak_pages",
+	    "%.0f") != 0 ||
+	    jw(r, h, 3, jwwhy, sizeof(jwwhy)) != 0 ||
+	    jw(r, h, 4, jwwhy, sizeof(jwwhy)) != 0 ||
+	    latency(r, h, "malloc", "malloc", 0, &nreps, &stalls) != 0 ||
+	    latency(r, h, "fdexpand", "fdexpand", 0, &nreps, &stalls) != 0 ||
+	    calls(r, h, "fdexpand calls", "fdexpand") != 0 ||
+	    calls(r, h, "  refused", "fdexpand.refused") != 0)
+		return -1;
+	n = (size_t)snprintf(note, len, "Survival: the latest case "
+	    "of every machine and trace shown; hung, and kmem_map exhausted, "
+	    "count as not survived.  The rest: %s on %s, the latest case.  "
+	    "J&W measures 3 and 4 (Johnstone and Wilson): kmem_map's "
+	    "footprint when its live bytes peaked (3), and its peak "
+	    "footprint (4), over its peak live bytes; 1 is no "
+	    "fragmentation.  They are shown where the peak live bytes reach "
+	    "%d pages (%d KiB), else \"-\"", s->s_hltrace, s->s_hlmachine,
+	    RPT_JW_MINPAGES, RPT_JW_MINPAGES * 4);
+	if (*jwwhy != '\0' && n < len)
+		n += (size_t)snprintf(note + n, len - n, " (%s)", jwwhy);
+	if (n < len)
+		n += (size_t)snprintf(note + n, len - n, ".  Latency: "
+		    "successful calls only; the median over the %d "
+		    "repetition%s of the latest commit, and below it the least "
+		    "and the greatest.  fdexpand calls: per repetition; "
+		    "refused ones are timed apart (fdexpand.refused).", nreps,
+		    nreps == 1 ? "" : "s");
+	if (stalls > 0 && n < len)
+		snprintf(note + n, len - n, "  stall: a max over %d times the "
+		    "p99.9, a host stall rather than the allocator's cost "
+		    "(docs/metrics.md).", EXP_STALL);
+	return 0;
+}
+
+int
 rpt_headlines(struct rpt *r)
 {
 	const struct sel *s = &r->r_sel;
-	char jwwhy[512], note[2048];
-	int attack = strcmp(s->s_hltrace, "pr14721") == 0;
-	int nreps = 0, stalls = 0;
 	struct hl *h;
-	size_t n;
 
 	if ((h = calloc(1, sizeof(*h))) == NULL) {
 		snprintf(r->r_why, sizeof(r->r_why), "out of memory");
@@ -273,43 +312,12 @@ rpt_headlines(struct rpt *r)
 	else
 		printf("Headline figures: %s on %s\n\n", s->s_hltrace,
 		    s->s_hlmachine);
-	if (survival(r, h) != 0 ||
-	    scalar(r, h, attack ? "attacker's most fds" :
-	    "most fds, one process", "max_fds", "%.0f") != 0 ||
-	    scalar(r, h, "kmem_map peak pages", "kmem_map.peak_pages",
-	    "%.0f") != 0 ||
-	    jw(r, h, 3, jwwhy, sizeof(jwwhy)) != 0 ||
-	    jw(r, h, 4, jwwhy, sizeof(jwwhy)) != 0 ||
-	    latency(r, h, "malloc", "malloc", 0, &nreps, &stalls) != 0 ||
-	    latency(r, h, "fdexpand", "fdexpand", 0, &nreps, &stalls) != 0 ||
-	    calls(r, h, "fdexpand calls", "fdexpand") != 0 ||
-	    calls(r, h, "  refused", "fdexpand.refused") != 0) {
+	if (rpt_hl_build(r, h) != 0) {
 		free(h);
 		return -1;
 	}
 	print(r, h);
+	rpt_para(r, h->h_note);
 	free(h);
-	n = (size_t)snprintf(note, sizeof(note), "Survival: the latest case "
-	    "of every machine and trace shown; hung, and kmem_map exhausted, "
-	    "count as not survived.  The rest: %s on %s, the latest case.  "
-	    "J&W measures 3 and 4 (Johnstone and Wilson): kmem_map's "
-	    "footprint when its live bytes peaked (3), and its peak "
-	    "footprint (4), over its peak live bytes; 1 is no "
-	    "fragmentation.  They are shown where the peak live bytes reach "
-	    "%d pages (%d KiB), else \"-\"", s->s_hltrace, s->s_hlmachine,
-	    RPT_JW_MINPAGES, RPT_JW_MINPAGES * 4);
-	if (*jwwhy != '\0')
-		n += (size_t)snprintf(note + n, sizeof(note) - n, " (%s)",
-		    jwwhy);
-	n += (size_t)snprintf(note + n, sizeof(note) - n, ".  Latency: "
-	    "successful calls only; the median over the %d repetition%s of "
-	    "the latest commit, and below it the least and the greatest.  "
-	    "fdexpand calls: per repetition; refused ones are timed apart "
-	    "(fdexpand.refused).", nreps, nreps == 1 ? "" : "s");
-	if (stalls > 0 && n < sizeof(note))
-		snprintf(note + n, sizeof(note) - n, "  stall: a max over %d "
-		    "times the p99.9, a host stall rather than the allocator's "
-		    "cost (docs/metrics.md).", EXP_STALL);
-	rpt_para(r, note);
 	return 0;
 }

@@ -286,3 +286,58 @@ sel_build(sqlite3 *db, const char *traces, const char *machine,
 		    sel_has_trace(s, SEL_PR) ? SEL_PR : s->s_trace[0]);
 	return headline_machine(db, s, why, whylen);
 }
+
+/* "PR kern/14721, and 11 other traces", "git, http", "git". */
+void
+sel_title(const struct sel *s, char *buf, size_t len)
+{
+	size_t n = 0;
+	int i, pr = sel_has_trace(s, "pr14721");
+
+	*buf = '\0';
+	if (pr)
+		n = (size_t)snprintf(buf, len, "PR kern/14721");
+	if (pr && s->s_ntrace > 1)
+		n += (size_t)snprintf(buf + n, len - n, ", and %d other "
+		    "trace%s", s->s_ntrace - 1, s->s_ntrace > 2 ? "s" : "");
+	else if (!pr && s->s_ntrace > 3)
+		n += (size_t)snprintf(buf + n, len - n, "%d traces",
+		    s->s_ntrace);
+	else if (!pr)
+		for (i = 0; i < s->s_ntrace && n < len; i++)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    i ? ", " : "", s->s_trace[i]);
+	if (s->s_ntrace == 0)
+		n += (size_t)snprintf(buf + n, len - n, "no traces");
+	if (s->s_machine[0] != '\0' && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " on %s",
+		    s->s_machine);
+	if (n >= len - 1)
+		snprintf(buf + len - 4, 4, "...");
+}
+
+/* The figures of trace WL are shown (01-outcome-WL, 03-maps-WL-...):
+ * 1 when NAME is a text plot of a featured trace or of none. */
+int
+sel_plot_shown(const struct sel *s, const char *name)
+{
+	static const char *const kinds[] = { "01-outcome-", "02-maxfds-",
+	    "03-maps-", "05-frag-" };
+	size_t k, kl, wl;
+	int t;
+
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		kl = strlen(kinds[k]);
+		if (strncmp(name, kinds[k], kl) != 0)
+			continue;
+		for (t = 0; t < s->s_ntrace; t++) {
+			wl = strlen(s->s_trace[t]);
+			if (sel_featured(s, s->s_trace[t]) &&
+			    strncmp(name + kl, s->s_trace[t], wl) == 0 &&
+			    (name[kl + wl] == '.' || name[kl + wl] == '-'))
+				return 1;
+		}
+		return 0;
+	}
+	return 1;
+}

@@ -52,4 +52,12 @@ int	sel_has_trace(const struct sel *, const char *wl);
  * the headline trace).  1 when WL is one. */
 int	sel_featured(const struct sel *, const char *wl);
 
+/* What SEL shows, as a title, into BUF: "PR kern/14721, and 11 other
+ * traces on i386-64M", "git, http", "no traces". */
+void	sel_title(const struct sel *, char *buf, size_t len);
+
+/* 1 when the plot file NAME (01-outcome-WL.txt, 03-maps-WL-...) shows a
+ * featured trace of SEL, or no trace at all. */
+int	sel_plot_shown(const struct sel *, const char *name);
+
 #endif /* KM_SELECT_H */
