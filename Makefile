@@ -11,7 +11,8 @@
 #                   times as long, for the test that compare catches it
 #   make check-traces  every trace of make bench under every strategy on
 #                   every machine with run --check (tools/check-all.sh)
-#   make bench      deps, build, replay the workloads under every strategy
+#   make bench      deps, build, replay the workloads under every strategy;
+#                   the report in bench-out/report.txt and bench-out/html/
 #   make bench-full make bench, with every scale cliff and least kmem_map
 #   make traces     re-record the traces of real programs in workloads/traces
 #                   (TRACES_ONLY="nginx-c10k postgres" for some of them)

@@ -39,7 +39,8 @@ static const struct {
 	{ "history", "kmbench history --db bench.db kmem_map.peak_pages "
 	    "--case nointr" },
 	{ "plot", "kmbench plot --db bench.db --out bench-out/plots" },
-	{ "report", "kmbench report --db bench.db --format md" },
+	{ "report", "kmbench report --db bench.db --format html -o "
+	    "bench-out/html" },
 	{ "micro-import", "kmbench micro-import bench-out/micro.json "
 	    "--db bench.db" },
 	{ "strategies", "kmbench strategies -v" },

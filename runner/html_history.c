@@ -297,6 +297,22 @@ tickstep(double r)
 	return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
 }
 
+/* A tick's label: at most about five characters (250, 1.5k, 200M). */
+static void
+ticklabel(double v, char *buf, size_t len)
+{
+	double a = fabs(v);
+
+	if (a >= 1e9)
+		snprintf(buf, len, "%gG", v / 1e9);
+	else if (a >= 1e6)
+		snprintf(buf, len, "%gM", v / 1e6);
+	else if (a >= 1e4)
+		snprintf(buf, len, "%gk", v / 1e3);
+	else
+		snprintf(buf, len, "%g", v);
+}
+
 static void
 fmtnum(double v, char *buf, size_t len)
 {
@@ -344,7 +360,7 @@ chart(FILE *f, const struct hist *hi, const struct hcase *h,
 	    "fill=\"#fbfcfd\" stroke=\"#c9d1d9\"/>\n", L, T, W - L - R,
 	    H - T - B);
 	for (y = lo; y <= hi_ + step / 2; y += step) {
-		fmtnum(y, num, sizeof(num));
+		ticklabel(fabs(y) < step / 1e6 ? 0 : y, num, sizeof(num));
 		fprintf(f, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"#e3e7eb\"/><text x=\"%.0f\" "
 		    "y=\"%.1f\" text-anchor=\"end\" fill=\"#4a5560\">%s</text>\n",
@@ -559,7 +575,8 @@ page(struct hist *hi, const struct html_opts *o, const char *name,
 				continue;
 			}
 			fprintf(h.h_f, "<h3>");
-			html_esc(h.h_f, hc[i].h_label);
+			html_escf(h.h_f, "%s on %s, %s", hc[i].h_strategy,
+			    hc[i].h_machine, hc[i].h_wl);
 			fprintf(h.h_f, "%s</h3>\n", hc[i].h_moved ? " (moved)" :
 			    "");
 			chart(h.h_f, hi, &hc[i], name, unit);

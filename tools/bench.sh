@@ -7,7 +7,7 @@
 # kmbench compare can judge latency between two commits (it needs 4 a
 # side; KMBENCH_REPS and KMBENCH_LATENCY_MACHINE override; 5 of every
 # case would take make bench past 3 minutes).  Then it draws the plots
-# and writes the report.  Cases already stored for this commit
+# and writes the report, as text and as HTML pages (bench-out/html/).  Cases already stored for this commit
 # are reused.  Then the scale cliffs of the recorded servers
 # (tools/bench-scale.sh; "sh tools/bench.sh full", make bench-full,
 # searches more of them).
@@ -26,6 +26,9 @@ kmbench=./kmbench
 . tools/bench-scale.sh "$mode"
 ./kmbench plot --db "$db" --out "$out/plots"
 ./kmbench report --db "$db" --plots "$out/plots" >"$out/report.txt"
+# The same as a static site, with the plots inline, the last two commits
+# compared and every figure across commits (open $out/html/index.html).
+./kmbench report --db "$db" --plots "$out/plots" --format html -o "$out/html"
 # The outcome grid of the attack, from the report, on the terminal (the
 # report has one for every trace).
 echo
@@ -36,4 +39,4 @@ awk '/^Outcome of the pr14721/ { on = 1; print; next }
 sed -n '/^Real workloads/,$p' "$out/report.txt" |
     sed '/^No text plots/,$d; /^Plots (from/,$d' | head -60
 echo "bench: results in $db, plots in $out/plots, report in" \
-    "$out/report.txt" >&2
+    "$out/report.txt and $out/html/index.html" >&2

@@ -1,11 +1,13 @@
 #!/bin/sh
 # deps.sh: install the Debian packages kmbench needs, if any is missing,
 # and any packages named as arguments (make traces names the programs it
-# records).  Runs apt-get directly as root, else through sudo.
+# records).  Runs apt-get directly as root, else through sudo.  chromium
+# is for the test that loads kmbench report's HTML pages in a real
+# browser (tests/test_html.c).
 set -e
 PKGS="build-essential pkg-config libsqlite3-dev libbenchmark-dev gnuplot-nox
 libcriterion-dev zlib1g-dev libzstd-dev strace libjemalloc-dev libmimalloc-dev
-clang libclang-rt-14-dev git libxml2-utils sqlite3 parallel $*"
+clang libclang-rt-14-dev git libxml2-utils sqlite3 parallel chromium $*"
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
