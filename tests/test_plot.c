@@ -1097,10 +1097,11 @@ Test(report, bad_input)
 	cr_expect_eq(kmtest_cmd(args, &out, &err), 2);
 	free(out);
 	free(err);
-	snprintf(args, sizeof(args), "report --format html --db %s/x.db",
+	snprintf(args, sizeof(args), "report --format pdf --db %s/x.db",
 	    tdir);
 	cr_expect_eq(kmtest_cmd(args, &out, &err), 2);
-	cr_expect_not_null(strstr(err, "unknown format"), "%s", err);
+	cr_expect_not_null(strstr(err, "unknown format 'pdf' (txt, md or "
+	    "html)"), "%s", err);
 	free(out);
 	free(err);
 }
