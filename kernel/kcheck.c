@@ -215,6 +215,62 @@ kcheck_fini(struct machine *m)
  * The invariants.
  */
 
+/*
+ * The size table kept beside the free extents (vm_map.h): sorted, no
+ * empty entry, its largest size the largest a walk finds, and each
+ * size counted as often as extents have it.  The extents themselves
+ * are checked first.
+ */
+static int
+check_sizes(const struct vm_map *map, char *err, size_t errlen)
+{
+	const struct vm_sizecount *v = map->vm_sizes;
+	uint32_t i, j, walk, *tally;
+	int rc = -1;
+
+	if (map->vm_nsizes > map->vm_nfree)
+		return fail(err, errlen, "%s: %" PRIu32 " extent sizes in the "
+		    "size table but %" PRIu32 " free extents", map->vm_name,
+		    map->vm_nsizes, map->vm_nfree);
+	for (i = 0; i < map->vm_nsizes; i++)
+		if (v[i].vs_count == 0 || v[i].vs_size == 0 ||
+		    (i > 0 && v[i].vs_size <= v[i - 1].vs_size))
+			return fail(err, errlen, "%s: size table entry %" PRIu32
+			    " (%" PRIu32 " pages x %" PRIu32 ") is empty or "
+			    "out of order", map->vm_name, i, v[i].vs_size,
+			    v[i].vs_count);
+	walk = vm_map_largest_walk(map);
+	if (vm_map_largest_free(map) != walk)
+		return fail(err, errlen, "%s: largest free extent %" PRIu32
+		    " pages by the size table but %" PRIu32 " by a walk",
+		    map->vm_name, vm_map_largest_free(map), walk);
+	if ((tally = calloc(map->vm_nsizes + 1, sizeof(*tally))) == NULL)
+		return fail(err, errlen, "checker: out of host memory");
+	for (i = 0; i < map->vm_nfree; i++) {
+		j = vm_map_sizeindex(map, map->vm_free[i].ve_npages);
+		if (j == map->vm_nsizes ||
+		    v[j].vs_size != map->vm_free[i].ve_npages) {
+			fail(err, errlen, "%s: free extent %" PRIu32 " of %"
+			    PRIu32 " pages has no entry in the size table",
+			    map->vm_name, i, map->vm_free[i].ve_npages);
+			goto out;
+		}
+		tally[j]++;
+	}
+	for (j = 0; j < map->vm_nsizes; j++)
+		if (tally[j] != v[j].vs_count) {
+			fail(err, errlen, "%s: the size table counts %" PRIu32
+			    " free extents of %" PRIu32 " pages but there are %"
+			    PRIu32, map->vm_name, v[j].vs_count, v[j].vs_size,
+			    tally[j]);
+			goto out;
+		}
+	rc = 0;
+out:
+	free(tally);
+	return rc;
+}
+
 /* Free extents sorted, inside, apart; free + used == size. */
 static int
 check_map(const struct vm_map *map, char *err, size_t errlen)
@@ -271,7 +327,7 @@ check_map(const struct vm_map *map, char *err, size_t errlen)
 		return fail(err, errlen, "%s: vm_used %" PRIu32 " above "
 		    "vm_peak %" PRIu32, map->vm_name, map->vm_used,
 		    map->vm_peak);
-	return 0;
+	return check_sizes(map, err, errlen);
 }
 
 static struct kmemusage *
@@ -495,6 +551,7 @@ check_kmem(struct machine *m, const struct kc_sums *s, char *err,
 	const struct kmem *k = &m->m_kmem;
 	const struct kmemusage *kup;
 	uint64_t bucketpages = 0, largepages = 0, kbpages = 0, size, npg;
+	uint64_t allfree = 0;
 	uint32_t *cnt, pg;
 	int indx, rc = -1;
 
@@ -544,6 +601,14 @@ check_kmem(struct machine *m, const struct kc_sums *s, char *err,
 			    cnt[pg], k->kmembuckets[kup->ku_indx].kb_elmpercl);
 			goto out;
 		}
+		if (kup->ku_count == k->kmembuckets[kup->ku_indx].kb_elmpercl)
+			allfree += npg;
+	}
+	if (k->bucketfree != allfree) {
+		fail(err, errlen, "kmem: bucketfree %" PRIu32 " but kmemusage "
+		    "marks %" PRIu64 " bucket pages all free", k->bucketfree,
+		    allfree);
+		goto out;
 	}
 	if (kbpages != bucketpages) {
 		fail(err, errlen, "kmembuckets: kb_pages sum to %" PRIu64

@@ -36,6 +36,15 @@ btokup(struct machine *m, vaddr_t va)
 	return m->m_kmem.kup + ((va - m->m_kmem_map.vm_min) >> m->m_pageshift);
 }
 
+/* Pages a refill of bucket INDX takes: one, or two for 8 KiB. */
+static inline uint32_t
+bucketpages(const struct machine *m, int indx)
+{
+
+	return (unsigned)indx > m->m_pageshift ?
+	    1U << (indx - (int)m->m_pageshift) : 1;
+}
+
 /* The smallest bucket that holds SIZE: ceil(log2(size)), clamped. */
 static inline int
 bucketindx(unsigned long size)
@@ -170,11 +179,14 @@ bucket_take(struct machine *m, struct kmembuckets *kbp,
     struct kmemstats *ksp, int indx)
 {
 	vaddr_t va = kbp->kb_next;
+	struct kmemusage *kup = btokup(m, va);
 
 	kbp->kb_next = *freelist_next(m, va);
 	if (kbp->kb_next == 0)
 		kbp->kb_last = 0;
-	btokup(m, va)->ku_count--;
+	/* Its page was all free: no longer. */
+	if (__builtin_expect(kup->ku_count-- == kbp->kb_elmpercl, 0))
+		m->m_kmem.bucketfree -= bucketpages(m, indx);
 	kbp->kb_totalfree--;
 	ksp->ks_memuse += 1L << indx;
 	return va;
@@ -253,6 +265,7 @@ malloc_refill(struct machine *m, unsigned long size, int type, int flags,
 		region = round_page(m, allocsize);
 		kbp->kb_pages += (long)(region >> m->m_pageshift);
 		kup->ku_count = (uint16_t)kbp->kb_elmpercl;
+		k->bucketfree += bucketpages(m, indx);
 		kbp->kb_totalfree += kbp->kb_elmpercl;
 		/*
 		 * Carve the pages top-down: the list runs from the highest
@@ -382,10 +395,13 @@ free1(struct machine *m, vaddr_t addr, int type, struct kmemusage *kup,
 		free_large(m, addr, ksp, kup);
 		return;
 	}
-	kup->ku_count++;
-	if (kup->ku_count >= kbp->kb_elmpercl &&
-	    kbp->kb_totalfree > kbp->kb_highwat)
-		kbp->kb_couldfree++;
+	if (++kup->ku_count >= kbp->kb_elmpercl) {
+		/* Every element of the page is free now. */
+		if (kup->ku_count == kbp->kb_elmpercl)
+			k->bucketfree += bucketpages(m, kup->ku_indx);
+		if (kbp->kb_totalfree > kbp->kb_highwat)
+			kbp->kb_couldfree++;
+	}
 	kbp->kb_totalfree++;
 	ksp->ks_memuse -= (long)size;
 	ksp->ks_inuse--;
@@ -462,9 +478,12 @@ kmem_reclaim(struct machine *m)
 		for (va = kbp->kb_next; va != 0; va = next) {
 			next = *freelist_next(m, va);
 			kup = btokup(m, va);
-			if (kup->ku_count == kbp->kb_elmpercl)
+			if (kup->ku_count == kbp->kb_elmpercl) {
+				/* Marked, and released before the walk ends. */
 				kup->ku_count = (uint16_t)(KU_RECLAIM |
 				    kbp->kb_elmpercl);
+				k->bucketfree -= bucketpages(m, indx);
+			}
 			if ((kup->ku_count & KU_RECLAIM) == 0) {
 				prev = va;
 				continue;

@@ -65,6 +65,13 @@ struct kmem {
 	long		 limit;		/* ks_limit for every type */
 	unsigned long	 maxallocsave;
 	/*
+	 * Pages of bucket elements (not large blocks) whose every element
+	 * is free: ku_count equals kb_elmpercl.  Kept as ku_count changes,
+	 * for the probes' free pages held (docs/metrics.md); a walk of
+	 * kmemusage[] checks it (kcheck.c).
+	 */
+	uint32_t	 bucketfree;
+	/*
 	 * The largest M_WAITOK request, granted or not (not kept by
 	 * NetBSD).  Made by any caller but one that opted into M_CANFAIL,
 	 * a request of that size panics when kmem_map cannot place it: the

@@ -4,6 +4,12 @@
  * The free extents sit in one sorted array.  Maps of the simulated
  * kernel stay small (a few thousand extents when badly fragmented), so a
  * scan and a move are cheaper than a tree and easy to check.
+ *
+ * Their sizes sit in a second sorted array, distinct sizes with a count
+ * each, so that the largest free extent is known without a scan.  There
+ * are never more distinct sizes than extents, so the two arrays share
+ * one capacity; first fit mostly shrinks the last, largest extent, whose
+ * entry is the last one, and then nothing moves.
  */
 #include <assert.h>
 #include <errno.h>
@@ -24,12 +30,18 @@ vm_map_init(struct vm_map *map, const char *name, vaddr_t min,
 	map->vm_pageshift = pageshift;
 	map->vm_nfreealloc = 64;
 	map->vm_free = malloc(map->vm_nfreealloc * sizeof(*map->vm_free));
-	if (map->vm_free == NULL)
+	map->vm_sizes = malloc(map->vm_nfreealloc * sizeof(*map->vm_sizes));
+	if (map->vm_free == NULL || map->vm_sizes == NULL) {
+		vm_map_destroy(map);
 		return ENOMEM;
+	}
 	if (npages > 0) {
 		map->vm_free[0].ve_start = 0;
 		map->vm_free[0].ve_npages = npages;
 		map->vm_nfree = 1;
+		map->vm_sizes[0].vs_size = npages;
+		map->vm_sizes[0].vs_count = 1;
+		map->vm_nsizes = 1;
 	}
 	return 0;
 }
@@ -39,8 +51,69 @@ vm_map_destroy(struct vm_map *map)
 {
 
 	free(map->vm_free);
+	free(map->vm_sizes);
 	map->vm_free = NULL;
+	map->vm_sizes = NULL;
 	map->vm_nfree = 0;
+	map->vm_nsizes = 0;
+}
+
+uint32_t
+vm_map_sizeindex(const struct vm_map *map, uint32_t size)
+{
+	uint32_t lo = 0, hi = map->vm_nsizes;
+
+	/* The last entry first: first fit mostly changes the largest. */
+	if (hi > 0 && map->vm_sizes[hi - 1].vs_size <= size)
+		lo = hi - 1;
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (map->vm_sizes[mid].vs_size < size)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * One more free extent of SIZE pages (none if SIZE is 0).  Room is
+ * there: a new size is a new extent's, or takes the place of one that
+ * sz_del() has just removed.
+ */
+static void
+sz_add(struct vm_map *map, uint32_t size)
+{
+	struct vm_sizecount *v = map->vm_sizes;
+	uint32_t i;
+
+	if (size == 0)
+		return;
+	i = vm_map_sizeindex(map, size);
+	if (i < map->vm_nsizes && v[i].vs_size == size) {
+		v[i].vs_count++;
+		return;
+	}
+	assert(map->vm_nsizes < map->vm_nfreealloc);
+	memmove(&v[i + 1], &v[i], (map->vm_nsizes - i) * sizeof(*v));
+	v[i].vs_size = size;
+	v[i].vs_count = 1;
+	map->vm_nsizes++;
+}
+
+/* One free extent of SIZE pages fewer; there is one. */
+static void
+sz_del(struct vm_map *map, uint32_t size)
+{
+	struct vm_sizecount *v = map->vm_sizes;
+	uint32_t i = vm_map_sizeindex(map, size);
+
+	assert(i < map->vm_nsizes && v[i].vs_size == size);
+	if (--v[i].vs_count > 0)
+		return;
+	memmove(&v[i], &v[i + 1], (map->vm_nsizes - i - 1) * sizeof(*v));
+	map->vm_nsizes--;
 }
 
 static void
@@ -50,6 +123,9 @@ vm_map_take(struct vm_map *map, uint32_t i, uint32_t start, uint32_t npages)
 	uint32_t end = start + npages, eend = e->ve_start + e->ve_npages;
 
 	assert(start >= e->ve_start && end <= eend);
+	sz_del(map, e->ve_npages);
+	sz_add(map, start - e->ve_start);
+	sz_add(map, eend - end);
 	if (start == e->ve_start && end == eend) {
 		memmove(e, e + 1, (map->vm_nfree - i - 1) * sizeof(*e));
 		map->vm_nfree--;
@@ -75,6 +151,7 @@ static int
 vm_map_grow(struct vm_map *map)
 {
 	struct vm_extent *n;
+	struct vm_sizecount *v;
 
 	if (map->vm_nfree + 1 < map->vm_nfreealloc)
 		return 0;
@@ -82,6 +159,11 @@ vm_map_grow(struct vm_map *map)
 	if (n == NULL)
 		return ENOMEM;
 	map->vm_free = n;
+	/* Until both have grown, the old capacity stands for both. */
+	v = realloc(map->vm_sizes, 2 * map->vm_nfreealloc * sizeof(*v));
+	if (v == NULL)
+		return ENOMEM;
+	map->vm_sizes = v;
 	map->vm_nfreealloc *= 2;
 	return 0;
 }
@@ -150,6 +232,18 @@ vm_map_release(struct vm_map *map, vaddr_t va, uint32_t npages)
 	assert(i == 0 || e[i - 1].ve_start + e[i - 1].ve_npages <= start);
 	joinprev = i > 0 && e[i - 1].ve_start + e[i - 1].ve_npages == start;
 	joinnext = i < map->vm_nfree && start + npages == e[i].ve_start;
+	if (!joinprev && !joinnext) {
+		/* A new extent: make room first. */
+		if (vm_map_grow(map) != 0)
+			abort();	/* host out of memory */
+		e = map->vm_free;
+	}
+	if (joinprev)
+		sz_del(map, e[i - 1].ve_npages);
+	if (joinnext)
+		sz_del(map, e[i].ve_npages);
+	sz_add(map, (joinprev ? e[i - 1].ve_npages : 0) + npages +
+	    (joinnext ? e[i].ve_npages : 0));
 	if (joinprev && joinnext) {
 		e[i - 1].ve_npages += npages + e[i].ve_npages;
 		memmove(&e[i], &e[i + 1],
@@ -161,9 +255,6 @@ vm_map_release(struct vm_map *map, vaddr_t va, uint32_t npages)
 		e[i].ve_start = start;
 		e[i].ve_npages += npages;
 	} else {
-		if (vm_map_grow(map) != 0)
-			abort();	/* host out of memory */
-		e = map->vm_free;
 		memmove(&e[i + 1], &e[i], (map->vm_nfree - i) * sizeof(*e));
 		e[i].ve_start = start;
 		e[i].ve_npages = npages;
@@ -173,7 +264,7 @@ vm_map_release(struct vm_map *map, vaddr_t va, uint32_t npages)
 }
 
 uint32_t
-vm_map_largest_free(const struct vm_map *map)
+vm_map_largest_walk(const struct vm_map *map)
 {
 	uint32_t i, best = 0;
 

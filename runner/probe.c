@@ -192,24 +192,6 @@ probe_detach(struct probe *p)
 	p->p_samples = NULL;
 }
 
-/* Bucket pages of kmem_map whose every element is free. */
-static uint32_t
-bucket_pages_free(const struct machine *m)
-{
-	const struct kmemusage *ku = kva(m, m->m_kmem.kmemusage);
-	uint32_t i, n = 0;
-
-	for (i = 0; i < m->m_kmem_map.vm_npages; i++) {
-		int indx = ku[i].ku_indx;
-
-		if (indx >= MINBUCKET && (1UL << indx) <= m->m_kmem.maxallocsave &&
-		    ku[i].ku_count == m->m_kmem.kmembuckets[indx].kb_elmpercl)
-			n += (uint32_t)(((1UL << indx) + m->m_pagesize - 1) /
-			    m->m_pagesize);
-	}
-	return n;
-}
-
 static void
 probe_sample(struct probe *p, const char *why)
 {
@@ -245,7 +227,12 @@ probe_sample(struct probe *p, const char *why)
 		s->ps_map[i].largest = vm_map_largest_free(map);
 		s->ps_map[i].freepages = map->vm_npages - map->vm_used;
 	}
-	s->ps_map[KA_KMEM].freeheld = bucket_pages_free(m);
+	/*
+	 * Kept by the kernel as pages change hands, never walked here
+	 * (kern_malloc.c, vm_map.c): a sample costs the same on any
+	 * machine.  run --check compares both with a walk (kcheck.c).
+	 */
+	s->ps_map[KA_KMEM].freeheld = m->m_kmem.bucketfree;
 	for (pp = m->m_poollist; pp != NULL; pp = pp->pr_next)
 		s->ps_map[kp_arena(m, pp->pr_map)].freeheld +=
 		    (uint32_t)pp->pr_nidle;

@@ -433,6 +433,61 @@ Test(check, kmemusage_count)
 	machine_free(f.m);
 }
 
+/*
+ * The incremental figures the probes read (kern_malloc.c, vm_map.c)
+ * against the checker's walks.  In the fixture one 32-byte page has 4
+ * of its 128 elements free and the 8 KiB chunk is taken: no bucket page
+ * is all free, so bucketfree is 0; one more is caught.
+ */
+Test(check, bucketfree_counter)
+{
+	struct fixture f;
+
+	fixture(&f);
+	cr_assert_eq(f.m->m_kmem.bucketfree, 0);
+	f.m->m_kmem.bucketfree++;
+	CHECK_FAILS(f.m, "kmem: bucketfree 1 but kmemusage marks 0 bucket "
+	    "pages all free");
+	f.m->m_kmem.bucketfree--;
+	/* Freeing the 8 KiB chunk makes 2 pages all free, counted. */
+	kern_free(f.m, f.b8k, f.type);
+	cr_assert_eq(f.m->m_kmem.bucketfree, 2);
+	CHECK_OK(f.m);
+	f.m->m_kmem.bucketfree = 1;
+	CHECK_FAILS(f.m, "kmem: bucketfree 1 but kmemusage marks 2");
+	machine_free(f.m);
+}
+
+/*
+ * kmem_map's size table: one free extent after the fixture's pages,
+ * so one entry.  Its size off by one is caught as a largest extent the
+ * walk does not find; its count off by one as a miscount.  kernel_map
+ * is checked the same way.
+ */
+Test(check, size_table)
+{
+	struct fixture f;
+	struct vm_map *km;
+	uint32_t n;
+
+	fixture(&f);
+	km = &f.m->m_kmem_map;
+	cr_assert(km->vm_nfree == 1 && km->vm_nsizes == 1);
+	n = km->vm_free[0].ve_npages;
+	km->vm_sizes[0].vs_size--;
+	CHECK_FAILS(f.m, "kmem_map: largest free extent");
+	CHECK_FAILS(f.m, "by the size table but");
+	km->vm_sizes[0].vs_size++;
+	km->vm_sizes[0].vs_count++;
+	CHECK_FAILS(f.m, "kmem_map: the size table counts 2 free extents");
+	km->vm_sizes[0].vs_count--;
+	CHECK_OK(f.m);
+	cr_assert_eq(vm_map_largest_free(km), n);
+	f.m->m_kernel_map.vm_sizes[f.m->m_kernel_map.vm_nsizes - 1].vs_size++;
+	CHECK_FAILS(f.m, "kernel_map: largest free extent");
+	machine_free(f.m);
+}
+
 Test(check, kmem_map_pages)
 {
 	struct fixture f;
@@ -441,6 +496,8 @@ Test(check, kmem_map_pages)
 	/* Pages taken from kmem_map that nobody accounts for. */
 	f.m->m_kmem_map.vm_free[0].ve_start++;
 	f.m->m_kmem_map.vm_free[0].ve_npages--;
+	/* The one extent's size, in step: the map itself is consistent. */
+	f.m->m_kmem_map.vm_sizes[0].vs_size--;
 	f.m->m_kmem_map.vm_used++;
 	f.m->m_kmem_map.vm_peak++;
 	CHECK_FAILS(f.m, "kmem_map: vm_used");

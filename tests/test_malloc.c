@@ -823,3 +823,87 @@ Test(malloc, reclaim_frees_all_free_bucket_pages)
 	cr_expect_eq(xmalloc(m, 256, t, M_WAITOK), va[20]);
 	machine_free(m);
 }
+
+/*
+ * The probes' free bucket pages, walked as they were: every kmemusage[]
+ * entry of a bucket no larger than MAXALLOCSAVE whose free count is
+ * the bucket's elements per refill, counted in pages (two for 8 KiB).
+ */
+static uint32_t
+walk_bucketfree(struct machine *m)
+{
+	uint32_t pg, n = 0;
+
+	for (pg = 0; pg < m->m_kmem_map.vm_npages; pg++) {
+		const struct kmemusage *kup = &m->m_kmem.kup[pg];
+
+		if (kup->ku_indx >= MINBUCKET &&
+		    (1UL << kup->ku_indx) <= m->m_kmem.maxallocsave &&
+		    kup->ku_count ==
+		    m->m_kmem.kmembuckets[kup->ku_indx].kb_elmpercl)
+			n += kup->ku_indx > 12 ? 1U << (kup->ku_indx - 12) : 1;
+	}
+	return n;
+}
+
+#define BUCKETFREE(m, want) do {					\
+	char err_[256];							\
+									\
+	cr_expect_eq((m)->m_kmem.bucketfree, (want),			\
+	    "bucketfree %u, expected %u", (m)->m_kmem.bucketfree,	\
+	    (unsigned)(want));						\
+	cr_expect_eq(walk_bucketfree(m), (want));			\
+	cr_expect_eq(machine_check((m), err_, sizeof(err_)), 0, "%s",	\
+	    err_);							\
+} while (0)
+
+/*
+ * kmem.bucketfree, the bucket pages whose every element is free, is
+ * kept as elements come and go, and equals the walk at every step:
+ *   16 mallocs of 256 bytes: one page P0 of 16 elements, refilled all
+ *     free (+1) and taken from at once (-1), then emptied: 0
+ *   free all 16: P0's count is back to 16: 1
+ *   malloc 256 again: P0 gives its head element: 0
+ *   malloc 8192: a 2-page chunk of one element, taken at once: 0;
+ *     freed: 2 pages all free: 2
+ *   malloc 20000 and free it: 5 whole pages, no bucket: still 2
+ *   malloc 100: a new 128-byte page (32 elements) with 31 free: 2;
+ *     freed: 32 of 32: 3
+ *   kmem_reclaim(): gives back the 8 KiB chunk (2) and the 128-byte
+ *     page (1), 3 pages, but not P0 (15 free): 0
+ */
+Test(malloc, bucketfree_follows_pages)
+{
+	struct machine *m = boot64(NULL);
+	int t = malloc_type(m, "M_TEMP");
+	vaddr_t va[16], one, big, large, small;
+	int i;
+
+	BUCKETFREE(m, 0);
+	for (i = 0; i < 16; i++)
+		va[i] = xmalloc(m, 256, t, M_WAITOK);
+	cr_assert_eq(m->m_kmem_map.vm_used, 1);
+	BUCKETFREE(m, 0);
+	for (i = 0; i < 16; i++)
+		kern_free(m, va[i], t);
+	BUCKETFREE(m, 1);
+	one = xmalloc(m, 256, t, M_WAITOK);
+	BUCKETFREE(m, 0);
+	big = xmalloc(m, 8192, t, M_WAITOK);
+	BUCKETFREE(m, 0);
+	kern_free(m, big, t);
+	BUCKETFREE(m, 2);
+	large = xmalloc(m, 20000, t, M_WAITOK);
+	BUCKETFREE(m, 2);
+	kern_free(m, large, t);
+	BUCKETFREE(m, 2);
+	small = xmalloc(m, 100, t, M_WAITOK);
+	BUCKETFREE(m, 2);
+	kern_free(m, small, t);
+	BUCKETFREE(m, 3);
+	cr_expect_eq(kmem_reclaim(m), 3);
+	BUCKETFREE(m, 0);
+	kern_free(m, one, t);
+	BUCKETFREE(m, 1);
+	machine_free(m);
+}

@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
 
 #include "../kernel/vm_map.h"
 
@@ -402,5 +403,107 @@ Test(vm_map, other_page_shift)
 	cr_expect_not(vm_map_contains(&map, 0xc1020000u));
 	vm_map_release(&map, 0xc1000000u, 1);
 	cr_expect_eq(map.vm_used, 1);
+	vm_map_destroy(&map);
+}
+
+/* The size table's entries as "SIZExCOUNT ...", for the tests below. */
+static const char *
+sizes_str(const struct vm_map *map)
+{
+	static char buf[256];
+	size_t n = 0;
+	uint32_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < map->vm_nsizes && n < sizeof(buf) - 24; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%ux%u",
+		    i ? " " : "", map->vm_sizes[i].vs_size,
+		    map->vm_sizes[i].vs_count);
+	return buf;
+}
+
+/*
+ * The size table follows every take and release, and its last entry is
+ * the largest free extent a walk finds.  A 16-page map:
+ *   fresh:            free [0,16)                     16x1, largest 16
+ *   take 4, 4, 4:     A=[0,4) B=[4,8) C=[8,12); free [12,16)   4x1, 4
+ *   release B:        free [4,8) [12,16)              4x2 (one entry), 4
+ *   release A:        joins B's hole: [0,8) [12,16)   4x1 8x1, 8
+ *   take 2:           first fit at 0: [2,8) [12,16)   4x1 6x1, 6
+ *   reserve page 13:  splits [12,16): [2,8) [12,13) [14,16)
+ *                                                     1x1 2x1 6x1, 6
+ *   release C [8,12): joins both sides: [2,13) [14,16)  2x1 11x1, 11
+ *   take 11:          the whole of [2,13): [14,16)    2x1, 2
+ *   take 2:           nothing free                    (empty), 0
+ */
+Test(vm_map, size_table_follows_extents)
+{
+	struct vm_map map;
+	vaddr_t a, b, c, va = 0;
+
+	init_map(&map, 16);
+	cr_expect_str_eq(sizes_str(&map), "16x1");
+	a = take(&map, 4);
+	b = take(&map, 4);
+	c = take(&map, 4);
+	cr_expect_str_eq(sizes_str(&map), "4x1");
+	vm_map_release(&map, b, 4);
+	cr_expect_str_eq(sizes_str(&map), "4x2");
+	cr_expect_eq(vm_map_largest_free(&map), 4);
+	vm_map_release(&map, a, 4);
+	cr_expect_str_eq(sizes_str(&map), "4x1 8x1");
+	cr_expect_eq(vm_map_largest_free(&map), 8);
+	cr_expect_eq(take(&map, 2), PAGE(0));
+	cr_expect_str_eq(sizes_str(&map), "4x1 6x1");
+	cr_expect_eq(vm_map_largest_free(&map), 6);
+	cr_assert_eq(vm_map_reserve(&map, PAGE(13), 1), 0);
+	cr_expect_str_eq(sizes_str(&map), "1x1 2x1 6x1");
+	cr_expect_eq(vm_map_largest_free(&map), 6);
+	vm_map_release(&map, c, 4);
+	cr_expect_str_eq(sizes_str(&map), "2x1 11x1");
+	cr_expect_eq(vm_map_largest_free(&map), 11);
+	cr_expect_eq(vm_map_largest_walk(&map), 11);
+	cr_expect_eq(take(&map, 11), PAGE(2));
+	cr_expect_str_eq(sizes_str(&map), "2x1");
+	cr_expect_eq(vm_map_largest_free(&map), 2);
+	cr_expect_eq(take(&map, 2), PAGE(14));
+	cr_expect_eq(map.vm_nsizes, 0);
+	cr_expect_eq(vm_map_largest_free(&map), 0);
+	cr_expect_eq(vm_map_largest_walk(&map), 0);
+	cr_expect_eq(vm_map_findspace(&map, 1, &va), ENOSPC);
+	vm_map_destroy(&map);
+}
+
+/*
+ * Many extents of many sizes make the table grow with the extents
+ * array (64 entries at first).  A 2100-page map: for k = 1..63 a run
+ * of k pages, then one page kept.  Runs and keepers take 63 * 64 / 2 +
+ * 63 = 2079 pages, leaving pages 2079..2099 free: one extent of 21.
+ * Freeing every run leaves 64 extents: sizes 1..63 once each and 21
+ * twice, so 63 entries (the 21st, index 20, counts 2), largest 63.
+ * Freeing the keepers joins everything: one extent of 2100 pages.
+ */
+Test(vm_map, size_table_many_sizes)
+{
+	struct vm_map map;
+	vaddr_t run[64], keep[64];
+	uint32_t k;
+
+	init_map(&map, 2100);
+	for (k = 1; k <= 63; k++) {
+		run[k] = take(&map, k);
+		keep[k] = take(&map, 1);
+	}
+	for (k = 1; k <= 63; k++)
+		vm_map_release(&map, run[k], k);
+	cr_expect_eq(map.vm_nfree, 64);
+	cr_expect_eq(map.vm_nsizes, 63);
+	cr_expect_eq(map.vm_sizes[20].vs_size, 21);
+	cr_expect_eq(map.vm_sizes[20].vs_count, 2);
+	cr_expect_eq(vm_map_largest_free(&map), 63);
+	cr_expect_eq(vm_map_largest_walk(&map), 63);
+	for (k = 1; k <= 63; k++)
+		vm_map_release(&map, keep[k], 1);
+	cr_expect_str_eq(sizes_str(&map), "2100x1");
 	vm_map_destroy(&map);
 }
