@@ -482,7 +482,7 @@ page(struct hist *hi, const struct html_opts *o, const char *name,
     const char *op, const char *arena, int lat, const char *file,
     int *nmoved, int *ncases, char *err, size_t errlen)
 {
-	char cname[160], title[256], unit[96];
+	char cname[160], title[256], unit[192];
 	struct hcase *hc;
 	struct html h;
 	int n, i, k, shown = 0, rest = 0;
