@@ -30,16 +30,22 @@ struct kvmalloc {
 	uint32_t	*npages;	/* per region page: its area's pages */
 };
 
-/* BYTES with an optional K, M or G suffix; 0 if it is not one. */
+/*
+ * BYTES with an optional K, M or G suffix; 0 if it is not one.  Digits
+ * first, as every numeric setting and option: strtoull() would take
+ * leading blanks and a sign.
+ */
 static uint64_t
 kv_bytes(const char *s)
 {
 	unsigned long long v;
 	char *end;
 
+	if (*s < '0' || *s > '9')
+		return 0;
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *s == '-')
+	if (errno != 0 || end == s)
 		return 0;
 	switch (*end) {
 	case 'K': v <<= 10; end++; break;

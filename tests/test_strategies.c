@@ -250,6 +250,43 @@ Test(strategies, kvmalloc_region_runs_out)
 }
 
 /*
+ * kvmalloc.vmalloc is as strict as every other numeric setting: digits
+ * first, then K, M or G.  Leading blanks, a sign and trailing text are
+ * refused at boot with the setting and its value named; 40M boots with
+ * a region of 40 MiB / 4 KiB = 10240 pages.
+ */
+Test(strategies, kvmalloc_setting_strict)
+{
+	static const char *const bad[] = {
+		" 40M", "\t40M", "+40M", "-40M", "40M ", "40 M", "0x40M", "",
+	};
+	const struct strategy *s = strategy_lookup("kvmalloc");
+	const char *param[1];
+	char set[32], err[256];
+	struct machine *m;
+	struct profile pr;
+	size_t i;
+
+	cr_assert_not_null(s);
+	profile_defaults(&pr);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(set, sizeof(set), "vmalloc=%s", bad[i]);
+		param[0] = set;
+		err[0] = '\0';
+		m = strategy_boot(&pr, s, param, 1, err, sizeof(err));
+		cr_expect_null(m, "vmalloc='%s' accepted", bad[i]);
+		machine_free(m);
+		cr_expect(strstr(err, "kvmalloc.vmalloc: '") != NULL,
+		    "vmalloc='%s': %s", bad[i], err);
+	}
+	param[0] = "vmalloc=40M";
+	m = strategy_boot(&pr, s, param, 1, err, sizeof(err));
+	cr_assert_not_null(m, "%s", err);
+	cr_expect_eq(m->m_xmap->vm_npages, 10240);
+	machine_free(m);
+}
+
+/*
  * reclaim on i386-64M with the attack of the top of this file: the
  * 4000-page table does not fit (largest hole 1998 pages), so kmem_malloc
  * releases and retries.  No pool page is idle (the one process holds an
