@@ -9,6 +9,7 @@
 #include "../db/sha256.h"
 #include "../strategies/strategy.h"
 #include "caseline.h"
+#include "hex.h"
 
 static const char hexdig[] = "0123456789abcdef";
 
@@ -94,19 +95,6 @@ caseline_format(const struct case_spec *cs, const char *machine,
 	return 0;
 }
 
-static int
-unhex(int c)
-{
-
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decode the field [P, END) into OUT (OUTLEN bytes), stopping at STOP
  * (',' for a list, 0 for none) too; *NEXT is where it stopped.
@@ -122,8 +110,8 @@ decode(const char *p, const char *end, char stop, char *out, size_t outlen,
 		char c = *p;
 
 		if (c == '%') {
-			if (end - p < 3 || (hi = unhex(p[1])) < 0 ||
-			    (lo = unhex(p[2])) < 0 || (hi == 0 && lo == 0))
+			if (end - p < 3 || (hi = hexval(p[1])) < 0 ||
+			    (lo = hexval(p[2])) < 0 || (hi == 0 && lo == 0))
 				return -1;
 			c = (char)(hi << 4 | lo);
 			p += 2;
@@ -144,7 +132,7 @@ ishex(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (unhex((unsigned char)s[i]) < 0 || (s[i] >= 'A' &&
+		if (hexval((unsigned char)s[i]) < 0 || (s[i] >= 'A' &&
 		    s[i] <= 'F'))
 			return 0;
 	return s[n] == '\0';

@@ -17,6 +17,7 @@
 #include "../db/store.h"
 #include "cmd_micro.h"
 #include "commands.h"
+#include "hex.h"
 
 /* A JSON value. */
 enum jtype { J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
@@ -74,19 +75,6 @@ jfree(struct jval *v)
 		free(v->j_keys);
 	}
 	memset(v, 0, sizeof(*v));
-}
-
-static int
-hexval(int c)
-{
-
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* A string; JP->p is at the opening quote.  Malloc'ed into *OUT. */
