@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../workloads/cmdline.h"
 #include "../workloads/kmtrace.h"
 #include "../workloads/kmtrace_write.h"
 #include "../workloads/strace.h"
@@ -64,30 +65,12 @@ static const char record_usage_text[] =
 static void
 command_line(char *buf, size_t len, char **argv)
 {
-	size_t n = 0, i;
-	const char *a;
-	int quote;
+	size_t n = 0;
 
 	buf[0] = '\0';
-	for (; *argv != NULL && n + 4 < len; argv++) {
-		a = *argv;
-		quote = *a == '\0' || strpbrk(a, " \t'\"\\$`|&;<>()*?[]#~") !=
-		    NULL;
-		if (n > 0)
-			buf[n++] = ' ';
-		if (quote)
-			buf[n++] = '\'';
-		for (i = 0; a[i] != '\0' && n + 5 < len; i++) {
-			if (a[i] == '\'' && n + 8 < len) {
-				memcpy(buf + n, "'\\''", 4);
-				n += 4;
-			} else
-				buf[n++] = a[i];
-		}
-		if (quote)
-			buf[n++] = '\'';
-		buf[n] = '\0';
-	}
+	for (; *argv != NULL; argv++)
+		if (cmdline_add(buf, len, &n, *argv, strlen(*argv)) != 0)
+			break;
 }
 
 struct recorder {

@@ -70,6 +70,27 @@ header(const char *path, const char *key, char *buf, size_t len)
 }
 
 /*
+ * The program's path is one argument of "@ command", quoted as kmbench
+ * record quotes one a shell would split (docs/recording.md): a NAMI of
+ * "/opt/my tools/it's" is '/opt/my tools/it'\''s'.
+ */
+Test(kdump, command_header_quoted)
+{
+	char log[256], trace[256], err[ERRSZ], buf[128];
+
+	kmtest_write(log, sizeof(log), ".txt",
+	    "   412 ktrace   CALL  execve(0xbfbfdc1c,0xbfbfdcf8,0xbfbfdd00)\n"
+	    "   412 ktrace   NAMI  \"/opt/my tools/it's\"\n"
+	    "   412 it's     RET   execve 0\n");
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0, "%s",
+	    err);
+	cr_expect_str_eq(header(trace, "command", buf, sizeof(buf)),
+	    "'/opt/my tools/it'\\''s'");
+	unlink(log);
+	unlink(trace);
+}
+
+/*
  * tests/data/kdump/basic.txt: ktrace -i sh, no timestamps (time = line
  * order * 1000 ns, line 1 at 0).  By hand:
  *   line 1  412 RET ktrace: 412 first seen, no fork running: spawn  0

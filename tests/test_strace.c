@@ -78,6 +78,80 @@ headers(const char *path, const char *source, const char *command,
 }
 
 /*
+ * Import a log whose process 1 execve's ARGV (strace's rendering of the
+ * array), then opens and closes a descriptor; the "@ command" header
+ * into CMD.
+ */
+static void
+import_command(const char *argv, char *cmd, size_t len)
+{
+	char log[256], trace[256], err[ERRSZ], text[1024];
+	struct kmt_reader *r;
+
+	snprintf(text, sizeof(text), "1 execve(\"/bin/x\", %s, 0x7ffd2f1c3a20 "
+	    "/* 3 vars */) = 0\n1 open(\"/a\", O_RDONLY) = 3\n"
+	    "1 close(3) = 0\n", argv);
+	kmtest_write(log, sizeof(log), ".log", text);
+	cr_assert_eq(import_file(log, trace, sizeof(trace), err), 0, "%s",
+	    err);
+	r = kmt_open(trace, err, sizeof(err));
+	cr_assert(r != NULL, "%s", err);
+	cr_assert_not_null(kmt_header(r, "command"));
+	snprintf(cmd, len, "%s", kmt_header(r, "command"));
+	kmt_close(r);
+	unlink(log);
+	unlink(trace);
+}
+
+/* What sh makes of command line CMD: each argument in [], on one line. */
+static void
+sh_split(const char *cmd, char *out, size_t len)
+{
+	FILE *p;
+	size_t n;
+
+	cr_assert_eq(setenv("KMTEST_CMD", cmd, 1), 0);
+	p = popen("eval \"set -- $KMTEST_CMD\"; printf '[%s]' \"$@\"", "r");
+	cr_assert_not_null(p);
+	n = fread(out, 1, len - 1, p);
+	out[n] = '\0';
+	cr_expect_eq(pclose(p), 0);
+	unsetenv("KMTEST_CMD");
+}
+
+/*
+ * "@ command" is the command line of the execve's argv, each argument a
+ * shell would split quoted as kmbench record quotes it
+ * (docs/recording.md), so that sh splits it back into that argv: the
+ * arguments of sh -c, a quote inside one, strace's escapes (\" \\ and
+ * octal \303\251, "é") undone, an empty argument kept as ''.  A tab
+ * cannot stand in a header line: it is '?', inside the quotes.  "..."
+ * after a string strace cut stays after it; an array strace cut ends
+ * where it was cut.
+ */
+Test(strace, command_header_quoted)
+{
+	char cmd[512], args[512];
+
+	import_command("[\"sh\", \"-c\", \"make -j2 && echo \\\"it's\\\"\"]",
+	    cmd, sizeof(cmd));
+	cr_expect_str_eq(cmd, "sh -c 'make -j2 && echo \"it'\\''s\"'");
+	sh_split(cmd, args, sizeof(args));
+	cr_expect_str_eq(args, "[sh][-c][make -j2 && echo \"it's\"]");
+
+	import_command("[\"printf\", \"%s\\\\n\", \"caf\\303\\251\", \"\", "
+	    "\"a\\tb\"]", cmd, sizeof(cmd));
+	cr_expect_str_eq(cmd, "printf '%s\\n' caf\xc3\xa9 '' 'a?b'");
+	sh_split(cmd, args, sizeof(args));
+	cr_expect_str_eq(args, "[printf][%s\\n][caf\xc3\xa9][][a?b]");
+
+	import_command("[\"sh\", \"-c\", \"echo a b\"...]", cmd, sizeof(cmd));
+	cr_expect_str_eq(cmd, "sh -c 'echo a b'...");
+	import_command("[\"ls\", \"-l\", ...]", cmd, sizeof(cmd));
+	cr_expect_str_eq(cmd, "ls -l");
+}
+
+/*
  * tests/data/strace/ttt.log: "strace -f -ttt -o", every descriptor
  * call, memory calls, a limit and close_range.  Times are from the
  * first timestamp (1700000000.000100).  By hand:

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdline.h"
 #include "kdump.h"
 
 #define NS		1000000000ULL
@@ -84,6 +85,25 @@ kdump_command(const struct kdump_conv *c)
 {
 
 	return c->c_cmd;
+}
+
+/*
+ * Keep the program of the first successful execve, PATH, for "@
+ * command": one argument of a shell command line (cmdline.h), quoted if
+ * a shell would split it, as kmbench record writes it.
+ */
+static void
+keep_command(struct kdump_conv *c, const char *path)
+{
+	size_t n = 0, len = strlen(path);
+
+	if ((c->c_cmd = malloc(CMD_MAX + 1)) == NULL)
+		return;
+	if (cmdline_add(c->c_cmd, CMD_MAX + 1, &n, path,
+	    len < CMD_MAX ? len : CMD_MAX - 2) != 0 || n == 0) {
+		free(c->c_cmd);
+		c->c_cmd = NULL;
+	}
 }
 
 int
@@ -470,7 +490,7 @@ do_ret(struct kdump_conv *c, struct imp_task *t, const char *p,
 	} else if (name_is(call, "execve")) {
 		if (c->c_cmd == NULL && (path = strchr(call, '\n')) != NULL &&
 		    path[1] != '\0')
-			c->c_cmd = strndup(path + 1, CMD_MAX);
+			keep_command(c, path + 1);
 		rc = imp_exec(im, t);
 	} else if (name_is(call, "mmap")) {
 		if (hasv)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmdline.h"
 #include "strace.h"
 
 #define FD_CLOEXEC_BIT	0x80000000U
@@ -1960,49 +1961,94 @@ resolve(struct strace_conv *c, struct imp_task *t)
 	return imp_fork(c->c_im, f->t_proc, t, t->t_tid);
 }
 
-/* Keep argv of the first successful execve for "@ command". */
+/*
+ * The string strace quoted, from P (after its opening quote) to its
+ * closing quote, with strace's escapes undone (\n \t \r \v \f, \\ \",
+ * octal \NNN, \xHH), into BUF (LEN bytes; a NUL byte becomes '?'): its
+ * length; *NEXT is past the closing quote.
+ */
+static size_t
+unquote(const char *p, const char *end, char *buf, size_t len,
+    const char **next)
+{
+	size_t n = 0;
+	int k, v;
+	char ch;
+
+	while (p < end && *p != '"') {
+		ch = *p++;
+		if (ch == '\\' && p < end) {
+			switch (ch = *p++) {
+			case 'n': ch = '\n'; break;
+			case 't': ch = '\t'; break;
+			case 'r': ch = '\r'; break;
+			case 'v': ch = '\v'; break;
+			case 'f': ch = '\f'; break;
+			case 'x':
+				for (v = k = 0; k < 2 && p < end &&
+				    isxdigit((unsigned char)*p); k++, p++)
+					v = v * 16 + (isdigit((unsigned char)*p) ?
+					    *p - '0' :
+					    tolower((unsigned char)*p) - 'a' + 10);
+				ch = (char)v;
+				break;
+			default:
+				if (ch < '0' || ch > '7')
+					break;
+				for (v = ch - '0', k = 1; k < 3 && p < end &&
+				    *p >= '0' && *p <= '7'; k++, p++)
+					v = v * 8 + (*p - '0');
+				ch = (char)v;
+			}
+		}
+		if (n + 1 < len)
+			buf[n++] = ch == '\0' ? '?' : ch;
+	}
+	buf[n] = '\0';
+	*next = p < end ? p + 1 : p;
+	return n;
+}
+
+/*
+ * Keep argv of the first successful execve for "@ command": a shell
+ * command line of its strings (cmdline.h), as kmbench record writes
+ * it; "..." right after a string strace cut short stays after it, and
+ * an array strace cut ends the line.
+ */
 static void
 keep_command(struct strace_conv *c, struct span argv, struct span path)
 {
-	const char *p, *end, *s;
-	char *out;
-	size_t n = 0;
+	const char *p, *end;
+	char *out, arg[CMD_MAX + 1];
+	size_t n = 0, an;
+	int closed = 0;
 
 	if (c->c_cmd != NULL || (out = malloc(CMD_MAX + 1)) == NULL)
 		return;
+	out[0] = '\0';
 	if (argv.n < 2 || argv.s[0] != '[')
 		argv = path;
 	p = argv.s;
 	end = argv.s + argv.n;
-	while (p < end && n < CMD_MAX) {
+	while (p < end) {
 		if (*p != '"') {
 			/* strace's "..." after a cut string or array */
 			if (starts(p, end, "...")) {
-				if (n > 0 && out[n - 1] != ' ' &&
-				    n + 3 <= CMD_MAX) {
-					memcpy(out + n, "...", 3);
+				if (closed && n + 3 <= CMD_MAX) {
+					memcpy(out + n, "...", 4);
 					n += 3;
 				}
 				p += 3;
-				continue;
-			}
-			if (*p == ',' && n > 0 && out[n - 1] != ' ')
-				out[n++] = ' ';
-			p++;
+			} else
+				p++;
+			closed = 0;
 			continue;
 		}
-		for (s = ++p; p < end && *p != '"'; p++)
-			if (*p == '\\' && p + 1 < end)
-				p++;
-		while (s < p && n < CMD_MAX) {
-			out[n++] = (unsigned char)*s < ' ' ? '?' : *s;
-			s++;
-		}
-		p++;
+		an = unquote(p + 1, end, arg, sizeof(arg), &p);
+		if (cmdline_add(out, CMD_MAX + 1, &n, arg, an) != 0)
+			break;
+		closed = 1;
 	}
-	while (n > 0 && out[n - 1] == ' ')
-		n--;
-	out[n] = '\0';
 	if (n == 0) {
 		free(out);
 		return;
