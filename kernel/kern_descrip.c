@@ -247,7 +247,7 @@ fd_open(struct machine *m, struct proc *p, int fd, int cloexec)
 	error = pool_get(m, m->m_pools[POOL_FILE], PR_WAITOK, &fp);
 	if (error != 0)
 		return error;
-	memset(kva(m, fp), 0, SIZEOF_FILE);
+	memset(kva(m, fp), 0, m->m_sizeof_file);
 	*f_count(m, fp) = 1;
 	m->m_nfiles++;
 	fd_install(m, p, fd, fp, cloexec);

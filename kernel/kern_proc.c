@@ -2,8 +2,9 @@
  * kern_proc.c: what creating, exec'ing and ending a process allocates
  * and frees (kern_fork.c fork1, kern_exec.c, kern_exit.c exit1,
  * kern_resource.c limcopy).  struct proc, pcred, plimit, cwdinfo and
- * vmspace come from their nointr pools; the u-area is UPAGES wired pages
- * of kernel_map; the descriptor table from kern_descrip.c.
+ * vmspace come from their nointr pools; the u-area is the profile's
+ * upages (UPAGES) wired pages of kernel_map; the descriptor table from
+ * kern_descrip.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -39,10 +40,10 @@ proc_release(struct machine *m, struct proc *p)
 		pool_put(m, m->m_pools[POOL_PROC], p->p_va);
 	if (p->p_uarea != 0) {
 		kp_free(m, KA_KERNEL, p->p_uarea,
-		    (uint64_t)UPAGES << m->m_pageshift);
+		    (uint64_t)m->m_upages << m->m_pageshift);
 		uvm_km_free(m, &m->m_kernel_map, p->p_uarea,
-		    (vsize_t)UPAGES << m->m_pageshift);
-		m->m_uareapages -= UPAGES;
+		    (vsize_t)m->m_upages << m->m_pageshift);
+		m->m_uareapages -= m->m_upages;
 	}
 	p->p_vmspace = NULL;
 	p->p_cwdi = p->p_va = p->p_uarea = 0;
@@ -68,14 +69,14 @@ proc_create(struct machine *m, struct proc *parent, struct proc *p)
 	if (m->m_nprocs >= m->m_maxproc)
 		return EAGAIN;
 	error = uvm_km_kmemalloc(m, &m->m_kernel_map,
-	    (vsize_t)UPAGES << m->m_pageshift, 0, &p->p_uarea);
+	    (vsize_t)m->m_upages << m->m_pageshift, 0, &p->p_uarea);
 	if (error != 0) {
 		p->p_uarea = 0;
 		return error == ENOSPC ? ENOMEM : error;
 	}
-	m->m_uareapages += UPAGES;
-	kp_alloc(m, KA_KERNEL, p->p_uarea, (uint64_t)UPAGES << m->m_pageshift,
-	    (uint64_t)UPAGES << m->m_pageshift);
+	m->m_uareapages += m->m_upages;
+	kp_alloc(m, KA_KERNEL, p->p_uarea, (uint64_t)m->m_upages << m->m_pageshift,
+	    (uint64_t)m->m_upages << m->m_pageshift);
 	if ((error = pool_get(m, m->m_pools[POOL_PROC], PR_WAITOK,
 	    &p->p_va)) != 0)
 		goto fail;

@@ -79,21 +79,25 @@ const char *const kp_arenanames[KA_NARENAS] = {
 	"kmem_map", "kernel_map", "path"
 };
 
+/* Each pool's item: its i386 size and its size with 8-byte pointers. */
 static const struct {
 	enum machine_pool	id;
 	const char		*name;
 	uint32_t		 size;
+	uint32_t		 size_lp64;
 	int			 nointr;
 } machine_pools[] = {
-	{ POOL_PHPOOL, "phpool", SIZEOF_POOL_ITEM_HEADER, 0 },	/* internal */
-	{ POOL_FILE, "filepl", SIZEOF_FILE, 1 },
-	{ POOL_CWDI, "cwdipl", SIZEOF_CWDINFO, 1 },
-	{ POOL_PROC, "procpl", SIZEOF_PROC, 1 },
-	{ POOL_PCRED, "pcredpl", SIZEOF_PCRED, 1 },
-	{ POOL_PLIMIT, "plimitpl", SIZEOF_PLIMIT, 1 },
-	{ POOL_VMSPACE, "vmsppl", SIZEOF_VMSPACE, 1 },
-	{ POOL_MAPENT, "vmmpepl", SIZEOF_VM_MAP_ENTRY, 1 },
-	{ POOL_AMAP, "amappl", SIZEOF_VM_AMAP, 1 },
+	{ POOL_PHPOOL, "phpool", SIZEOF_POOL_ITEM_HEADER,
+	    SIZEOF_POOL_ITEM_HEADER_LP64, 0 },			/* internal */
+	{ POOL_FILE, "filepl", SIZEOF_FILE, SIZEOF_FILE_LP64, 1 },
+	{ POOL_CWDI, "cwdipl", SIZEOF_CWDINFO, SIZEOF_CWDINFO_LP64, 1 },
+	{ POOL_PROC, "procpl", SIZEOF_PROC, SIZEOF_PROC_LP64, 1 },
+	{ POOL_PCRED, "pcredpl", SIZEOF_PCRED, SIZEOF_PCRED_LP64, 1 },
+	{ POOL_PLIMIT, "plimitpl", SIZEOF_PLIMIT, SIZEOF_PLIMIT_LP64, 1 },
+	{ POOL_VMSPACE, "vmsppl", SIZEOF_VMSPACE, SIZEOF_VMSPACE_LP64, 1 },
+	{ POOL_MAPENT, "vmmpepl", SIZEOF_VM_MAP_ENTRY,
+	    SIZEOF_VM_MAP_ENTRY_LP64, 1 },
+	{ POOL_AMAP, "amappl", SIZEOF_VM_AMAP, SIZEOF_VM_AMAP_LP64, 1 },
 };
 
 static int
@@ -103,13 +107,17 @@ machine_layout(struct machine *m, char *err, size_t errlen)
 	uint32_t image, bufpages, sub;
 	vaddr_t va;
 
-	/* The kernel image and what lies below it are taken for good. */
-	image = (uint32_t)(round_page(m, pr->pr_kerntext - pr->pr_kernbase +
-	    pr->pr_kernimage) >> m->m_pageshift);
+	/*
+	 * The kernel image and what lies below it are taken for good; an
+	 * image linked above kernel_map (amd64's KERNBASE) takes none of it.
+	 */
+	image = profile_image_in_map(pr) ? (uint32_t)(round_page(m,
+	    pr->pr_kerntext - pr->pr_kernbase + pr->pr_kernimage) >>
+	    m->m_pageshift) : 0;
 	m->m_boot_image = (uint32_t)(round_page(m, pr->pr_kernimage) >>
 	    m->m_pageshift);
-	if (vm_map_reserve(&m->m_kernel_map, m->m_kernbase, image) != 0 ||
-	    uvm_pagewire(m, m->m_boot_image) != 0) {
+	if ((image > 0 && vm_map_reserve(&m->m_kernel_map, m->m_kernbase,
+	    image) != 0) || uvm_pagewire(m, m->m_boot_image) != 0) {
 		snprintf(err, errlen, "%s: the kernel image does not fit",
 		    pr->pr_name);
 		return -1;
@@ -150,6 +158,7 @@ machine_boot(const struct profile *pr, char *err, size_t errlen)
 {
 	struct machine *m;
 	size_t i;
+	int lp64;
 
 	if (profile_check(pr, err, errlen) != 0)
 		return NULL;
@@ -180,12 +189,19 @@ machine_boot(const struct profile *pr, char *err, size_t errlen)
 	}
 	m->m_physpages = m->m_freepages = (uint32_t)(pr->pr_physmem >>
 	    m->m_pageshift);
+	lp64 = pr->pr_ptrsize == 8;
+	m->m_sizeof_file = lp64 ? SIZEOF_FILE_LP64 : SIZEOF_FILE;
+	m->m_pool_item = lp64 ? SIZEOF_POOL_ITEM_LP64 : SIZEOF_POOL_ITEM;
+	m->m_pool_header = lp64 ? SIZEOF_POOL_ITEM_HEADER_LP64 :
+	    SIZEOF_POOL_ITEM_HEADER;
+	m->m_pool_align = (uint32_t)pr->pr_ptrsize;
+	m->m_upages = (uint32_t)pr->pr_upages;
 	if (machine_layout(m, err, errlen) != 0)
 		goto fail;
 	for (i = 0; i < sizeof(machine_pools) / sizeof(machine_pools[0]); i++)
 		if ((m->m_pools[machine_pools[i].id] = pool_init(m,
-		    machine_pools[i].name, machine_pools[i].size,
-		    machine_pools[i].nointr)) == NULL) {
+		    machine_pools[i].name, lp64 ? machine_pools[i].size_lp64 :
+		    machine_pools[i].size, machine_pools[i].nointr)) == NULL) {
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}

@@ -80,6 +80,17 @@ struct machine {
 	uint32_t	 m_wired;
 	uint32_t	 m_peakwired;
 
+	/*
+	 * Sizes that follow the pointer (ptrsize 4: i386, 8: amd64):
+	 * struct file, pool(9)'s item minimum, page header and alignment
+	 * (ALIGNBYTES + 1), and the u-area's pages.
+	 */
+	uint32_t	 m_sizeof_file;
+	uint32_t	 m_pool_item;
+	uint32_t	 m_pool_header;
+	uint32_t	 m_pool_align;
+	uint32_t	 m_upages;
+
 	/* Boot's layout, for machine_check() (kcheck.c). */
 	uint32_t	 m_boot_image;	/* wired pages of the image */
 	uint32_t	 m_boot_bufpages; /* wired pages of the buffers */

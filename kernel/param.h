@@ -64,6 +64,23 @@ typedef uint64_t vsize_t;
 #define SIZEOF_VM_MAP_ENTRY	64	/* struct vm_map_entry */
 #define UPAGES			2	/* i386 u-area pages (USPACE 8192) */
 
+/*
+ * The same structures with 8-byte pointers and longs (ptrsize 8, amd64):
+ * estimates, each pointer and long of the i386 count doubled and the
+ * whole rounded to 8 bytes (docs/model.md, "64-bit machines").  plimit
+ * and kmemusage hold no pointer; filedesc0 is computed from ptrsize.
+ */
+#define SIZEOF_FILE_LP64		72	/* 5 pointers: 48 + 20, aligned */
+#define SIZEOF_VM_AMAP_LP64		56	/* 4 array pointers */
+#define SIZEOF_POOL_ITEM_HEADER_LP64	80	/* 3 list entries, page, timeval */
+#define SIZEOF_POOL_ITEM_LP64		16	/* a TAILQ entry */
+#define SIZEOF_CWDINFO_LP64		24	/* 2 vnode pointers */
+#define SIZEOF_PLIMIT_LP64		152	/* rlim_t is 64-bit on both */
+#define SIZEOF_PCRED_LP64		32	/* 1 pointer: 24 + 4, aligned */
+#define SIZEOF_PROC_LP64		480	/* about 40 pointers and longs */
+#define SIZEOF_VMSPACE_LP64		264	/* about 20 in its vm_map */
+#define SIZEOF_VM_MAP_ENTRY_LP64	88	/* 6 pointers and addresses */
+
 /* Buffer cache (kern_allocsys.c 1.8): MAXBSIZE of kernel space a buffer. */
 #define MAXBSIZE	(64 * 1024)
 

@@ -40,6 +40,10 @@ const struct profile_key profile_keys[] = {
 	    "options BUFPAGES: buffer cache pages (0: 10% of 2 MiB + 5% of the rest)"),
 	KEY("submaps", pr_submaps, PU_BYTES,
 	    "kernel_map taken by exec_map, pager_map, phys_map, mb_map, msgbuf"),
+	KEY("upages", pr_upages, PU_COUNT,
+	    "UPAGES: wired kernel_map pages of a process's u-area"),
+	KEY("maxkernbuf", pr_maxkernbuf, PU_BYTES,
+	    "VM_MAX_KERNEL_BUF: most kernel_map for buffers (0: no cap)"),
 };
 const size_t nprofile_keys = sizeof(profile_keys) / sizeof(profile_keys[0]);
 
@@ -65,6 +69,8 @@ profile_defaults(struct profile *pr)
 	/* exec_map 4 MiB, pager_map 4 MiB, phys_map 1200 KiB, mb_map 512 KiB,
 	 * msgbuf 8 KiB. */
 	pr->pr_submaps = (4096 + 4096 + 1200 + 512 + 8) * 1024ULL;
+	pr->pr_upages = UPAGES;
+	pr->pr_maxkernbuf = 0;
 }
 
 static const struct profile_key *
@@ -255,7 +261,17 @@ profile_bufkva(const struct profile *pr)
 
 	if (nbuf < 16)
 		nbuf = 16;
+	/* kern_allocsys.c: at most VM_MAX_KERNEL_BUF of buffer space. */
+	if (pr->pr_maxkernbuf != 0 && nbuf > pr->pr_maxkernbuf / MAXBSIZE)
+		nbuf = pr->pr_maxkernbuf / MAXBSIZE;
 	return nbuf * MAXBSIZE;
+}
+
+int
+profile_image_in_map(const struct profile *pr)
+{
+
+	return pr->pr_kerntext < pr->pr_kernend;
 }
 
 uint64_t
@@ -277,7 +293,7 @@ profile_nkmempages(const struct profile *pr)
 int
 profile_check(const struct profile *pr, char *err, size_t errlen)
 {
-	uint64_t ps = pr->pr_pagesize, kva, boot, least;
+	uint64_t ps = pr->pr_pagesize, kva, boot, least, hdr;
 
 #define BAD(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 	if (ps < 512 || ps > (1 << 16) || (ps & (ps - 1)) != 0)
@@ -288,27 +304,40 @@ profile_check(const struct profile *pr, char *err, size_t errlen)
 	 * are under a sixteenth of it; phpool, which holds the others,
 	 * must, or getting one of its pages needs one of its items.
 	 */
-	for (least = 512; SIZEOF_POOL_ITEM_HEADER >= least / 16; least *= 2)
+	if (pr->pr_ptrsize != 4 && pr->pr_ptrsize != 8)
+		BAD("ptrsize: %" PRIu64 " is not 4 or 8", pr->pr_ptrsize);
+	hdr = pr->pr_ptrsize == 8 ? SIZEOF_POOL_ITEM_HEADER_LP64 :
+	    SIZEOF_POOL_ITEM_HEADER;
+	for (least = 512; hdr >= least / 16; least *= 2)
 		continue;
 	if (ps < least)
 		BAD("pagesize: %" PRIu64 " is too small for pool(9): phpool's "
-		    "%d-byte items would need off-page headers from phpool "
-		    "itself (pages of %" PRIu64 " bytes at least)", ps,
-		    SIZEOF_POOL_ITEM_HEADER, least);
-	if (pr->pr_ptrsize != 4 && pr->pr_ptrsize != 8)
-		BAD("ptrsize: %" PRIu64 " is not 4 or 8", pr->pr_ptrsize);
-	if (pr->pr_kernend > 0xffffffffULL + 1 ||
-	    pr->pr_kernbase >= pr->pr_kernend)
+		    "%" PRIu64 "-byte items would need off-page headers from "
+		    "phpool itself (pages of %" PRIu64 " bytes at least)", ps,
+		    hdr, least);
+	if (pr->pr_ptrsize == 4 && (pr->pr_kernend > 0xffffffffULL + 1 ||
+	    pr->pr_kernbase >= pr->pr_kernend))
 		BAD("kernbase 0x%" PRIx64 " and kernend 0x%" PRIx64 " do not "
 		    "make a 32-bit kernel space", pr->pr_kernbase,
 		    pr->pr_kernend);
+	if (pr->pr_kernbase >= pr->pr_kernend)
+		BAD("kernbase 0x%" PRIx64 " is not below kernend 0x%" PRIx64,
+		    pr->pr_kernbase, pr->pr_kernend);
+	/* The host reserves the whole space twice (kernel and ledger). */
+	if (pr->pr_kernend - pr->pr_kernbase > (1ULL << 40))
+		BAD("kernbase 0x%" PRIx64 " to kernend 0x%" PRIx64 ": more "
+		    "than 1 TiB of kernel space cannot be simulated",
+		    pr->pr_kernbase, pr->pr_kernend);
 	if (pr->pr_kernbase % ps != 0 || pr->pr_kernend % ps != 0 ||
 	    pr->pr_kerntext % ps != 0)
 		BAD("kernbase, kernend and kerntext must be page aligned");
-	if (pr->pr_kerntext < pr->pr_kernbase ||
-	    pr->pr_kerntext >= pr->pr_kernend)
-		BAD("kerntext 0x%" PRIx64 " is outside the kernel space",
+	/* At or above kernend: the image lies outside kernel_map (amd64). */
+	if (pr->pr_kerntext < pr->pr_kernbase)
+		BAD("kerntext 0x%" PRIx64 " is below the kernel space",
 		    pr->pr_kerntext);
+	if (pr->pr_upages == 0 || pr->pr_upages > 64)
+		BAD("upages: %" PRIu64 " is out of range (1 to 64)",
+		    pr->pr_upages);
 	if (pr->pr_physmem < 16 * ps || pr->pr_physmem % ps != 0)
 		BAD("physmem: %" PRIu64 " bytes is not a whole number of "
 		    "pages (at least 16)", pr->pr_physmem);
@@ -323,8 +352,8 @@ profile_check(const struct profile *pr, char *err, size_t errlen)
 		BAD("maxusers: %" PRIu64 " is out of range (1 to 100000)",
 		    pr->pr_maxusers);
 	kva = (pr->pr_kernend - pr->pr_kernbase) / ps;
-	boot = (pr->pr_kerntext - pr->pr_kernbase + pr->pr_kernimage +
-	    ps - 1) / ps;
+	boot = profile_image_in_map(pr) ? (pr->pr_kerntext -
+	    pr->pr_kernbase + pr->pr_kernimage + ps - 1) / ps : 0;
 	if (boot + profile_nkmempages(pr) + (pr->pr_submaps + ps - 1) / ps +
 	    profile_bufkva(pr) / ps + profile_nkmempages(pr) / 64 + 16 > kva)
 		BAD("kmem_map of %" PRIu64 " pages, the kernel image, the "

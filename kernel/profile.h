@@ -28,6 +28,8 @@ struct profile {
 	uint64_t	pr_ptrsize;	/* bytes in a pointer */
 	uint64_t	pr_bufpages;	/* BUFPAGES: wired buffer pages; 0: rule */
 	uint64_t	pr_submaps;	/* kernel_map bytes of the other submaps */
+	uint64_t	pr_upages;	/* UPAGES: pages of a u-area */
+	uint64_t	pr_maxkernbuf;	/* VM_MAX_KERNEL_BUF; 0: no cap */
 };
 
 /* One setting: its name, where it lives, and how it is written. */
@@ -66,8 +68,17 @@ void	profile_format(const struct profile *, const struct profile_key *,
 
 /* allocsys(): pages wired by the buffer cache. */
 uint64_t profile_bufpages(const struct profile *);
-/* cpu_startup(): kernel_map bytes the buffers take (nbuf * MAXBSIZE). */
+/*
+ * cpu_startup(): kernel_map bytes the buffers take, nbuf * MAXBSIZE,
+ * nbuf at most maxkernbuf / MAXBSIZE when maxkernbuf is set.
+ */
 uint64_t profile_bufkva(const struct profile *);
+
+/*
+ * Nonzero when the kernel image lies in kernel_map (kerntext below
+ * kernend, as on i386); amd64 links it at KERNBASE, above kernel_map.
+ */
+int	profile_image_in_map(const struct profile *);
 
 /* kmeminit_nkmempages(): kmem_map's size in pages. */
 uint64_t profile_nkmempages(const struct profile *);

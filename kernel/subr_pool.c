@@ -18,7 +18,9 @@
 #include "subr_pool.h"
 #include "uvm_km.h"
 
-#define POOL_ALIGN(x)	(((x) + 3u) & ~3u)	/* i386 ALIGNBYTES 3 */
+/* ALIGN(): to ALIGNBYTES + 1, 4 bytes on i386 and 8 on amd64. */
+#define POOL_ALIGN(m, x) (((x) + (m)->m_pool_align - 1) & \
+			    ~((m)->m_pool_align - 1))
 
 #ifdef KMBENCH_BROKEN_POOL
 /*
@@ -75,12 +77,12 @@ pool_init(struct machine *m, const char *name, uint32_t size, int nointr)
 		return NULL;
 	pp->pr_wchan = name;
 	pp->pr_map = nointr ? &m->m_kernel_map : &m->m_kmem_map;
-	pp->pr_size = POOL_ALIGN(size < SIZEOF_POOL_ITEM ?
-	    SIZEOF_POOL_ITEM : size);
+	pp->pr_size = POOL_ALIGN(m, size < m->m_pool_item ?
+	    m->m_pool_item : size);
 	pp->pr_phinpage = pp->pr_size < m->m_pagesize / 16;
 	avail = m->m_pagesize;
 	if (pp->pr_phinpage)
-		avail -= POOL_ALIGN(SIZEOF_POOL_ITEM_HEADER);
+		avail -= POOL_ALIGN(m, m->m_pool_header);
 	pp->pr_itemsperpage = avail / pp->pr_size;
 	pp->pr_next = m->m_poollist;
 	m->m_poollist = pp;

@@ -892,13 +892,13 @@ replay_check_procs(struct replay *r, char *err, size_t errlen)
 	for (i = 0; i < r->r_cap; i++)
 		if (r->r_procs[i] != NULL && r->r_procs[i]->rp_kalive)
 			n++;
-	if (n == m->m_nprocs && m->m_uareapages == (uint64_t)n * UPAGES)
+	if (n == m->m_nprocs && m->m_uareapages == (uint64_t)n * m->m_upages)
 		return 0;
 	snprintf(err, errlen, "%s: at the end: invariant broken: the kernel "
 	    "holds %ld processes and %" PRIu32 " u-area pages, the replay "
 	    "knows %ld processes (%ld pages): kernel memory of a process "
 	    "is lost", r->r_trace, m->m_nprocs, m->m_uareapages, n,
-	    n * UPAGES);
+	    n * (long)m->m_upages);
 	return 1;
 }
 

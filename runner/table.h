@@ -80,7 +80,7 @@ struct idval {
 	uint64_t	iv_start;	/* mapping: first page */
 	uint64_t	iv_npages;	/* mapping: pages in the trace */
 	uint64_t	iv_simpages;	/* mapping: pages in the kernel */
-	uint32_t	iv_va;		/* kmalloc: the address */
+	uint64_t	iv_va;		/* kmalloc: the address */
 	int		iv_type;	/* kmalloc: the malloc type */
 	int		iv_ghost;	/* refused by the kernel */
 };
