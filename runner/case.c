@@ -1,6 +1,7 @@
 /*
  * case.c: running one case (see case.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -43,6 +44,62 @@ machines_dir(void)
 		}
 	}
 	return "machines";
+}
+
+struct mach_order {
+	char		*mo_name;
+	uint64_t	 mo_ptrsize, mo_physmem;
+};
+
+static int
+mach_order_cmp(const void *a, const void *b)
+{
+	const struct mach_order *x = a, *y = b;
+
+	if (x->mo_ptrsize != y->mo_ptrsize)
+		return x->mo_ptrsize < y->mo_ptrsize ? -1 : 1;
+	if (x->mo_physmem != y->mo_physmem)
+		return x->mo_physmem < y->mo_physmem ? -1 : 1;
+	return strcmp(x->mo_name, y->mo_name);
+}
+
+int
+machines_list(char **v, int max)
+{
+	const char *dir = machines_dir();
+	struct mach_order *o;
+	struct profile pr;
+	struct dirent *de;
+	char err[512];
+	int n = 0, i;
+	DIR *d;
+
+	if ((o = calloc((size_t)max + 1, sizeof(*o))) == NULL)
+		return 0;
+	if ((d = opendir(dir)) == NULL) {
+		free(o);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL && n < max) {
+		if (de->d_name[0] == '.' ||
+		    (o[n].mo_name = strdup(de->d_name)) == NULL)
+			continue;
+		/* An unreadable profile sorts last; its users report it. */
+		if (profile_load(&pr, dir, o[n].mo_name, err, sizeof(err)) !=
+		    0)
+			o[n].mo_ptrsize = o[n].mo_physmem = UINT64_MAX;
+		else {
+			o[n].mo_ptrsize = pr.pr_ptrsize;
+			o[n].mo_physmem = pr.pr_physmem;
+		}
+		n++;
+	}
+	closedir(d);
+	qsort(o, (size_t)n, sizeof(*o), mach_order_cmp);
+	for (i = 0; i < n; i++)
+		v[i] = o[i].mo_name;
+	free(o);
+	return n;
 }
 
 void

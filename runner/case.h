@@ -70,4 +70,11 @@ int	case_run(struct case_spec *, enum case_report, FILE *out,
 /* The directory of machine profiles. */
 const char *machines_dir(void);
 
+/*
+ * The names of the profiles in machines_dir(), at most MAX into V
+ * (strdup'ed; the caller frees them): 32-bit machines before 64-bit
+ * ones, each by memory, then by name.  Returns how many.
+ */
+int	machines_list(char **v, int max);
+
 #endif /* KM_CASE_H */

@@ -79,31 +79,12 @@ split(char *list, char **v, int max, const char *opt)
 	return n;
 }
 
-static int
-namecmp(const void *a, const void *b)
-{
-	const char *x = *(char *const *)a, *y = *(char *const *)b;
-	size_t lx = strlen(x), ly = strlen(y);
-
-	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
-}
-
-/* Every profile in the machines directory. */
+/* Every profile in the machines directory, in machines_list()'s order. */
 static int
 all_machines(char **v, int max)
 {
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
 
-	if ((d = opendir(machines_dir())) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL && n < max)
-		if (de->d_name[0] != '.')
-			v[n++] = strdup(de->d_name);
-	closedir(d);
-	qsort(v, (size_t)n, sizeof(*v), namecmp);
-	return n;
+	return machines_list(v, max);
 }
 
 struct job {

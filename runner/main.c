@@ -195,23 +195,12 @@ usage(FILE *f)
 }
 
 static int
-namecmp(const void *a, const void *b)
-{
-	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
-	size_t lx = strlen(x), ly = strlen(y);
-
-	/* i386-16M before i386-128M: shorter numbers first. */
-	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
-}
-
-static int
 cmd_machines(int argc, char **argv)
 {
 	const char *dir = machines_dir();
 	char *names[256], err[512], buf[64];
 	struct profile pr;
-	struct dirent *de;
-	size_t n = 0, i;
+	size_t n, i;
 	DIR *d;
 
 	if (argc > 1 && strcmp(argv[1], "--settings") == 0) {
@@ -232,11 +221,8 @@ cmd_machines(int argc, char **argv)
 		fprintf(stderr, "kmbench: %s: %s\n", dir, strerror(errno));
 		return 2;
 	}
-	while ((de = readdir(d)) != NULL && n < 256)
-		if (de->d_name[0] != '.' && (names[n] = strdup(de->d_name)))
-			n++;
 	closedir(d);
-	qsort(names, n, sizeof(names[0]), namecmp);
+	n = (size_t)machines_list(names, 256);
 	for (i = 0; i < n; i++) {
 		if (profile_load(&pr, dir, names[i], err, sizeof(err)) != 0) {
 			printf("%-12s (unreadable: %s)\n", names[i], err);
