@@ -499,20 +499,22 @@ Test(cli, strategies_json_origin)
 }
 
 /*
- * kmbench machines: one line each, i386-16M to i386-512M by size; the
- * 64 MiB line shows its kmem_map of 16384 / 4 = 4096 pages.
+ * kmbench machines: one line each, i386-16M to i386-512M by size, then
+ * the 64-bit amd64-1G to amd64-16G; the 64 MiB line shows its kmem_map
+ * of 16384 / 4 = 4096 pages.
  */
 Test(cli, machines_one_line_each)
 {
 	static const char *const names[] = { "i386-16M", "i386-32M",
-	    "i386-64M", "i386-128M", "i386-256M", "i386-512M" };
+	    "i386-64M", "i386-128M", "i386-256M", "i386-512M", "amd64-1G",
+	    "amd64-4G", "amd64-16G" };
 	char *out, *err, *line, *end;
 	size_t i, n;
 
 	cr_assert_eq(kmtest_cmd("machines", &out, &err), 0);
-	cr_expect_eq(nlines(out), 6, "stdout '%s'", out);
+	cr_expect_eq(nlines(out), 9, "stdout '%s'", out);
 	line = out;
-	for (i = 0; i < 6 && line != NULL; i++) {
+	for (i = 0; i < 9 && line != NULL; i++) {
 		n = strlen(names[i]);
 		cr_expect(strncmp(line, names[i], n) == 0 && line[n] == ' ',
 		    "line %zu does not start with %s: '%.40s'", i + 1,

@@ -1,8 +1,8 @@
 /*
  * test_descrip.c: descriptor tables as kern_descrip.c 1.63 grows and
  * copies them, with every expected figure derived by hand from
- * netbsd-model.md (NDFILE 20, NDEXTENT 50, OFILESIZE 5 on i386, the
- * 4.4BSD buckets) in the comment above it.
+ * netbsd-model.md (NDFILE 20, NDEXTENT 50, OFILESIZE 5 on i386 and 9 on
+ * amd64, the 4.4BSD buckets) in the comment above it.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -63,6 +63,53 @@ Test(descrip, growth_to_2000)
 	cr_expect_eq(kmcase_proc(&c, 1)->rp_kp.p_fd.fd_nfiles, 3200);
 	kmcase_free(&c);
 	free(t);
+}
+
+/*
+ * The same growth on amd64 (amd64-16G, ptrsize 8), as deltas between a
+ * process holding 20 descriptors (0..19, the embedded table full) and
+ * the same process holding 2000 (0..1999).  A slot is a pointer and a
+ * flag byte, 8 + 1 = 9 bytes (OFILESIZE); MAXALLOCSAVE is 2 pages
+ * (8192), above it malloc page-rounds.
+ *   At 20: filedesc0 only, 2*8 + 16 + 20*9 = 212 bytes, bucket 256:
+ *   calls 1, inuse 1, memuse 256, maxused 256.
+ *   fdexpand at fds 20, 50, 100, 200, 400, 800 and 1600 mallocs 50,
+ *   100, 200, 400, 800, 1600 and 3200 slots: 450, 900, 1800, 3600,
+ *   7200 bytes (buckets 512, 1024, 2048, 4096, 8192), then 14400 and
+ *   28800 bytes, over MAXALLOCSAVE: 16384 and 32768 (4 and 8 pages).
+ *   Each old table but the embedded one is freed after the copy.
+ *   calls   delta 7
+ *   inuse   delta 1 (the 3200-slot table; filedesc0 was there)
+ *   memuse  delta 32768 (256 + 32768 at the end)
+ *   maxused delta 49152: the peak is the last copy, 256 + 16384 +
+ *           32768 = 49408, minus the 256 at 20 descriptors
+ * (i386, 5-byte slots: the table at 2000 is 16384 bytes, above.)
+ */
+Test(descrip, amd64_growth_20_to_2000)
+{
+	struct kmcase a, b;
+	struct kmemstats *ka, *kb;
+	char *t20 = dups_to(19, ""), *t2000 = dups_to(1999, "");
+
+	kmcase_run(&a, "panic-only", "amd64-16G", NULL, t20);
+	cr_assert_eq(a.rc, 0, "%s", a.err);
+	kmcase_run(&b, "panic-only", "amd64-16G", NULL, t2000);
+	cr_assert_eq(b.rc, 0, "%s", b.err);
+	ka = kmcase_type(&a, "M_FILEDESC");
+	kb = kmcase_type(&b, "M_FILEDESC");
+	cr_expect_eq(ka->ks_calls, 1);
+	cr_expect_eq(ka->ks_memuse, 256);
+	cr_expect_eq(kmcase_proc(&a, 1)->rp_kp.p_fd.fd_nfiles, 20);
+	cr_expect_eq(kb->ks_calls - ka->ks_calls, 7);
+	cr_expect_eq(kb->ks_inuse - ka->ks_inuse, 1);
+	cr_expect_eq(kb->ks_memuse - ka->ks_memuse, 32768);
+	cr_expect_eq(kb->ks_maxused - ka->ks_maxused, 49152);
+	cr_expect_eq(kmcase_proc(&b, 1)->rp_max_fds, 2000);
+	cr_expect_eq(kmcase_proc(&b, 1)->rp_kp.p_fd.fd_nfiles, 3200);
+	kmcase_free(&a);
+	kmcase_free(&b);
+	free(t20);
+	free(t2000);
 }
 
 /*

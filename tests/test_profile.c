@@ -348,3 +348,83 @@ Test(profile, load_unknown_machine)
 	    sizeof(err)), -1);
 	cr_expect(strstr(err, "i386-3M") != NULL, "message '%s'", err);
 }
+
+/*
+ * The amd64 profiles (NetBSD 2.0; docs/model.md, "64-bit machines"):
+ * NKMEMPAGES_MIN 2048 and NKMEMPAGES_MAX 32768 as on i386, the same
+ * physmem/4 rule, so kmem_map is 128 MiB whatever the memory:
+ *   amd64-1G:  262144 pages / 4 = 65536,     clamped to MAX -> 32768
+ *   amd64-4G:  1048576 / 4 = 262144,         clamped        -> 32768
+ *   amd64-16G: 4194304 / 4 = 1048576,        clamped        -> 32768
+ * kernel_map spans VM_MIN_KERNEL_ADDRESS 0xffff800000000000 to
+ * VM_MAX_KERNEL_ADDRESS 0xffff800100000000: 4 GiB, 1048576 pages.  The
+ * image is linked at KERNBASE 0xffffffff80000000, above kernel_map, so
+ * kernel_map begins with kmemusage[]: 32768 * 4 bytes = 128 KiB =
+ * 0x20000, and kmem_map starts at 0xffff800000020000.  Then the buffers
+ * (nbuf capped by VM_MAX_KERNEL_BUF, 384 MiB / 64 KiB = 6144 buffers,
+ * 98304 pages) and the submaps (9912K: 2478 pages): kernel_map holds
+ * 32 + 32768 + 98304 + 2478 = 133582 pages after boot.
+ */
+Test(profile, amd64_kmem_map)
+{
+	static const struct {
+		const char *name;
+		uint64_t physmem;
+	} c[] = {
+		{ "amd64-1G", 1ULL << 30 },
+		{ "amd64-4G", 4ULL << 30 },
+		{ "amd64-16G", 16ULL << 30 },
+	};
+	struct profile pr;
+	struct machine *m;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		load(&pr, c[i].name);
+		cr_expect_eq(pr.pr_physmem, c[i].physmem, "%s", c[i].name);
+		cr_expect_eq(pr.pr_ptrsize, 8, "%s", c[i].name);
+		cr_expect_eq(profile_nkmempages(&pr), 32768, "%s", c[i].name);
+		cr_expect_eq(profile_check(&pr, err, sizeof(err)), 0, "%s: %s",
+		    c[i].name, err);
+		cr_expect_eq(profile_bufkva(&pr), 384ULL << 20, "%s",
+		    c[i].name);
+		m = kmtest_boot(NULL, c[i].name, NULL);
+		cr_expect_eq(m->m_kmem_map.vm_npages, 32768, "%s", c[i].name);
+		cr_expect_eq(m->m_kmem_map.vm_npages * 4096ULL, 128ULL << 20);
+		cr_expect_eq(m->m_kernel_map.vm_npages, 1048576, "%s",
+		    c[i].name);
+		cr_expect_eq(m->m_kmem_map.vm_min, 0xffff800000020000ULL,
+		    "%s: %#llx", c[i].name,
+		    (unsigned long long)m->m_kmem_map.vm_min);
+		cr_expect_eq(m->m_kernel_map.vm_used, 133582, "%s",
+		    c[i].name);
+		machine_free(m);
+	}
+}
+
+/*
+ * The checks that follow ptrsize: a 4-byte pointer keeps the kernel
+ * space within 32 bits (amd64-1G's with ptrsize=4 is refused, naming
+ * the 32-bit space); more than 1 TiB of kernel space cannot be
+ * simulated: kernend 0xffff810000000000 is 0x10000000000 = 2^40 bytes
+ * above kernbase, allowed; 0xffff810000001000 is one page more.
+ */
+Test(profile, amd64_kernel_space_checks)
+{
+	struct profile pr;
+	char err[512];
+
+	load(&pr, "amd64-1G");
+	set(&pr, "ptrsize=4");
+	err[0] = '\0';
+	cr_expect_eq(profile_check(&pr, err, sizeof(err)), -1);
+	cr_expect(strstr(err, "32-bit") != NULL, "message '%s'", err);
+	load(&pr, "amd64-1G");
+	set(&pr, "kernend=0xffff810000000000");
+	cr_expect_eq(profile_check(&pr, err, sizeof(err)), 0, "%s", err);
+	set(&pr, "kernend=0xffff810000001000");
+	err[0] = '\0';
+	cr_expect_eq(profile_check(&pr, err, sizeof(err)), -1);
+	cr_expect(strstr(err, "1 TiB") != NULL, "message '%s'", err);
+}
