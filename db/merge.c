@@ -187,9 +187,11 @@ copy_cases(struct store *out, struct merge_result *mr)
 	mr->mr_already -= mr->mr_cases;
 	snprintf(sql, sizeof(sql),
 	    "INSERT INTO main.run (id, commit_id, dirty, compiler, cflags, "
-	    "host, cpu, date, version, command) SELECT id + %" PRId64 ", "
+	    "host, cpu, date, version, command, clock, clock_ticks_per_ns, "
+	    "clock_first, clock_every, clock_how) SELECT id + %" PRId64 ", "
 	    "commit_id, dirty, compiler, cflags, host, cpu, date, version, "
-	    "command FROM shard.run WHERE id IN (SELECT run_id FROM "
+	    "command, clock, clock_ticks_per_ns, clock_first, clock_every, "
+	    "clock_how FROM shard.run WHERE id IN (SELECT run_id FROM "
 	    "shard.\"case\" WHERE id IN (SELECT old FROM temp.merge_new))",
 	    roff);
 	if (sqlite3_exec(out->st_db, sql, NULL, NULL, NULL) != SQLITE_OK)

@@ -490,13 +490,17 @@ store_run(struct store *st, const char *command, int64_t *run_id, char *err,
 	time_t now = time(NULL);
 	int rc;
 
+	const struct kp_clockinfo *ki = kp_clock_host();
+
 	cpu_model(cpu, sizeof(cpu));
 	if (uname(&u) != 0)
 		snprintf(u.nodename, sizeof(u.nodename), "unknown");
 	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	if (sqlite3_prepare_v2(st->st_db, "INSERT INTO run (commit_id, dirty, "
-	    "compiler, cflags, host, cpu, date, version, command) VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s, NULL) != SQLITE_OK)
+	    "compiler, cflags, host, cpu, date, version, command, clock, "
+	    "clock_ticks_per_ns, clock_first, clock_every, clock_how) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &s, NULL) !=
+	    SQLITE_OK)
 		return store_fail(st, "recording the run", err, errlen);
 	sqlite3_bind_text(s, 1, kmbench_build.bi_commit, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, kmbench_build.bi_dirty);
@@ -507,6 +511,16 @@ store_run(struct store *st, const char *command, int64_t *run_id, char *err,
 	sqlite3_bind_text(s, 7, date, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 8, kmbench_build.bi_version, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 9, command, -1, SQLITE_TRANSIENT);
+	/* The clock the run's latency is timed with (kp_clock.h). */
+	sqlite3_bind_text(s, 10, kp_clock_methodname(ki->ki_method), -1,
+	    SQLITE_STATIC);
+	if (ki->ki_method == KC_TSC)
+		sqlite3_bind_double(s, 11, ki->ki_ticks_per_ns);
+	else
+		sqlite3_bind_null(s, 11);
+	sqlite3_bind_int64(s, 12, ki->ki_first);
+	sqlite3_bind_int64(s, 13, ki->ki_every);
+	sqlite3_bind_text(s, 14, ki->ki_how, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)

@@ -17,7 +17,7 @@ struct profile;
 struct result;
 struct sqlite3;
 
-#define STORE_VERSION	5	/* the schema this kmbench writes */
+#define STORE_VERSION	6	/* the schema this kmbench writes */
 #define STORE_READ_MIN	2	/* the oldest the read commands read */
 
 struct store {

@@ -157,7 +157,7 @@ fdexpand1(struct machine *m, struct proc *p)
 static int
 fdexpand(struct machine *m, struct proc *p)
 {
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_FDEXPAND);
 	int error;
 
 	error = fdexpand1(m, p);
@@ -373,7 +373,7 @@ fdcopy1(struct machine *m, struct proc *parent, struct proc *child)
 int
 fdcopy(struct machine *m, struct proc *parent, struct proc *child)
 {
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_FDCOPY);
 	int error;
 
 	error = fdcopy1(m, parent, child);

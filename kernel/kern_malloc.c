@@ -327,7 +327,7 @@ static __attribute__((noinline)) int
 malloc_watched(struct machine *m, unsigned long size, int type, int flags,
     vaddr_t *vap)
 {
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_MALLOC);
 	int error;
 
 	error = malloc1(m, size, type, flags, vap, m->m_kledger != NULL);
@@ -337,9 +337,9 @@ malloc_watched(struct machine *m, unsigned long size, int type, int flags,
 	 * the regression kmbench compare must catch (tests/test_compare.c).
 	 */
 	if (t != 0) {
-		uint64_t end = t + 5 * (kp_clock() - t);
+		uint64_t end = t + 5 * (kp_timer_now(&m->m_kptimer) - t);
 
-		while (kp_clock() < end)
+		while (kp_timer_now(&m->m_kptimer) < end)
 			continue;
 	}
 #endif
@@ -428,7 +428,7 @@ free_counted(struct machine *m, vaddr_t addr, int type)
 static __attribute__((noinline)) void
 free_watched(struct machine *m, vaddr_t addr, int type)
 {
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_FREE);
 
 	if (m->m_kcheck != NULL)
 		kcheck_free(m, addr, type);

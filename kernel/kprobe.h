@@ -10,8 +10,8 @@
 #define KM_KPROBE_H
 
 #include <stdint.h>
-#include <time.h>
 
+#include "kp_clock.h"
 #include "param.h"
 
 struct machine;
@@ -39,8 +39,12 @@ enum kp_arena { KA_KMEM, KA_KERNEL, KA_PATH, KA_NARENAS };
 #define KP_NMAPS	2	/* the arenas that are maps: KA_KMEM, KA_KERNEL */
 
 struct kprobe_ops {
-	/* FAILED: the call returned an error (refused, slept, panicked). */
-	void	(*kp_latency)(void *, enum kp_op, enum kp_arena, uint64_t ns,
+	/*
+	 * A timed call took TICKS of the machine's timer (kp_timer below:
+	 * counter ticks under KC_TSC, ns under KC_MONOTONIC).  FAILED: the
+	 * call returned an error (refused, slept, panicked).
+	 */
+	void	(*kp_latency)(void *, enum kp_op, enum kp_arena, uint64_t ticks,
 		    int failed);
 	/* A request of SIZE was refused in ARENA for REASON. */
 	void	(*kp_refused)(void *, enum kp_arena, uint64_t size,
@@ -50,29 +54,63 @@ struct kprobe_ops {
 extern const char *const kp_opnames[KP_NOPS];
 extern const char *const kp_arenanames[KA_NARENAS];
 
-static inline uint64_t
-kp_clock(void)
-{
-	struct timespec ts;
+/*
+ * The machine's timer, set by the probes when latency is on
+ * (kp_clock.h).  Each op's calls are counted down: the call that
+ * reaches 0 is timed, and the count starts again from 1 for the first
+ * kt_first calls of the op, from kt_every after.  So of C calls of an
+ * op, calls 1 to kt_first are timed, then kt_first + kt_every,
+ * kt_first + 2 kt_every, ...
+ */
+struct kp_timer {
+	enum kp_clockmethod kt_method;
+	uint32_t	 kt_every;
+	uint32_t	 kt_left[KP_NOPS];	/* calls to the next timed */
+	uint32_t	 kt_first[KP_NOPS];	/* timed 1 by 1 still */
+};
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+/* The start of a call of OP: a timer reading, or 0 for "not timed". */
+static inline uint64_t
+kp_timer_start(struct kp_timer *kt, enum kp_op op)
+{
+
+	if (__builtin_expect(--kt->kt_left[op] != 0, 1))
+		return 0;
+	if (kt->kt_first[op] != 0) {
+		kt->kt_first[op]--;
+		kt->kt_left[op] = 1;
+	} else
+		kt->kt_left[op] = kt->kt_every;
+	return kt->kt_method == KC_TSC ? kp_tsc_start() : kp_clock();
+}
+
+/* A timer reading at the end of a call, in kp_timer_start()'s unit. */
+static inline uint64_t
+kp_timer_now(const struct kp_timer *kt)
+{
+
+	return kt->kt_method == KC_TSC ? kp_tsc_stop() : kp_clock();
 }
 
 /* kp_arena(m, map), the arena of MAP: in machine.h. */
 
 /*
- * Timing: t = KP_START(m); ... KP_END(m, op, arena, t) for a call that
- * cannot fail, KP_END_ERR(m, op, arena, t, error) for one that returns
- * an error: successful and failed calls are timed apart (docs/metrics.md).
- * Nothing is read from the clock unless latency probes are on.
+ * Timing: t = KP_START(m, op); ... KP_END(m, op, arena, t) for a call
+ * that cannot fail, KP_END_ERR(m, op, arena, t, error) for one that
+ * returns an error: successful and failed calls are timed apart
+ * (docs/metrics.md).  Nothing is read from the clock unless latency
+ * probes are on, and a call that KP_START did not time (t == 0: probes
+ * off, or not in the sample) is not timed at its end either: neither a
+ * clock reading nor a counter reading is ever 0.
  */
-#define KP_START(m)	((m)->m_probe_lat ? kp_clock() : 0)
+#define KP_START(m, op)							\
+	((m)->m_probe_lat ? kp_timer_start(&(m)->m_kptimer, (op)) : 0)
 #define KP_END_ERR(m, op, arena, t, error)				\
 	do {								\
-		if ((m)->m_probe_lat)					\
+		if ((t) != 0)						\
 			(m)->m_kprobe->kp_latency((m)->m_kprobe_arg,	\
-			    (op), (arena), kp_clock() - (t),		\
+			    (op), (arena),				\
+			    kp_timer_now(&(m)->m_kptimer) - (t),	\
 			    (error) != 0);				\
 	} while (0)
 #define KP_END(m, op, arena, t)	KP_END_ERR(m, op, arena, t, 0)

@@ -126,12 +126,13 @@ struct machine {
 	char		 m_panicstr[128];
 
 	/*
-	 * Probes (kprobe.h): NULL when off; m_probe_lat times calls;
-	 * m_kledger counts live objects (kp_ledger.h).
+	 * Probes (kprobe.h): NULL when off; m_probe_lat times calls with
+	 * m_kptimer; m_kledger counts live objects (kp_ledger.h).
 	 */
 	const struct kprobe_ops *m_kprobe;
 	void		*m_kprobe_arg;
 	int		 m_probe_lat;
+	struct kp_timer	 m_kptimer;
 	struct kp_ledger *m_kledger;
 
 	/* Live malloc blocks, for machine_check(); NULL when off. */

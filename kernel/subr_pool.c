@@ -248,7 +248,7 @@ pool_get1(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 static __attribute__((noinline)) int
 pool_get_slow(struct machine *m, struct pool *pp, int flags, vaddr_t *vap)
 {
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_POOL_GET);
 	int error;
 
 	error = pool_get1(m, pp, flags, vap);
@@ -346,7 +346,7 @@ static __attribute__((noinline)) void
 pool_put_slow(struct machine *m, struct pool *pp, struct pool_page *ph,
     vaddr_t v)
 {
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_POOL_PUT);
 
 	if (!pp->pr_internal)
 		kp_free(m, kp_arena(m, pp->pr_map), v, pp->pr_size);

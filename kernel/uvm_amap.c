@@ -94,7 +94,7 @@ int
 amap_alloc(struct machine *m, uint32_t slots, int flags,
     struct vm_amap **ampp)
 {
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_AMAP_ALLOC);
 	int error;
 
 	error = amap_alloc1(m, slots, flags, ampp);
@@ -157,7 +157,7 @@ amap_extend1(struct machine *m, struct vm_amap *am, uint32_t slots)
 int
 amap_extend(struct machine *m, struct vm_amap *am, uint32_t slots)
 {
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_AMAP_EXTEND);
 	int error;
 
 	error = amap_extend1(m, am, slots);

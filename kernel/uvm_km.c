@@ -46,7 +46,7 @@ uvm_km_alloc1(struct machine *m, struct vm_map *map, vsize_t size,
     uint32_t guard, int flags, vaddr_t *vap)
 {
 	uint32_t npages = (uint32_t)(round_page(m, size) >> m->m_pageshift);
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_KM_ALLOC);
 	vaddr_t va;
 
 	if (vm_map_findspace(map, npages + guard, &va) != 0) {
@@ -93,7 +93,7 @@ uvm_km_free1(struct machine *m, struct vm_map *map, vaddr_t va, vsize_t size,
     uint32_t guard)
 {
 	uint32_t npages = (uint32_t)(round_page(m, size) >> m->m_pageshift);
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_KM_FREE);
 
 	/* Give the host pages back; the next use finds them zeroed. */
 	host_release(kva(m, va), (size_t)npages << m->m_pageshift);

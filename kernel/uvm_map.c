@@ -389,7 +389,7 @@ uvm_fault_write(struct machine *m, struct vmspace *vm, uint64_t start,
 		if (e->start > page)
 			page = e->start;	/* an unmapped hole */
 		if (e->amap == NULL || (e->etype & UVM_ET_NEEDSCOPY)) {
-			uint64_t t = KP_START(m);
+			uint64_t t = KP_START(m, KP_AMAP_COPY);
 
 			error = amap_copy(m, vm, &idx, page);
 			KP_END_ERR(m, KP_AMAP_COPY, KA_PATH, t, error);

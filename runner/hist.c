@@ -45,9 +45,16 @@ void
 hist_add(struct hist *h, uint64_t v)
 {
 
-	h->h_bucket[hist_bucket(v)]++;
-	h->h_count++;
-	h->h_sum += v;
+	hist_addn(h, v, 1);
+}
+
+void
+hist_addn(struct hist *h, uint64_t v, uint64_t n)
+{
+
+	h->h_bucket[hist_bucket(v)] += n;
+	h->h_count += n;
+	h->h_sum += n * v;
 	if (v < h->h_min)
 		h->h_min = v;
 	if (v > h->h_max)

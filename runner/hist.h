@@ -28,6 +28,8 @@ struct hist {
 
 void	hist_init(struct hist *);
 void	hist_add(struct hist *, uint64_t value);
+/* VALUE N times: one timed call that stands for N (kprobe.h). */
+void	hist_addn(struct hist *, uint64_t value, uint64_t n);
 /* Merge SRC into DST. */
 void	hist_merge(struct hist *dst, const struct hist *src);
 /* The Q-quantile (0 < Q <= 1): the value of rank ceil(Q * count). */

@@ -380,6 +380,7 @@ int
 main(int argc, char **argv)
 {
 	const char *cmd;
+	char err[160];
 
 	if (argc < 2) {
 		usage(stderr);
@@ -399,6 +400,11 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
 		printf("kmbench %s\n", KMBENCH_VERSION);
 		return 0;
+	}
+	/* The latency clock's override (kernel/kp_clock.h). */
+	if (kp_clock_check(err, sizeof(err)) != 0) {
+		fprintf(stderr, "kmbench: %s\n", err);
+		return 2;
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);

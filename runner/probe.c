@@ -60,12 +60,24 @@ probe_seriesname(char *buf, size_t len, int op, int result)
 }
 
 static void
-probe_latency(void *arg, enum kp_op op, enum kp_arena arena, uint64_t ns,
+probe_latency(void *arg, enum kp_op op, enum kp_arena arena, uint64_t ticks,
     int failed)
 {
 	struct probe *p = arg;
+	uint64_t ns = ticks;
 
-	hist_add(&p->p_lat[failed ? PR_REFUSED : PR_OK][op][arena], ns);
+	if (p->p_m->m_kptimer.kt_method == KC_TSC)
+		/* A read on another core can be a few ticks behind. */
+		ns = (int64_t)ticks < 0 ? 0 :
+		    (uint64_t)((double)ticks * p->p_ns_per_tick + 0.5);
+	/*
+	 * A call timed in the sample stands for the kt_every calls of its
+	 * period, the first ones for themselves (kprobe.h), so that the
+	 * histogram counts every call and its quantiles are those of all.
+	 */
+	hist_addn(&p->p_lat[failed ? PR_REFUSED : PR_OK][op][arena], ns,
+	    ++p->p_ntimed[op] <= p->p_clock->ki_first ? 1 :
+	    p->p_clock->ki_every);
 	p->p_ncalls++;
 }
 
@@ -113,23 +125,6 @@ static const struct kprobe_ops probe_ops = {
 	.kp_refused = probe_refused,
 };
 
-/* What one timed call costs the probes: two clock reads. */
-static double
-probe_calibrate(void)
-{
-	uint64_t t0, sink = 0;
-	int i, n = 200000;
-
-	t0 = kp_clock();
-	for (i = 0; i < n; i++) {
-		uint64_t a = kp_clock();
-
-		sink += kp_clock() - a;
-	}
-	(void)sink;
-	return (double)(kp_clock() - t0) / n;
-}
-
 void
 probe_attach(struct probe *p, struct machine *m, int latency, uint64_t every)
 {
@@ -165,8 +160,21 @@ probe_attach(struct probe *p, struct machine *m, int latency, uint64_t every)
 	}
 	l->kl_held = held_find;
 	l->kl_arg = p;
-	if (latency)
-		p->p_overhead_ns = probe_calibrate();
+	if (latency) {
+		const struct kp_clockinfo *ki = kp_clock_host();
+		int op;
+
+		p->p_overhead_ns = ki->ki_overhead_ns;
+		p->p_ns_per_tick = ki->ki_ns_per_tick;
+		p->p_clock = ki;
+		m->m_kptimer.kt_method = ki->ki_method;
+		m->m_kptimer.kt_every = ki->ki_every;
+		/* The next call is timed, and ki_first calls in all. */
+		for (op = 0; op < KP_NOPS; op++) {
+			m->m_kptimer.kt_left[op] = 1;
+			m->m_kptimer.kt_first[op] = ki->ki_first - 1;
+		}
+	}
 	m->m_kprobe = &probe_ops;
 	m->m_kprobe_arg = p;
 	m->m_probe_lat = latency;
@@ -397,6 +405,16 @@ probe_json(struct json *j, const struct probe *p)
 	json_double(j, "ns_per_call", p->p_overhead_ns);
 	json_uint(j, "calls", p->p_ncalls);
 	json_end(j);
+	if (p->p_clock != NULL) {
+		json_object(j, "clock");
+		json_string(j, "method",
+		    kp_clock_methodname(p->p_clock->ki_method));
+		json_double(j, "ticks_per_ns", p->p_clock->ki_ticks_per_ns);
+		json_uint(j, "first", p->p_clock->ki_first);
+		json_uint(j, "every", p->p_clock->ki_every);
+		json_string(j, "how", p->p_clock->ki_how);
+		json_end(j);
+	}
 	json_object(j, "fragmentation");
 	for (i = 0; i < PROBE_NMAPS; i++) {
 		const struct probe_map *pm = &p->p_map[i];
@@ -471,6 +489,18 @@ probe_text(FILE *f, const struct probe *p)
 			}
 		fprintf(f, "  probes: %" PRIu64 " timed calls, about %.0f ns "
 		    "each of overhead\n", p->p_ncalls, p->p_overhead_ns);
+		if (p->p_clock != NULL && p->p_clock->ki_method == KC_TSC)
+			fprintf(f, "  clock: cycle counter at %.4f ticks/ns",
+			    p->p_clock->ki_ticks_per_ns);
+		else if (p->p_clock != NULL)
+			fprintf(f, "  clock: CLOCK_MONOTONIC (%s)",
+			    p->p_clock->ki_how);
+		if (p->p_clock != NULL && p->p_clock->ki_every == 1)
+			fprintf(f, "; every call timed\n");
+		else if (p->p_clock != NULL)
+			fprintf(f, "; the first %" PRIu32 " calls of each op "
+			    "timed, then 1 in %" PRIu32 "\n",
+			    p->p_clock->ki_first, p->p_clock->ki_every);
 	}
 	fprintf(f, "\n  %-11s %9s %12s %6s %6s %8s %10s\n", "fragment.",
 	    "peak pages", "peak live", "J&W3", "J&W4", "ext.end",

@@ -102,8 +102,12 @@ struct probe {
 	/* The time series. */
 	struct probe_sample *p_samples;
 	size_t		 p_nsamples, p_samplecap;
-	/* Probe cost: ns per timed call, measured at attach. */
+	/* Probe cost: ns per timed call, measured once a process. */
 	double		 p_overhead_ns;
+	/* The clock (kp_clock.h); NULL when latency is off. */
+	const struct kp_clockinfo *p_clock;
+	double		 p_ns_per_tick;
+	uint64_t	 p_ntimed[KP_NOPS];	/* calls timed, per op */
 	uint64_t	 p_ncalls;
 	int		 p_oom;		/* host memory ran out: figures partial */
 };

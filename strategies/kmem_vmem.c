@@ -97,7 +97,7 @@ kmem_vmem_malloc(struct machine *m, enum alloc_site site, unsigned long size,
     int type, int flags, vaddr_t *vap)
 {
 	struct kmemstats *ksp = &m->m_kmem.kmemstats[type];
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_MALLOC);
 	size_t given;
 	int error;
 
@@ -129,7 +129,7 @@ kmem_vmem_free(struct machine *m, enum alloc_site site, vaddr_t va, int type)
 		kern_free(m, va, type);
 		return;
 	}
-	t = KP_START(m);
+	t = KP_START(m, KP_FREE);
 	if (m->m_kledger != NULL) {
 		/* The ledger needs the size before the block is gone. */
 		given = kmem_free(m, ka, va);

@@ -141,7 +141,7 @@ kv_vmalloc(struct machine *m, struct kvmalloc *kv, unsigned long size,
 {
 	struct kmemstats *ksp = &m->m_kmem.kmemstats[type];
 	unsigned long allocsize = round_page(m, size);
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_MALLOC);
 	int error;
 
 	error = uvm_km_alloc_guarded(m, &kv->map, allocsize, KV_GUARD, 0, vap);
@@ -197,7 +197,7 @@ kvmalloc_free(struct machine *m, enum alloc_site site, vaddr_t va, int type)
 		return;
 	}
 	/* vfree(). */
-	t = KP_START(m);
+	t = KP_START(m, KP_FREE);
 	np = &kv->npages[(va - kv->map.vm_min) >> m->m_pageshift];
 	kp_free(m, KA_KERNEL, va, (uint64_t)*np << m->m_pageshift);
 	ksp->ks_inuse--;

@@ -96,7 +96,7 @@ nointr_malloc(struct machine *m, enum alloc_site site, unsigned long size,
 	struct nointr *ni = m->m_sdata;
 	struct kmemstats *ksp = &m->m_kmem.kmemstats[type];
 	unsigned long allocsize;
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_MALLOC);
 	int i, error;
 
 	(void)site;
@@ -147,7 +147,7 @@ nointr_free(struct machine *m, enum alloc_site site, vaddr_t va, int type)
 		kern_free(m, va, type);
 		return;
 	}
-	t = KP_START(m);
+	t = KP_START(m, KP_FREE);
 	ksp->ks_inuse--;
 	if ((pp = pool_of(m, va)) != NULL) {
 		kp_free(m, KA_KERNEL, va, pp->pr_size);

@@ -22,7 +22,7 @@
 static void
 reclaim_pass(struct machine *m)
 {
-	uint64_t t = KP_START(m);
+	uint64_t t = KP_START(m, KP_RECLAIM);
 
 	(void)pool_reclaim_all(m);
 	(void)kmem_reclaim(m);

@@ -805,8 +805,10 @@ known_store(const char *path)
 	int si;
 
 	cr_assert_eq(store_open(&st, path, err, sizeof(err)), 0, "%s", err);
-	exec_sql(st.st_db, sqlite3_mprintf("INSERT INTO run VALUES (1, "
-	    "'abcdef0123456789abcdef', 0, 'cc 1', '-O2', 'testhost', "
+	exec_sql(st.st_db, sqlite3_mprintf("INSERT INTO run (id, commit_id, "
+	    "dirty, compiler, cflags, host, cpu, date, version, command) "
+	    "VALUES (1, 'abcdef0123456789abcdef', 0, 'cc 1', '-O2', "
+	    "'testhost', "
 	    "'Test CPU 9000', '2026-01-02T03:04:05Z', '0.1', 'matrix')"));
 	for (i = 0; i < NKNOWN; i++) {
 		id = (int64_t)i + 1;

@@ -342,11 +342,17 @@ Test(strategies, reclaim_retries_eight_times_then_panics)
 	struct kmcase c;
 	long passes = 0;
 	char path[256], err[256];
+	int op;
 
 	kmtest_write(path, sizeof(path), ".kmt", ATTACK);
 	m->m_kprobe = &ops;
 	m->m_kprobe_arg = &passes;
 	m->m_probe_lat = 1;
+	/* Every call timed, on any host: CLOCK_MONOTONIC, N = 1. */
+	m->m_kptimer.kt_method = KC_MONOTONIC;
+	m->m_kptimer.kt_every = 1;
+	for (op = 0; op < KP_NOPS; op++)
+		m->m_kptimer.kt_left[op] = 1;
 	memset(&r, 0, sizeof(r));
 	cr_assert_eq(replay_run(&r, m, NULL, path, err, sizeof(err)), 0,
 	    "%s", err);
