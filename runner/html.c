@@ -14,7 +14,8 @@
 
 /*
  * One style sheet for every page: plain, printable, readable without
- * colour (every mark also has a word or a shape).
+ * colour (every mark also has a word or a shape).  The outcomes have
+ * the hues of kmbench plot's outcome grid (plots/outcome.gp), lighter.
  */
 static const char css[] =
 "body{font:15px/1.45 system-ui,-apple-system,\"Segoe UI\",Helvetica,Arial,"
@@ -39,12 +40,17 @@ static const char css[] =
 "table.ctx th{width:110px}\n"
 "table.lat,table.det{font-size:13px}\n"
 "table.lat td,table.det td{white-space:nowrap}\n"
-"table.grid td{text-align:center;min-width:92px;line-height:1.25}\n"
+"div.grids,div.charts{display:flex;flex-wrap:wrap;gap:0 34px}\n"
+"div.grid h3,div.chart h3{margin-top:14px}\n"
+"p code{white-space:nowrap}\n"
+"table.grid{font-size:13px}\n"
+"table.grid th,table.grid td{padding:3px 6px}\n"
+"table.grid td{text-align:center;min-width:64px;line-height:1.2}\n"
 "table.grid td small{display:block;color:#333;font-size:12px}\n"
 "td.o-survived{background:#dff3e0}\n"
-"td.o-exhausted{background:#fde7c4}\n"
+"td.o-exhausted{background:#fbf1a9}\n"
 "td.o-panic{background:#f6c5c5;font-weight:700;color:#8a1111}\n"
-"td.o-hung{background:#e9d8f5}\n"
+"td.o-hung{background:#fcd4a4}\n"
 "td.o-notrun{background:#f4f4f4;color:#888}\n"
 "td.v-changed,td.v-regressed{background:#f6c5c5;font-weight:600}\n"
 "td.v-improved{background:#dff3e0;font-weight:600}\n"

@@ -156,63 +156,96 @@ fmtp(double p, char *buf, size_t len)
 		snprintf(buf, len, "%.3f", p);
 }
 
-static void
-lat_table(FILE *f, const struct cmp *c)
+/* The latency rows of rank RANK (lat_rank) as a table: how many. */
+static int
+lat_rows(FILE *f, const struct cmp *c, int rank)
 {
 	char bs[64], hs[64], ds[32], dn[32], ps[16], qs[16], vs[48];
 	size_t i;
-	int rank, any = 0;
+	int n = 0;
 
-	for (rank = 0; rank <= 4; rank++)
-		for (i = 0; i < c->c_n; i++) {
-			const struct crow *r = &c->c_rows[i];
+	for (i = 0; i < c->c_n; i++) {
+		const struct crow *r = &c->c_rows[i];
 
-			if (!r->cr_latency || lat_rank(r) != rank)
-				continue;
-			if (!any)
-				fprintf(f, "<table class=\"lat\">\n<tr><th>"
-				    "case</th><th>figure</th><th class=\"num\">"
-				    "base median</th><th class=\"num\">head "
-				    "median</th><th class=\"num\">change</th>"
-				    "<th class=\"num\">difference</th><th "
-				    "class=\"num\">p</th><th class=\"num\">q"
-				    "</th><th class=\"num\">reps base</th><th "
-				    "class=\"num\">reps head</th><th>verdict"
-				    "</th></tr>\n");
-			any = 1;
-			cmp_fmtpair(r->cr_base, r->cr_head, bs, hs,
-			    sizeof(bs));
-			cmp_fmtchange(r->cr_base, r->cr_head, ds, sizeof(ds));
-			if (isnan(r->cr_base) || isnan(r->cr_head))
-				snprintf(dn, sizeof(dn), "-");
-			else
-				snprintf(dn, sizeof(dn), fabs(r->cr_head -
-				    r->cr_base) < 10 ? "%+.1f ns" : "%+.0f ns",
-				    r->cr_head - r->cr_base);
-			fmtp(r->cr_p, ps, sizeof(ps));
-			cmp_fmtq(r->cr_q, qs, sizeof(qs));
-			fprintf(f, "<tr class=\"row\" data-kind=\"latency\" "
-			    "data-verdict=\"%s\"><td>", cv_names[r->cr_v]);
-			html_esc(f, r->cr_case);
-			fprintf(f, "</td><td><code>");
-			html_esc(f, r->cr_fig);
-			fprintf(f, "</code></td><td class=\"num\">%s</td><td "
-			    "class=\"num\">%s</td><td class=\"num\">%s</td>"
-			    "<td class=\"num\">%s</td><td class=\"num\">%s"
-			    "</td><td class=\"num\">%s</td><td class=\"num\">"
-			    "%zu</td><td class=\"num\">%zu</td><td "
-			    "class=\"verdict %s\">", bs, hs, ds, dn, ps, qs,
-			    r->cr_nb, r->cr_nh, vclass(r));
-			html_esc(f, cmp_verdict(r, vs, sizeof(vs)));
-			if (r->cr_v == CV_TOOFEW)
-				fprintf(f, " &#9888;");
-			fprintf(f, "</td></tr>\n");
-		}
-	if (any)
+		if (!r->cr_latency || lat_rank(r) != rank)
+			continue;
+		if (n++ == 0)
+			fprintf(f, "<table class=\"lat\">\n<tr><th>case</th>"
+			    "<th>figure</th><th class=\"num\">base median"
+			    "</th><th class=\"num\">head median</th><th "
+			    "class=\"num\">change</th><th class=\"num\">"
+			    "difference</th><th class=\"num\">p</th><th "
+			    "class=\"num\">q</th><th class=\"num\">reps "
+			    "base</th><th class=\"num\">reps head</th><th>"
+			    "verdict</th></tr>\n");
+		cmp_fmtpair(r->cr_base, r->cr_head, bs, hs, sizeof(bs));
+		cmp_fmtchange(r->cr_base, r->cr_head, ds, sizeof(ds));
+		if (isnan(r->cr_base) || isnan(r->cr_head))
+			snprintf(dn, sizeof(dn), "-");
+		else
+			snprintf(dn, sizeof(dn), fabs(r->cr_head - r->cr_base)
+			    < 10 ? "%+.1f ns" : "%+.0f ns", r->cr_head -
+			    r->cr_base);
+		fmtp(r->cr_p, ps, sizeof(ps));
+		cmp_fmtq(r->cr_q, qs, sizeof(qs));
+		fprintf(f, "<tr class=\"row\" data-kind=\"latency\" "
+		    "data-verdict=\"%s\"><td>", cv_names[r->cr_v]);
+		html_esc(f, r->cr_case);
+		fprintf(f, "</td><td><code>");
+		html_esc(f, r->cr_fig);
+		fprintf(f, "</code></td><td class=\"num\">%s</td><td "
+		    "class=\"num\">%s</td><td class=\"num\">%s</td><td "
+		    "class=\"num\">%s</td><td class=\"num\">%s</td><td "
+		    "class=\"num\">%s</td><td class=\"num\">%zu</td><td "
+		    "class=\"num\">%zu</td><td class=\"verdict %s\">", bs, hs,
+		    ds, dn, ps, qs, r->cr_nb, r->cr_nh, vclass(r));
+		html_esc(f, cmp_verdict(r, vs, sizeof(vs)));
+		if (r->cr_v == CV_TOOFEW)
+			fprintf(f, " &#9888;");
+		fprintf(f, "</td></tr>\n");
+	}
+	if (n > 0)
 		fprintf(f, "</table>\n");
-	else
-		fprintf(f, "<p>No latency figures on both sides (a matrix "
-		    "with <code>--no-latency</code> stores none).</p>\n");
+	return n;
+}
+
+/* How many latency rows of rank RANK. */
+static int
+lat_count(const struct cmp *c, int rank)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < c->c_n; i++)
+		n += c->c_rows[i].cr_latency && lat_rank(&c->c_rows[i]) ==
+		    rank;
+	return n;
+}
+
+/*
+ * The verdicts in full view, regressions first; the figures not judged
+ * and those unchanged each in a section of their own, closed.
+ */
+static void
+lat_table(FILE *f, const struct cmp *c)
+{
+	static const char *const what[] = { NULL, NULL,
+	    "not judged: too few repetitions", "unchanged", "on one side "
+	    "only" };
+	int rank, n;
+
+	if (lat_rows(f, c, 0) + lat_rows(f, c, 1) == 0)
+		fprintf(f, "<p class=\"ok\">No latency figure regressed or "
+		    "improved.</p>\n");
+	for (rank = 2; rank <= 4; rank++) {
+		if ((n = lat_count(c, rank)) == 0)
+			continue;
+		fprintf(f, "<details%s><summary>%d latency figure%s %s"
+		    "</summary>\n", n <= 12 ? " open" : "", n, n == 1 ? "" :
+		    "s", what[rank]);
+		lat_rows(f, c, rank);
+		fprintf(f, "</details>\n");
+	}
 }
 
 int

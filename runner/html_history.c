@@ -328,7 +328,7 @@ static void
 chart(FILE *f, const struct hist *hi, const struct hcase *h,
     const char *fig, const char *unit)
 {
-	const double W = 760, H = 230, L = 74, R = 18, T = 14, B = 46;
+	const double W = 560, H = 220, L = 62, R = 14, T = 12, B = 46;
 	double lo = INFINITY, hi_ = -INFINITY, step, y, x;
 	char num[64], prev[64];
 	int k, every, first = 1, n = hi->hi_n;
@@ -370,7 +370,7 @@ chart(FILE *f, const struct hist *hi, const struct hcase *h,
 	    "text-anchor=\"middle\" fill=\"#4a5560\">", T + (H - T - B) / 2);
 	html_esc(f, unit);
 	fprintf(f, "</text>\n");
-	every = n > 14 ? (n + 13) / 14 : 1;
+	every = n > 10 ? (n + 9) / 10 : 1;
 	for (k = 0; k < n; k++)
 		if (k % every == 0 || k == n - 1) {
 			fprintf(f, "<text x=\"%.1f\" y=\"%.0f\" "
@@ -565,23 +565,29 @@ page(struct hist *hi, const struct html_opts *o, const char *name,
 	fprintf(h.h_f, "<p id=\"picked\">Hover over a point for its commit "
 	    "and value; click it to show them here.</p>\n");
 	/* Where it moved first, then the headline cases. */
-	for (k = 0; k < 2; k++)
+	/* Where it moved first; then the headline cases, strategies in
+	 * the report's order. */
+	fprintf(h.h_f, "<div class=\"charts\">\n");
+	for (k = -1; k < hi->hi_r->r_sel.s_nstrat; k++)
 		for (i = 0; i < n; i++) {
-			if (k == 0 ? !hc[i].h_moved : hc[i].h_moved ||
-			    !hc[i].h_headline)
+			if (k < 0 ? !hc[i].h_moved : hc[i].h_moved ||
+			    !hc[i].h_headline || strcmp(hc[i].h_strategy,
+			    hi->hi_r->r_sel.s_strat[k]) != 0)
 				continue;
 			if (shown == MAXCHARTS) {
 				rest++;
 				continue;
 			}
-			fprintf(h.h_f, "<h3>");
+			fprintf(h.h_f, "<div class=\"chart\"><h3>");
 			html_escf(h.h_f, "%s on %s, %s", hc[i].h_strategy,
 			    hc[i].h_machine, hc[i].h_wl);
 			fprintf(h.h_f, "%s</h3>\n", hc[i].h_moved ? " (moved)" :
 			    "");
 			chart(h.h_f, hi, &hc[i], name, unit);
+			fprintf(h.h_f, "</div>\n");
 			shown++;
 		}
+	fprintf(h.h_f, "</div>\n");
 	if (shown == 0)
 		fprintf(h.h_f, "<p>No case of the headline trace and machine "
 		    "has this figure, and it moved in none.</p>\n");

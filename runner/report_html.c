@@ -127,7 +127,7 @@ grid(struct html *h, struct rpt *r, const char *wl, int *exhausted)
 	if ((n = exp_machines(r->r_db, s, wl, m, EXP_MAXMACH, r->r_why,
 	    sizeof(r->r_why))) < 0)
 		return -1;
-	fprintf(h->h_f, "<h3 id=\"grid-");
+	fprintf(h->h_f, "<div class=\"grid\"><h3 id=\"grid-");
 	html_esc(h->h_f, wl);
 	fprintf(h->h_f, "\">");
 	html_escf(h->h_f, strcmp(wl, "pr14721") == 0 ? "Outcome of the %s "
@@ -136,8 +136,8 @@ grid(struct html *h, struct rpt *r, const char *wl, int *exhausted)
 	if (n == 0) {
 		fprintf(h->h_f, "<p>No cases of ");
 		html_esc(h->h_f, wl);
-		fprintf(h->h_f, " in the store%s.</p>\n", s->s_machine[0] ?
-		    " on that machine" : "");
+		fprintf(h->h_f, " in the store%s.</p></div>\n",
+		    s->s_machine[0] ? " on that machine" : "");
 		return 0;
 	}
 	fprintf(h->h_f, "<table class=\"grid\" data-trace=\"");
@@ -176,7 +176,7 @@ grid(struct html *h, struct rpt *r, const char *wl, int *exhausted)
 		}
 		fprintf(h->h_f, "</tr>\n");
 	}
-	fprintf(h->h_f, "</table>\n");
+	fprintf(h->h_f, "</table></div>\n");
 	return 0;
 }
 
@@ -333,9 +333,11 @@ index_page(struct rpt *r, const struct html_opts *o, char *err,
 	    "memory</h2>\n<p class=\"note\">Survived, exhausted, PANIC or "
 	    "hung; below it the most descriptors one process (for the "
 	    "attack: the attacker) held.</p>\n");
+	fprintf(h.h_f, "<div class=\"grids\">\n");
 	for (t = 0; t < r->r_sel.s_ntrace; t++)
 		if (grid(&h, r, r->r_sel.s_trace[t], &exhausted) != 0)
 			goto sqlfail;
+	fprintf(h.h_f, "</div>\n");
 	if (r->r_sel.s_ntrace == 0)
 		fprintf(h.h_f, "<p>No cases in the store.</p>\n");
 	if (exhausted > 0) {
