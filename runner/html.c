@@ -40,6 +40,7 @@ static const char css[] =
 "table.ctx th{width:110px}\n"
 "table.lat,table.det{font-size:13px}\n"
 "table.lat td,table.det td{white-space:nowrap}\n"
+"table.lat td.case,table.det td.case{white-space:normal;min-width:200px}\n"
 "div.grids,div.charts{display:flex;flex-wrap:wrap;gap:0 34px}\n"
 "div.grid h3,div.chart h3{margin-top:14px}\n"
 "p code{white-space:nowrap}\n"

@@ -78,6 +78,26 @@ side(FILE *f, struct store *st, const char *what, const char *spec,
 	fprintf(f, "</tr>\n");
 }
 
+/*
+ * A case's cell: "strategy machine trace" with the trace's directory
+ * left out (it is in the cell's title, shown on hover).
+ */
+static void
+casecell(FILE *f, const char *label)
+{
+	const char *sp = strrchr(label, ' '), *sl;
+
+	fprintf(f, "<td class=\"case\" title=\"");
+	html_esc(f, label);
+	fprintf(f, "\">");
+	if (sp != NULL && (sl = strrchr(sp, '/')) != NULL) {
+		html_escn(f, label, (size_t)(sp + 1 - label));
+		html_esc(f, sl + 1);
+	} else
+		html_esc(f, label);
+	fprintf(f, "</td>");
+}
+
 static const char *
 vclass(const struct crow *r)
 {
@@ -113,9 +133,9 @@ det_table(FILE *f, const struct cmp *c)
 		cmp_fmtpair(r->cr_base, r->cr_head, bs, hs, sizeof(bs));
 		cmp_fmtchange(r->cr_base, r->cr_head, ds, sizeof(ds));
 		fprintf(f, "<tr class=\"row\" data-kind=\"deterministic\" "
-		    "data-verdict=\"%s\"><td>", cv_names[r->cr_v]);
-		html_esc(f, r->cr_case);
-		fprintf(f, "</td><td><code>");
+		    "data-verdict=\"%s\">", cv_names[r->cr_v]);
+		casecell(f, r->cr_case);
+		fprintf(f, "<td><code>");
 		html_esc(f, r->cr_fig);
 		fprintf(f, "</code></td><td class=\"num\">%s</td><td "
 		    "class=\"num\">%s</td><td class=\"num\">%s</td>"
@@ -189,9 +209,9 @@ lat_rows(FILE *f, const struct cmp *c, int rank)
 		fmtp(r->cr_p, ps, sizeof(ps));
 		cmp_fmtq(r->cr_q, qs, sizeof(qs));
 		fprintf(f, "<tr class=\"row\" data-kind=\"latency\" "
-		    "data-verdict=\"%s\"><td>", cv_names[r->cr_v]);
-		html_esc(f, r->cr_case);
-		fprintf(f, "</td><td><code>");
+		    "data-verdict=\"%s\">", cv_names[r->cr_v]);
+		casecell(f, r->cr_case);
+		fprintf(f, "<td><code>");
 		html_esc(f, r->cr_fig);
 		fprintf(f, "</code></td><td class=\"num\">%s</td><td "
 		    "class=\"num\">%s</td><td class=\"num\">%s</td><td "
