@@ -345,10 +345,25 @@ check_pool(struct machine *m, struct pool *pp, struct kc_sums *s,
 	const char *nm = pp->pr_wchan;
 	struct pool_page *ph, *prev = NULL;
 	uint64_t npages = 0, nidle = 0, nitems = 0, nout = 0, steps;
+	int list = 0;
 	uint32_t nfree, want;
 	vaddr_t it, off;
 
-	for (ph = pp->pr_head; ph != NULL; prev = ph, ph = ph->ph_next) {
+	/*
+	 * The list of pages with a free item, then that of full pages
+	 * (subr_pool.c), as one walk.
+	 */
+	for (ph = pp->pr_head; ; prev = ph, ph = ph->ph_next) {
+		if (ph == NULL && list == 0) {
+			if (pp->pr_tail != prev)
+				return fail(err, errlen, "pool %s: pr_tail is "
+				    "not the last page of the list", nm);
+			list = 1;
+			prev = NULL;
+			ph = pp->pr_full;
+		}
+		if (ph == NULL)
+			break;
 		if (++npages > m->m_kvapages)
 			return fail(err, errlen, "pool %s: page list longer "
 			    "than the kernel space (a cycle?)", nm);
@@ -408,14 +423,23 @@ check_pool(struct machine *m, struct pool *pp, struct kc_sums *s,
 			    PRIu32 " - %" PRIu32 " = %" PRIu32 " by "
 			    "ph_nmissing", nm, ph->ph_page, nfree,
 			    pp->pr_itemsperpage, ph->ph_nmissing, want);
+		if ((nfree == 0) != (list == 1) || ph->ph_full != list)
+			return fail(err, errlen, "pool %s: page %#" PRIx64
+			    " with %" PRIu32 " free items (ph_full %d) on "
+			    "the list of pages %s", nm, ph->ph_page, nfree,
+			    ph->ph_full, list == 1 ? "without one" :
+			    "with one");
 		nitems += nfree;
 		nout += ph->ph_nmissing;
 		if (ph->ph_nmissing == 0)
 			nidle++;
 	}
-	if (pp->pr_tail != prev)
-		return fail(err, errlen, "pool %s: pr_tail is not the last "
-		    "page of the list", nm);
+	/* Gets come from the current page: one with a free item. */
+	if ((pp->pr_curpage == NULL) != (pp->pr_head == NULL) ||
+	    (pp->pr_curpage != NULL && pp->pr_curpage->ph_full))
+		return fail(err, errlen, "pool %s: pr_curpage %s", nm,
+		    pp->pr_curpage == NULL ? "NULL with a free item on a "
+		    "page" : "without a free item");
 	if ((uint64_t)pp->pr_npages != npages)
 		return fail(err, errlen, "pool %s: pr_npages %ld but %" PRIu64
 		    " pages on the list", nm, pp->pr_npages, npages);

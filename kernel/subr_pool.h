@@ -24,6 +24,7 @@ struct pool_page {
 	vaddr_t		 ph_items;	/* first free item, in the page */
 	vaddr_t		 ph_hdr;	/* off-page header from phpool, or 0 */
 	uint32_t	 ph_nmissing;	/* items handed out */
+	int		 ph_full;	/* on pr_full, not pr_head's list */
 	uint64_t	 ph_time;	/* when the page became idle */
 };
 
@@ -35,7 +36,12 @@ struct pool {
 	uint32_t	 pr_itemsperpage;
 	int		 pr_phinpage;	/* header on the page */
 	int		 pr_internal;	/* an allocator's own: not probed */
+	/*
+	 * The pages with a free item, in NetBSD 1.5's order, and apart,
+	 * in no order, those without (subr_pool.c).
+	 */
 	struct pool_page *pr_head, *pr_tail, *pr_curpage;
+	struct pool_page *pr_full;
 	/* Statistics, as vmstat -m prints them. */
 	long		 pr_nget, pr_nput, pr_nfail;
 	long		 pr_npagealloc, pr_npagefree;

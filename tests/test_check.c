@@ -532,6 +532,32 @@ Test(check, pool_nmissing)
 	machine_free(f.m);
 }
 
+/*
+ * A page is on pr_head's list while it has a free item, on pr_full
+ * while it has none (subr_pool.c), and says which (ph_full).  The
+ * fixture's filepl page has free items: marked full, or with its free
+ * list cut, it is on the wrong list.
+ */
+Test(check, pool_full_list)
+{
+	struct fixture f;
+	struct pool *pp;
+
+	fixture(&f);
+	pp = f.m->m_pools[POOL_FILE];
+	pp->pr_head->ph_full = 1;
+	CHECK_FAILS(f.m, "(ph_full 1) on the list of pages with one");
+	pp->pr_head->ph_full = 0;
+	CHECK_OK(f.m);
+	pp->pr_head->ph_items = 0;
+	pp->pr_head->ph_nmissing = pp->pr_itemsperpage;
+	pp->pr_nitems = 0;
+	pp->pr_nout = pp->pr_itemsperpage;
+	CHECK_FAILS(f.m, "with 0 free items (ph_full 0) on the list of pages "
+	    "with one");
+	machine_free(f.m);
+}
+
 Test(check, pool_counts)
 {
 	struct fixture f;

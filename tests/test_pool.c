@@ -17,6 +17,7 @@
 #include <criterion/criterion.h>
 #include <stdint.h>
 
+#include "../kernel/kcheck.h"
 #include "../kernel/machine.h"
 #include "../kernel/subr_pool.h"
 #include "kmtest.h"
@@ -482,5 +483,67 @@ Test(pool, reclaim_all_ignores_age)
 	cr_expect_eq(c->pr_npages, 1);
 	cr_expect_eq(m->m_kmem_map.vm_used, 1);
 	cr_expect_eq(pool_reclaim_all(m), 0);
+	machine_free(m);
+}
+
+/* Pages on the list of full pages (pr_full). */
+static int
+nfull(const struct pool *pp)
+{
+	const struct pool_page *ph;
+	int n = 0;
+
+	for (ph = pp->pr_full; ph != NULL; ph = ph->ph_next)
+		n++;
+	return n;
+}
+
+/*
+ * Which page a get takes after a page fills: 1.5's first page of its
+ * list with a free item.  1024-byte items, 4 a page (header off the
+ * page).  20 gets fill pages P1 to P5, each going to the tail as it
+ * fills: list P1 P2 P3 P4 P5, all full (all on pr_full here, none on
+ * pr_head's list, no current page).  Putting item x of P2 moves P2 to
+ * the head (it was full): P2 P1 P3 P4 P5, current P2; putting item y of
+ * P4 likewise: P4 P2 P1 P3 P5, current P4.  The next get takes y back
+ * (P4's only free item), P4 fills and goes to the tail: P2 P1 P3 P5 P4;
+ * the walk from the head finds P2, so the get after takes x.  Then P2
+ * is full again, no page has a free item, and the next get carves a
+ * new page.
+ */
+Test(pool, refill_from_first_page_with_free_item)
+{
+	struct machine *m = boot64();
+	struct pool *pp = newpool(m, "t1024", 1024, 0);
+	vaddr_t it[20], x, y;
+	char err[256];
+	int i;
+
+	cr_assert_eq(machine_check_enable(m), 0);
+	cr_assert_eq(pp->pr_itemsperpage, 4);
+	for (i = 0; i < 20; i++)
+		it[i] = get(m, pp);
+	cr_expect_eq(pp->pr_npages, 5);
+	cr_expect_eq(nfull(pp), 5);
+	cr_expect_null(pp->pr_head);
+	cr_expect_null(pp->pr_curpage);
+	x = it[5];	/* P2's second item */
+	y = it[14];	/* P4's third */
+	pool_put(m, pp, x);
+	cr_expect_eq(pp->pr_curpage, page_of(m, x));
+	pool_put(m, pp, y);
+	cr_expect_eq(pp->pr_curpage, page_of(m, y));
+	cr_expect_eq(nfull(pp), 3);
+	cr_expect_eq(get(m, pp), y);
+	cr_expect_eq(pp->pr_curpage, page_of(m, x));
+	cr_expect_eq(get(m, pp), x);
+	cr_expect_null(pp->pr_curpage);
+	cr_expect_eq(nfull(pp), 5);
+	x = get(m, pp);
+	cr_expect_eq(pp->pr_npages, 6);
+	for (i = 0; i < 20; i++)
+		cr_expect_neq(page_of(m, x), page_of(m, it[i]));
+	/* And the checker finds both lists sound (kcheck.c). */
+	cr_expect_eq(machine_check(m, err, sizeof(err)), 0, "%s", err);
 	machine_free(m);
 }

@@ -10,10 +10,7 @@
 # each recorded server on one machine, up to 64 copies with the grid
 # 1, 2, 4, ... 64, so that make bench stays under 3 minutes on 2 cores:
 # i386-32M (on i386-64M nginx C10K's cliff lies at 59 copies, and its
-# search replays 100 million events over the strategies; PostgreSQL's
-# and redis's under nointr cost 10 to 40 s of CPU each there: the
-# copies past the cliff leave hundreds of processes hung, and each
-# replay of that spends most of its time in pool_get_slow()), and the
+# search replays 100 million events over the strategies), and the
 # small nginx recording not at all; full
 # searches every server on every machine with a finer grid, and also
 # the least kmem_map (nkmempages) of pr14721 and of each server under
