@@ -135,13 +135,15 @@ check-traces: kmbench
 	@sh tools/check-all.sh
 
 bench: deps
-	@$(MAKE) $(PAR) --no-print-directory kmbench
+	@sh tools/bench-phase.sh build $(MAKE) $(PAR) --no-print-directory \
+	    kmbench
 	@sh tools/bench.sh
 
 # make bench, with the scale cliffs of every recorded server on every
 # machine and the least kmem_map of each (tools/bench-scale.sh).
 bench-full: deps
-	@$(MAKE) $(PAR) --no-print-directory kmbench
+	@sh tools/bench-phase.sh build $(MAKE) $(PAR) --no-print-directory \
+	    kmbench
 	@sh tools/bench.sh full
 
 # Events per second of the replay, text and binary, probes on and off.

@@ -10,7 +10,8 @@
 # and writes the report, as text and as HTML pages (bench-out/html/).  Cases already stored for this commit
 # are reused.  Then the scale cliffs of the recorded servers
 # (tools/bench-scale.sh; "sh tools/bench.sh full", make bench-full,
-# searches more of them).
+# searches more of them).  Each phase's wall and CPU time goes to stderr
+# (tools/bench-phase.sh).
 set -e
 mode=${1:-quick}
 out=bench-out
@@ -18,17 +19,25 @@ db=${KMBENCH_DB:-bench.db}
 reps=${KMBENCH_REPS:-5}
 latmachine=${KMBENCH_LATENCY_MACHINE:-i386-64M}
 kmbench=./kmbench
+. tools/bench-phase.sh
 . tools/bench-traces.sh
+phase generate
 ./kmbench matrix --db "$db" --jobs 2 --traces "$traces"
+phase matrix
 # The repetitions for compare: the first is stored already and reused.
 ./kmbench matrix --db "$db" --jobs 2 --reps "$reps" --machines "$latmachine" \
     --traces "$traces" >/dev/null
+phase reps
 . tools/bench-scale.sh "$mode"
+phase scale
 ./kmbench plot --db "$db" --out "$out/plots"
+phase plots
 ./kmbench report --db "$db" --plots "$out/plots" >"$out/report.txt"
 # The same as a static site, with the plots inline, the last two commits
 # compared and every figure across commits (open $out/html/index.html).
 ./kmbench report --db "$db" --plots "$out/plots" --format html -o "$out/html"
+phase report
+phase_total
 # The outcome grid of the attack, from the report, on the terminal (the
 # report has one for every trace).
 echo
