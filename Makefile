@@ -14,6 +14,9 @@
 #   make bench      deps, build, replay the workloads under every strategy;
 #                   the report in bench-out/report.txt and bench-out/html/
 #   make bench-full make bench, with every scale cliff and least kmem_map
+#   make regress BASE=COMMIT  the CI gate: the same matrix built at BASE
+#                   and at HEAD, kmbench compare between them; fails on a
+#                   regression (tools/regress.sh, docs/regress.md)
 #   make traces     re-record the traces of real programs in workloads/traces
 #                   (TRACES_ONLY="nginx-c10k postgres" for some of them)
 #   make replay-speed  events per second of the replay (docs/replay-speed.md)
@@ -46,7 +49,7 @@ TESTSRCS = tests/kmtest.c $(wildcard tests/test_*.c)
 TESTOBJS = $(TESTSRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps test check broken slow check-traces bench bench-full traces \
-	replay-speed clean FORCE test-slurm
+	replay-speed clean FORCE test-slurm regress
 
 all: kmbench
 
@@ -145,6 +148,15 @@ bench-full: deps
 	@sh tools/bench-phase.sh build $(MAKE) $(PAR) --no-print-directory \
 	    kmbench
 	@sh tools/bench.sh full
+
+# The CI gate (docs/regress.md): BASE built in a temporary git worktree,
+# one fixed matrix (REGRESS_* variables, tools/regress.sh) run by BASE's
+# and HEAD's kmbench into one store, kmbench compare BASE HEAD.  The
+# script exits 0, 1 on a regression, 2 without a verdict; make reports
+# a failure of it as "Error 1" or "Error 2".
+regress:
+	@$(MAKE) $(PAR) --no-print-directory kmbench
+	@sh tools/regress.sh "$(BASE)"
 
 # Events per second of the replay, text and binary, probes on and off.
 replay-speed: kmbench
