@@ -143,7 +143,8 @@ bench: deps
 	@sh tools/bench.sh
 
 # make bench, with the scale cliffs of every recorded server on every
-# machine and the least kmem_map of each (tools/bench-scale.sh).
+# machine and the least kmem_map of each over a wider range
+# (tools/bench-scale.sh).
 bench-full: deps
 	@sh tools/bench-phase.sh build $(MAKE) $(PAR) --no-print-directory \
 	    kmbench

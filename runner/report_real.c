@@ -388,13 +388,16 @@ one(FILE *f, sqlite3 *db, int md, const char *trace, const char *machine,
 
 /*
  * The least kmem_map of each trace under each strategy, from the latest
- * "capacity --vary nkmempages" searches (make bench-full), per machine.
+ * "capacity --vary nkmempages" searches (make bench), per machine, in
+ * pages and MiB (in text on a line of its own below the pages).  An
+ * answer at the floor of the range searched is "<=" it: nothing smaller
+ * was tried.
  */
 static int
 least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 {
 	sqlite3_stmt *s, *t;
-	char name[128], machine[64] = "", trace[1024] = "";
+	char name[128], machine[64] = "", trace[1024] = "", mib[1024];
 	int i, any = 0, rc;
 
 	if (sqlite3_prepare_v2(db, "SELECT DISTINCT machine, trace FROM "
@@ -402,9 +405,10 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 	    "CAST(substr(machine, 6) AS INTEGER), machine, trace", -1, &s,
 	    NULL) != SQLITE_OK)
 		return fail(db, why, whylen);
-	if (sqlite3_prepare_v2(db, "SELECT value, monotonic FROM capacity "
-	    "WHERE key = 'nkmempages' AND machine = ? AND trace = ? AND "
-	    "strategy = ? ORDER BY id DESC LIMIT 1", -1, &t, NULL) !=
+	if (sqlite3_prepare_v2(db, "SELECT value, monotonic, value <= lo "
+	    "FROM capacity WHERE key = 'nkmempages' AND machine = ? AND "
+	    "trace = ? AND strategy = ? ORDER BY id DESC LIMIT 1", -1, &t,
+	    NULL) !=
 	    SQLITE_OK) {
 		sqlite3_finalize(s);
 		return fail(db, why, whylen);
@@ -422,21 +426,26 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 				html_esc(f, machine);
 				fprintf(f, "</h3>\n<p class=\"note\">In pages "
 				    "of 4 KiB (<code>kmbench capacity --vary "
-				    "nkmempages</code>); none: not even the "
-				    "largest searched; * not monotonic.</p>\n"
+				    "nkmempages</code>); &le;: it survives at "
+				    "the smallest size searched; none: not "
+				    "even the largest searched; * not "
+				    "monotonic.</p>\n"
 				    "<table class=\"kmem\">\n<tr><th>trace"
 				    "</th>");
 			} else if (md)
 				fprintf(f, "### The least kmem_map that "
 				    "survives, on %s\n\nIn pages of 4 KiB "
 				    "(`kmbench capacity --vary nkmempages`); "
-				    "none: not even the largest searched; * "
-				    "not monotonic.\n\n| trace |", machine);
+				    "<=: it survives at the smallest size "
+				    "searched; none: not even the largest "
+				    "searched; * not monotonic.\n\n| trace |",
+				    machine);
 			else
 				fprintf(f, "The least kmem_map that survives, "
-				    "on %s, in pages of 4 KiB\n(none: not even "
-				    "the largest searched; *: not monotonic)\n"
-				    "\n%-10s", machine, "");
+				    "on %s, in pages of 4 KiB and MiB\n(<=: "
+				    "survives at the smallest size searched; "
+				    "none: not even the\nlargest searched; *: "
+				    "not monotonic)\n\n%-10s", machine, "");
 			for (i = 0; strategies[i] != NULL; i++)
 				fprintf(f, md == RR_HTML ? "<th class=\"num\">"
 				    "%s</th>" : md ? " %s |" : "%10.10s",
@@ -458,8 +467,10 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 			fprintf(f, "</th>");
 		} else
 			fprintf(f, md ? "| %s |" : "%-10.10s", name);
+		snprintf(mib, sizeof(mib), "%-10s", "  MiB");
 		for (i = 0; strategies[i] != NULL; i++) {
-			char cellv[48] = "-";
+			char cellv[48] = "-", cellm[32] = "-";
+			const char *le = "";
 
 			sqlite3_reset(t);
 			sqlite3_bind_text(t, 1, machine, -1, SQLITE_STATIC);
@@ -467,26 +478,39 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 			sqlite3_bind_text(t, 3, strategies[i]->s_name, -1,
 			    SQLITE_STATIC);
 			if (sqlite3_step(t) == SQLITE_ROW) {
-				if (sqlite3_column_type(t, 0) == SQLITE_NULL)
+				if (sqlite3_column_int(t, 2))
+					le = md == RR_HTML ? "&le;" : "<=";
+				if (sqlite3_column_type(t, 0) == SQLITE_NULL) {
 					snprintf(cellv, sizeof(cellv), "none");
-				else if (md)
-					snprintf(cellv, sizeof(cellv), "%lld "
-					    "(%.1f MiB)", (long long)
+					snprintf(cellm, sizeof(cellm), "none");
+				} else if (md)
+					snprintf(cellv, sizeof(cellv), "%s%lld "
+					    "(%.1f MiB)", le, (long long)
 					    sqlite3_column_int64(t, 0),
 					    sqlite3_column_int64(t, 0) /
 					    256.0);
-				else
-					snprintf(cellv, sizeof(cellv), "%lld",
-					    (long long)sqlite3_column_int64(t,
-					    0));
+				else {
+					snprintf(cellv, sizeof(cellv), "%s%lld",
+					    le, (long long)
+					    sqlite3_column_int64(t, 0));
+					snprintf(cellm, sizeof(cellm), "%s%.1f",
+					    le, sqlite3_column_int64(t, 0) /
+					    256.0);
+				}
 				if (sqlite3_column_type(t, 1) != SQLITE_NULL &&
-				    sqlite3_column_int(t, 1) == 0)
+				    sqlite3_column_int(t, 1) == 0) {
 					strcat(cellv, "*");
+					strcat(cellm, "*");
+				}
 			}
 			fprintf(f, md == RR_HTML ? "<td class=\"num\">%s</td>" :
 			    md ? " %s |" : "%10s", cellv);
+			snprintf(mib + strlen(mib), sizeof(mib) - strlen(mib),
+			    "%10s", cellm);
 		}
 		fprintf(f, md == RR_HTML ? "</tr>\n" : "\n");
+		if (!md)
+			fprintf(f, "%s\n", mib);
 		any = 1;
 	}
 	sqlite3_finalize(s);

@@ -126,7 +126,10 @@ Test(report_real, inferred_cells)
  * The least kmem_map (capacity --vary nkmempages): the kernel holds a
  * 10-page and a 20-page block at once, and kmem_map has 2 pages from
  * boot, so panic-only needs 2 + 10 + 20 = 32 pages (test_capacity.c
- * derives it); searched only up to 31, canfail finds none.
+ * derives it), 32 / 256 = 0.125 MiB, "0.1"; searched only up to 31,
+ * canfail finds none; fdlimit (malloc(9) as panic-only for M_TEMP)
+ * searched from 40 survives at the range's floor: "<=40", 40 / 256 =
+ * 0.156 MiB, "<=0.2".
  */
 Test(report_real, least_kmem_map)
 {
@@ -150,19 +153,28 @@ Test(report_real, least_kmem_map)
 	cr_assert_eq(kmtest_cmd(args, &out, &e), 3, "%s", e);
 	free(out);
 	free(e);
+	snprintf(args, sizeof(args), "capacity --db %s --checks 0 --strategy "
+	    "fdlimit --machine i386-64M --vary nkmempages --from 40 --to 100 "
+	    "%s", db, trace);
+	cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
+	free(out);
+	free(e);
 	snprintf(args, sizeof(args), "report --db %s --plots /nonexistent",
 	    db);
 	cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
 	cr_expect(strstr(out, "The least kmem_map that survives, on i386-64M")
 	    != NULL, "%s", out);
-	cr_expect(strstr(out, "        32      none ") != NULL, "%s", out);
+	cr_expect(strstr(out, "        32      none         -      <=40 ") !=
+	    NULL, "%s", out);
+	cr_expect(strstr(out, "\n  MiB            0.1      none         -"
+	    "     <=0.2 ") != NULL, "%s", out);
 	free(out);
 	free(e);
 	snprintf(args, sizeof(args), "report --format md --db %s --plots "
 	    "/nonexistent", db);
 	cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
-	cr_expect(strstr(out, " | 32 (0.1 MiB) | none | - |") != NULL, "%s",
-	    out);
+	cr_expect(strstr(out, " | 32 (0.1 MiB) | none | - | <=40 (0.2 MiB) "
+	    "| - |") != NULL, "%s", out);
 	free(out);
 	free(e);
 	unlink(db);

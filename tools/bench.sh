@@ -8,7 +8,8 @@
 # side; KMBENCH_REPS and KMBENCH_LATENCY_MACHINE override; 5 of every
 # case would take make bench past 3 minutes).  Then it draws the plots
 # and writes the report, as text and as HTML pages (bench-out/html/).  Cases already stored for this commit
-# are reused.  Then the scale cliffs of the recorded servers
+# are reused.  Then the scale cliffs of the recorded servers and the
+# least kmem_map of each trace under each strategy on i386-64M
 # (tools/bench-scale.sh; "sh tools/bench.sh full", make bench-full,
 # searches more of them).  Each phase's wall and CPU time goes to stderr
 # (tools/bench-phase.sh).
@@ -46,6 +47,10 @@ awk '/^Outcome of the pr14721/ { on = 1; print; next }
     on { print }' "$out/report.txt"
 # And how many copies of each recorded server the machines hold.
 sed -n '/^Real workloads/,$p' "$out/report.txt" |
-    sed '/^No text plots/,$d; /^Plots (from/,$d' | head -60
+    sed '/^The least kmem_map/,$d; /^No text plots/,$d; /^Plots (from/,$d' |
+    head -60
+# And the least kmem_map each strategy needs for each trace.
+awk '/^The least kmem_map/ { on = 1 } on { print }
+    on && /^$/ && ++blank == 2 { exit }' "$out/report.txt"
 echo "bench: results in $db, plots in $out/plots, report in" \
     "$out/report.txt and $out/html/index.html" >&2
