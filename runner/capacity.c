@@ -1,7 +1,7 @@
 /*
  * capacity.c: the capacity search (capacity.h).  Each try boots a fresh
- * machine with the setting, or replays a fresh "gen scale" copy of the
- * trace, without probes; tries are kept so that no value is replayed
+ * machine with the setting (a machine's or the strategy's), or replays a
+ * fresh "gen scale" copy of the trace, without probes; tries are kept so that no value is replayed
  * twice in the bisection, and the answer and its neighbour are then
  * replayed once more to confirm them.
  */
@@ -65,6 +65,8 @@ replay_at(struct search *s, uint64_t value, struct cap_try *t, char *err,
 	struct machine *m;
 	struct replay r;
 	const char *trace = sp->cp_trace;
+	const char *params[CASE_MAXSETS + 1];
+	size_t nparams = sp->cp_nparams;
 	char set[128], msg[512];
 	size_t i;
 	int rc, e;
@@ -86,14 +88,33 @@ replay_at(struct search *s, uint64_t value, struct cap_try *t, char *err,
 		if (rc != SCALE_OK)
 			return rc == SCALE_BADINPUT ? 2 : 1;
 		trace = s->s_path;
+	} else if (sp->cp_skey) {
+		/* "share=V" after the other settings of the strategy. */
+		snprintf(set, sizeof(set), "%s=%" PRIu64,
+		    strchr(sp->cp_key, '.') + 1, value);
 	} else {
 		snprintf(set, sizeof(set), "%s=%" PRIu64, sp->cp_key, value);
 		if (profile_set(&pr, set, err, errlen) != 0)
 			return 2;
 	}
-	if (profile_check(&pr, msg, sizeof(msg)) != 0 ||
-	    (m = strategy_boot(&pr, sp->cp_strategy, sp->cp_params,
-	    sp->cp_nparams, msg, sizeof(msg))) == NULL) {
+	memcpy(params, sp->cp_params, nparams * sizeof(params[0]));
+	if (sp->cp_skey)
+		params[nparams++] = set;
+	if (profile_check(&pr, msg, sizeof(msg)) != 0) {
+		t->ct_outcome = CO_NOBOOT;
+		return 0;
+	}
+	if ((m = strategy_boot(&pr, sp->cp_strategy, params, nparams, msg,
+	    sizeof(msg))) == NULL) {
+		/*
+		 * The machine boots with the others: a value the strategy
+		 * refuses (fdlimit.share=101) is bad input, not an outcome.
+		 */
+		if (sp->cp_skey) {
+			snprintf(err, errlen, "%s=%" PRIu64 ": %s", sp->cp_key,
+			    value, msg);
+			return 2;
+		}
 		t->ct_outcome = CO_NOBOOT;
 		return 0;
 	}
@@ -172,7 +193,7 @@ capacity_search(const struct cap_spec *sp, struct cap_result *res,
 	struct search s;
 	uint64_t good, bad, mid, lo = sp->cp_from, hi = sp->cp_to, v, step;
 	const char *tmp;
-	int rc = 0, up = !sp->cp_scale, i, side;
+	int rc = 0, up = sp->cp_dir == CAP_SMALLEST, i, side, gl, gh;
 	size_t k;
 
 	memset(res, 0, sizeof(*res));
@@ -195,6 +216,24 @@ capacity_search(const struct cap_spec *sp, struct cap_result *res,
 			return 1;
 		}
 	}
+
+	/*
+	 * CAP_AUTO: the answer lies on the side of the end that survives
+	 * (a setting that gives more room as it grows survives at the top:
+	 * the smallest survivor is the answer); when both ends or neither
+	 * survive, the largest.
+	 */
+	if (sp->cp_dir == CAP_AUTO) {
+		if ((t = try_at(&s, lo, 0, &rc, err, errlen)) == NULL)
+			goto out;
+		gl = GOOD(&s, t);
+		if ((t = try_at(&s, hi, 0, &rc, err, errlen)) == NULL)
+			goto out;
+		gh = GOOD(&s, t);
+		up = gh && !gl;
+		res->cr_byends = gh != gl;
+	}
+	res->cr_largest = !up;
 
 	/* The good end of the range must survive, else there is none. */
 	if ((t = try_at(&s, up ? hi : lo, 0, &rc, err, errlen)) == NULL)
@@ -227,7 +266,7 @@ capacity_search(const struct cap_spec *sp, struct cap_result *res,
 	 * that fails (or the range's end), so that the replays beyond the
 	 * cliff, the costly ones when processes hang, are few.
 	 */
-	if (!up)
+	if (!up && sp->cp_scale)
 		while (good < hi) {
 			v = good > (hi - good) ? hi : 2 * good;
 			if ((t = try_at(&s, v, 0, &rc, err, errlen)) == NULL)
@@ -237,7 +276,7 @@ capacity_search(const struct cap_spec *sp, struct cap_result *res,
 			good = v;
 		}
 	/* The bad end surviving too: the answer is the range's end. */
-	if (up || good < hi) {
+	if (up || !sp->cp_scale || good < hi) {
 		if ((t = try_at(&s, up ? lo : v, 0, &rc, err, errlen)) ==
 		    NULL)
 			goto out;
@@ -335,7 +374,8 @@ check:
 		if (v < lo || v > hi)
 			continue;
 		/* Scale: nothing past twice the cliff (costly, and implied). */
-		if (!up && res->cr_hasnext && v > 2 * (res->cr_value + 1))
+		if (sp->cp_scale && res->cr_hasnext &&
+		    v > 2 * (res->cr_value + 1))
 			continue;
 		if ((t = try_at(&s, v, 0, &rc, err, errlen)) == NULL)
 			goto out;

@@ -1,7 +1,8 @@
 /*
  * capacity.h: the search behind "kmbench capacity": the edge of the
  * range of one numeric input (a machine setting, or the scale K of
- * "gen scale") where a case stops surviving, found by bisection,
+ * "gen scale", or a numeric strategy setting) where a case stops
+ * surviving, found by bisection,
  * confirmed by replaying at the answer and next to it, and checked for
  * outcomes that are not monotonic in the input.
  */
@@ -36,14 +37,26 @@ struct cap_try {
 	uint32_t	 ct_kmem_peak, ct_kmem_pages;
 };
 
+/*
+ * Which end of the surviving values is the answer: the smallest (a
+ * machine setting's default: more memory survives), the largest (scale's
+ * default: more copies fail), or the one on the side of the end of the
+ * range that survives (a strategy setting's default: found from the two
+ * ends; when both or neither survive, the largest).
+ */
+enum cap_dir { CAP_SMALLEST, CAP_LARGEST, CAP_AUTO };
+
 struct cap_spec {
 	const struct strategy *cp_strategy;
 	struct profile	 cp_prof;
 	const char	*cp_params[CASE_MAXSETS];	/* strategy settings */
 	size_t		 cp_nparams;
 	const char	*cp_trace;
-	const char	*cp_key;	/* "scale", or a profile key */
+	const char	*cp_key;	/* "scale", a profile key, S.KEY */
 	int		 cp_scale;	/* cp_key is "scale" */
+	int		 cp_skey;	/* cp_key is a strategy's "S.KEY" */
+	enum cap_dir	 cp_dir;
+	int		 cp_dirset;	/* cp_dir from --largest/--smallest */
 	uint64_t	 cp_from, cp_to;
 	uint64_t	 cp_stagger;	/* for scale */
 	int		 cp_clean;	/* surviving: no refusal either */
@@ -57,9 +70,12 @@ struct cap_spec {
 struct cap_result {
 	int		 cr_found;
 	uint64_t	 cr_value;	/* the answer, when found */
+	int		 cr_largest;	/* the answer is the largest survivor */
+	int		 cr_byends;	/* CAP_AUTO: decided by the ends (1),
+					   or neither told (0) */
 	/*
-	 * The try next to the answer on its failing side (value - 1 for a
-	 * machine setting, value + 1 for scale), or at the range's end
+	 * The try next to the answer on its failing side (value - 1 for
+	 * the smallest, value + 1 for the largest), or at the range's end
 	 * when nothing survives; cr_hasnext 0 when the answer is the end
 	 * of the range itself.
 	 */
@@ -77,8 +93,9 @@ const char *cap_outcome_name(enum cap_outcome);
 int	cap_survives(const struct cap_spec *, const struct cap_try *);
 
 /*
- * Search.  For a machine setting, the smallest value in [from, to] at
- * which the case survives; for scale, the largest K.  Surviving is no
+ * Search.  The smallest value in [from, to] at which the case survives
+ * (CAP_SMALLEST), or the largest (CAP_LARGEST; for scale, the most
+ * copies), or the one CAP_AUTO finds the direction of.  Surviving is no
  * panic and no hung process (with cp_clean, and no refused call).
  * Returns 0 (found or not: CR->cr_found), 2 for bad input (trace,
  * setting), 1 for an internal failure, with ERR.

@@ -1,8 +1,9 @@
 /*
  * cmd_capacity.c: "kmbench capacity": the least kmem_map (or any
- * numeric machine setting), or the most copies of a trace, with which
- * a case survives (runner/capacity.c does the search): the command
- * line, the text and JSON answers, and the store.
+ * numeric machine setting), the most copies of a trace, or the largest
+ * or least value of a strategy setting (fdlimit.share) with which a case
+ * survives (runner/capacity.c does the search): the command line, the
+ * text and JSON answers, and the store.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -88,7 +89,7 @@ text_answer(FILE *f, const struct cap_spec *sp, const struct cap_result *res,
 		    "survives (%s=%" PRIu64 ": %s)\n", sname, machine, trace,
 		    sp->cp_key, sp->cp_from, sp->cp_to, sp->cp_key,
 		    res->cr_next.ct_value, p);
-	} else if (sp->cp_scale) {
+	} else if (sp->cp_scale && res->cr_largest) {
 		fprintf(f, "%s on %s, %s: survives %" PRIu64 " cop%s at once",
 		    sname, machine, trace, res->cr_value,
 		    res->cr_value == 1 ? "y" : "ies");
@@ -98,6 +99,11 @@ text_answer(FILE *f, const struct cap_spec *sp, const struct cap_result *res,
 			    res->cr_next.ct_value, p);
 		} else
 			fprintf(f, " (the top of the range)\n");
+	} else if (res->cr_largest) {
+		fprintf(f, "%s on %s, %s: the largest %s that survives is %"
+		    PRIu64 "%s\n", sname, machine, trace, sp->cp_key,
+		    res->cr_value, res->cr_hasnext ? "" :
+		    " (the top of the range)");
 	} else {
 		fprintf(f, "%s on %s, %s: the least %s that survives is %"
 		    PRIu64, sname, machine, trace, sp->cp_key, res->cr_value);
@@ -124,6 +130,12 @@ text_answer(FILE *f, const struct cap_spec *sp, const struct cap_result *res,
 	fprintf(f, "  %zu replays; monotonic: %s\n", res->cr_ntries,
 	    res->cr_monotonic == 1 ? "yes, at every point tried" :
 	    res->cr_monotonic == 0 ? "no" : "unchecked (--checks 0)");
+	if (sp->cp_dir == CAP_AUTO)
+		fprintf(f, "  direction: %s, %s\n", res->cr_largest ?
+		    "the largest survivor" : "the least survivor",
+		    res->cr_byends ? "from the end of the range that survives" :
+		    "the default (both ends or neither survive; --smallest "
+		    "for the other)");
 }
 
 static void
@@ -172,20 +184,25 @@ json_answer(FILE *f, const struct cap_spec *sp, const struct cap_result *res,
 	json_uint(&j, "to", sp->cp_to);
 	json_string(&j, "survive", sp->cp_clean ? "clean" : "no panic, "
 	    "no hang");
+	json_string(&j, "direction", res->cr_largest ? "largest" :
+	    "smallest");
+	json_string(&j, "direction_by", sp->cp_dirset ? "option" :
+	    sp->cp_dir != CAP_AUTO ? "key" : res->cr_byends ? "ends" :
+	    "default");
 	if (res->cr_found)
 		json_uint(&j, "value", res->cr_value);
 	else
 		json_null(&j, "value");
 	/* One step below the answer: its neighbour, or a try there. */
-	if (res->cr_found && !sp->cp_scale && res->cr_hasnext)
+	if (res->cr_found && !res->cr_largest && res->cr_hasnext)
 		below = &res->cr_next;
-	else if (res->cr_found && sp->cp_scale && res->cr_value > 0)
+	else if (res->cr_found && res->cr_largest && res->cr_value > 0)
 		below = find_try(res, res->cr_value - 1);
 	if (below != NULL)
 		json_string(&j, "below", cap_outcome_name(below->ct_outcome));
 	else
 		json_null(&j, "below");
-	if (sp->cp_scale) {
+	if (res->cr_largest) {
 		if (res->cr_found && res->cr_hasnext)
 			json_string(&j, "above",
 			    cap_outcome_name(res->cr_next.ct_outcome));
@@ -288,6 +305,43 @@ store_answer(const char *db, const struct cap_spec *sp,
 	return rc;
 }
 
+/*
+ * --vary S.KEY: S must be the case's strategy and KEY one of its
+ * settings (its s_params), not also given by --set.
+ */
+static int
+skey_check(const struct strategy *s, const char *key, const char **sets,
+    size_t nsets)
+{
+	const char *dot = strchr(key, '.');
+	char want[96];
+	size_t i, n;
+
+	if (strlen(s->s_name) != (size_t)(dot - key) ||
+	    strncmp(key, s->s_name, (size_t)(dot - key)) != 0) {
+		fprintf(stderr, "kmbench capacity: --vary %s: not a setting "
+		    "of strategy %s (the case's --strategy)\n", key,
+		    s->s_name);
+		return -1;
+	}
+	snprintf(want, sizeof(want), "%s=", key);
+	if (dot[1] == '\0' || strchr(dot + 1, '=') != NULL ||
+	    s->s_params == NULL || strstr(s->s_params, want) == NULL) {
+		fprintf(stderr, "kmbench capacity: --vary %s: not a setting "
+		    "of strategy %s (kmbench strategies -v lists them)\n",
+		    key, s->s_name);
+		return -1;
+	}
+	n = strlen(want);
+	for (i = 0; i < nsets; i++)
+		if (strncmp(sets[i], want, n) == 0) {
+			fprintf(stderr, "kmbench capacity: --vary %s and --set "
+			    "%s: the key is varied, not set\n", key, sets[i]);
+			return -1;
+		}
+	return 0;
+}
+
 /* --grid V,V,...: values replayed besides the search's. */
 static int
 parse_grid(const char *list, struct cap_spec *sp)
@@ -323,7 +377,8 @@ parse_grid(const char *list, struct cap_spec *sp)
 static const char capacity_usage_text[] =
 "usage: kmbench capacity --strategy S --machine M --vary KEY [--from A]\n"
 "           [--to B] [--json] [--set K=V]... [--clean] [--stagger NS]\n"
-"           [--checks N] [--grid V,V,...] [--db FILE] TRACE\n"
+"           [--checks N] [--grid V,V,...] [--largest | --smallest]\n"
+"           [--db FILE] TRACE\n"
 "\n"
 "Finds where a case stops surviving as KEY varies, by bisection, and\n"
 "confirms the answer by replaying at it and next to it again.\n"
@@ -332,6 +387,16 @@ static const char capacity_usage_text[] =
 "  KEY nkmempages  or another numeric machine setting (kmbench machines\n"
 "                  --settings): the smallest value in [A, B] that\n"
 "                  survives (default 1 to 4 x the machine's own value)\n"
+"  KEY S.KEY       a numeric setting of strategy S (fdlimit.share;\n"
+"                  kmbench strategies -v): in [A, B] (A default 1, B\n"
+"                  needed), the survivor on the side of the end of the\n"
+"                  range that survives: the largest when A survives and\n"
+"                  B does not (a larger share lets the table outgrow\n"
+"                  kmem_map), the smallest the other way round; the\n"
+"                  largest when both ends or neither survive.  A value\n"
+"                  the strategy refuses is bad input.\n"
+"--largest or --smallest says which survivor is the answer, whatever\n"
+"the key.\n"
 "Surviving is no panic and no hung process; with --clean, also no call\n"
 "refused (EMFILE, ENFILE, ENOMEM, EAGAIN).  A machine that does not\n"
 "boot with a value does not survive.  --checks N (default 4) replays N\n"
@@ -365,6 +430,8 @@ cmd_capacity(int argc, char **argv)
 		{ "checks", required_argument, NULL, 'k' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "grid", required_argument, NULL, 'G' },
+		{ "largest", no_argument, NULL, 'L' },
+		{ "smallest", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -378,7 +445,7 @@ cmd_capacity(int argc, char **argv)
 	const struct strategy *s;
 	uint64_t from = 0, to = 0, stagger = SCALE_STAGGER_DEF;
 	uint64_t checks = CHECKS_DEF, cur;
-	int c, json = 0, clean = 0, hasfrom = 0, hasto = 0, rc;
+	int c, json = 0, clean = 0, hasfrom = 0, hasto = 0, rc, dir = -1;
 	size_t nsets = 0, i;
 	char err[ERRSZ];
 
@@ -393,6 +460,16 @@ cmd_capacity(int argc, char **argv)
 		case 'c': clean = 1; break;
 		case 'd': db = optarg; break;
 		case 'G': grid = optarg; break;
+		case 'L':
+		case 'l':
+			if (dir >= 0 && dir != (c == 'L' ? CAP_LARGEST :
+			    CAP_SMALLEST)) {
+				fprintf(stderr, "kmbench capacity: --largest "
+				    "and --smallest contradict each other\n");
+				return 2;
+			}
+			dir = c == 'L' ? CAP_LARGEST : CAP_SMALLEST;
+			break;
 		case 'f':
 		case 't':
 			if (numopt_uint("capacity", c == 'f' ? "from" : "to",
@@ -470,6 +547,7 @@ cmd_capacity(int argc, char **argv)
 	sp.cp_progress = isatty(STDERR_FILENO);
 	if (grid != NULL && parse_grid(grid, &sp) != 0)
 		return 2;
+	sp.cp_dir = sp.cp_scale ? CAP_LARGEST : CAP_SMALLEST;
 	if (sp.cp_scale) {
 		sp.cp_from = hasfrom ? from : 1;
 		sp.cp_to = hasto ? to : SCALE_TO_DEF;
@@ -478,13 +556,20 @@ cmd_capacity(int argc, char **argv)
 			    "to %d\n", SCALE_K_MAX);
 			return 2;
 		}
-	} else {
-		if (strchr(key, '.') != NULL) {
-			fprintf(stderr, "kmbench capacity: --vary %s: strategy "
-			    "settings cannot be varied yet (scale or a numeric "
-			    "machine setting)\n", key);
+	} else if (strchr(key, '.') != NULL) {
+		if (skey_check(s, key, sets, nsets) != 0)
+			return 2;
+		if (!hasto) {
+			fprintf(stderr, "kmbench capacity: --vary %s: a "
+			    "strategy setting has no range of its own, so give "
+			    "--to\n", key);
 			return 2;
 		}
+		sp.cp_skey = 1;
+		sp.cp_dir = CAP_AUTO;
+		sp.cp_from = hasfrom ? from : 1;
+		sp.cp_to = to;
+	} else {
 		if (key_value(&cs.cs_prof, key, &cur) != 0) {
 			fprintf(stderr, "kmbench capacity: --vary %s: not "
 			    "scale or a numeric machine setting (kmbench "
@@ -498,6 +583,10 @@ cmd_capacity(int argc, char **argv)
 			return 2;
 		}
 		sp.cp_to = hasto ? to : 4 * cur;
+	}
+	if (dir >= 0) {
+		sp.cp_dir = (enum cap_dir)dir;
+		sp.cp_dirset = 1;
 	}
 	if (sp.cp_from > sp.cp_to) {
 		fprintf(stderr, "kmbench capacity: --from %" PRIu64 " is above "

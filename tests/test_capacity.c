@@ -1,8 +1,9 @@
 /*
  * test_capacity.c: Criterion tests of "kmbench capacity"
  * (runner/capacity.c, runner/cmd_capacity.c, db/capstore.c): answers
- * derived by hand for a machine setting (nkmempages) and for scale, a
- * case that is not monotonic, the store, and bad input.
+ * derived by hand for a machine setting (nkmempages), for scale and for
+ * a strategy setting (fdlimit.share), a case that is not monotonic, the
+ * store, and bad input.
  */
 #include <criterion/criterion.h>
 
@@ -246,4 +247,133 @@ Test(capacity, bad_input)
 		free(out);
 		free(e);
 	}
+}
+
+/*
+ * A strategy setting, fdlimit.share, whose useful answer is the LARGEST
+ * share that survives.  The kernel holds a 200-page M_TEMP block (819200
+ * bytes, whole pages) from the first event; then one process opens
+ * descriptor 3 and dups it to 149999 (events 5 to 150001: the dup to
+ * descriptor D is event D + 2).  kmem_map has 512 pages (--set
+ * nkmempages=512), 2 of them taken at boot.
+ *
+ * fdlimit caps the descriptors at the largest table N of fdexpand's
+ * growth (20, 50, 100, ... 50 x 2^k) whose malloc plus that of the
+ * table before it fits in SHARE percent of kmem_map: budget = 512 x
+ * 4096 x SHARE / 100 bytes = 2097152 x SHARE / 100.  A slot is 5 bytes;
+ * these tables are above MAXALLOCSAVE, so whole pages:
+ *   51200 slots = 256000 bytes -> 63 pages = 258048
+ *   102400 slots = 512000 bytes -> 125 pages = 512000
+ *   204800 slots = 1024000 bytes -> 250 pages = 1024000
+ * cap 102400 needs 512000 + 258048 = 770048: budget 754974 at share 36
+ * (no), 775946 at 37 (yes).  cap 204800 needs 1024000 + 512000 =
+ * 1536000: budget 1530920 at 73 (no), 1551892 at 74 (yes).
+ *   share <= 36: cap 51200, EMFILE for the other 98800 dups: survives.
+ *   share 37..73: cap 102400, EMFILE 149999 - 102399 = 47600: survives
+ *     (refused calls, not --clean).
+ *   share >= 74: the dup to 102400 (event 102402) grows the table to
+ *     204800 slots, 250 contiguous pages, while the 102400-slot table
+ *     (125), the held block (200) and boot's 2 leave at most 185:
+ *     panic "out of space in kmem_map".
+ * So over [1, 100] share 1 survives and 100 panics: the answer is the
+ * largest survivor, 73, with 74 the panic above it.
+ */
+Test(capacity, strategy_setting_by_hand, .timeout = 120)
+{
+	char trace[64], *out, *e;
+	FILE *f;
+	int fd, d;
+
+	snprintf(trace, sizeof(trace), "/tmp/kmtest-share-XXXXXX");
+	fd = mkstemp(trace);
+	cr_assert(fd >= 0);
+	f = fdopen(fd, "w");
+	cr_assert(f != NULL);
+	fprintf(f, "kmtrace 1\n0 0 kmalloc hold 819200 M_TEMP WAITOK\n"
+	    "1 1 spawn\n2 1 sysctl maxfiles 10000000\n"
+	    "3 1 limit nofile 10000000\n4 1 open 3\n");
+	for (d = 4; d < 150000; d++)
+		fprintf(f, "%d 1 dup 3 %d\n", d + 1, d);
+	cr_assert_eq(fclose(f), 0);
+
+#define SHARE	"--strategy fdlimit --machine i386-64M --set nkmempages=512 " \
+	"--vary fdlimit.share "
+	cr_assert_eq(cap("--json " SHARE "--to 100", trace, &out), 0);
+	cr_expect(strstr(out, "\"key\":\"fdlimit.share\"") != NULL, "%s",
+	    out);
+	cr_expect(strstr(out, "\"direction\":\"largest\",\"direction_by\":"
+	    "\"ends\",\"value\":73,") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"above\":\"panic\"") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"monotonic\":true") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"at\":{\"value\":73,\"outcome\":\"refused\","
+	    "\"events\":150001,\"skipped\":0,\"refused\":47600,") != NULL,
+	    "%s", out);
+	cr_expect(strstr(out, "\"next\":{\"value\":74,\"outcome\":\"panic\","
+	    "\"events\":102402,") != NULL, "%s", out);
+	free(out);
+
+	/* Text: the answer, the two confirming replays, the direction. */
+	cr_assert_eq(cap(SHARE "--to 100", trace, &out), 0);
+	cr_expect(strstr(out, "the largest fdlimit.share that survives is "
+	    "73\n  fdlimit.share=73: survived, 47600 calls refused") != NULL,
+	    "%s", out);
+	cr_expect(strstr(out, "\n  fdlimit.share=74: panic at event 102402 ")
+	    != NULL, "%s", out);
+	cr_expect(strstr(out, "direction: the largest survivor, from the end "
+	    "of the range that survives") != NULL, "%s", out);
+	free(out);
+
+	/* Share 36 and below: the smaller cap, 98800 refused. */
+	cr_assert_eq(cap("--json " SHARE "--from 20 --to 36", trace, &out), 0);
+	cr_expect(strstr(out, "\"value\":36,") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"refused\":98800,") != NULL, "%s", out);
+	free(out);
+
+	/* Both ends panic: none, exit 3; the direction was not told. */
+	cr_expect_eq(cap("--json " SHARE "--from 74 --to 100", trace, &out),
+	    3);
+	cr_expect(strstr(out, "\"direction_by\":\"default\",\"value\":null")
+	    != NULL, "%s", out);
+	free(out);
+
+	/*
+	 * --smallest: the survivor must lie at the top, where 100 panics,
+	 * while 1 survives: the outcome runs the other way, so no answer
+	 * and not monotonic.
+	 */
+	cr_expect_eq(cap("--json --smallest " SHARE "--to 100", trace, &out),
+	    3);
+	cr_expect(strstr(out, "\"direction\":\"smallest\",\"direction_by\":"
+	    "\"option\",\"value\":null") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"monotonic\":false") != NULL, "%s", out);
+	free(out);
+
+	/* Bad input: exit 2, one line. */
+	{
+		static const char *const bad[] = {
+			SHARE "--to 101",		/* fdlimit refuses 101 */
+			SHARE "--to 100 --set fdlimit.share=3",
+			SHARE,				/* no --to */
+			SHARE "--to 100 --largest --smallest",
+			"--strategy nointr --machine i386-64M --vary "
+			    "fdlimit.share --to 100",
+			"--strategy fdlimit --machine i386-64M --vary "
+			    "fdlimit.bogus --to 100",
+		};
+		size_t i;
+		char cmd[1024];
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			snprintf(cmd, sizeof(cmd), "capacity %s %s", bad[i],
+			    trace);
+			cr_expect_eq(kmtest_cmd(cmd, &out, &e), 2, "%s: %s",
+			    bad[i], e);
+			cr_expect(strchr(e, '\n') == e + strlen(e) - 1,
+			    "%s: %s", bad[i], e);
+			free(out);
+			free(e);
+		}
+	}
+#undef SHARE
+	unlink(trace);
 }
