@@ -22,6 +22,7 @@
 
 #include "../db/stats.h"
 #include "../db/store.h"
+#include "cmp_label.h"
 #include "compare.h"
 
 extern char **environ;
@@ -212,8 +213,6 @@ sqlerr:
 
 /* Inputs without the repetition: the group a case belongs to. */
 #define GROUP_SQL CMP_GROUP_SQL
-/* How a group is shown. */
-#define LABEL_SQL CMP_LABEL_SQL
 
 void
 cmp_commit_cond(const char *id, char *cond, size_t len)
@@ -268,7 +267,7 @@ deterministic(struct store *st, struct cmp *c, const char *bcond,
 	    "rb.case_id = m.b AND rb.deterministic UNION SELECT m.b, m.h, "
 	    "rh.name FROM m JOIN result rh ON rh.case_id = m.h AND "
 	    "rh.deterministic) "
-	    "SELECT (SELECT strategy || ' ' || machine || ' ' || trace FROM "
+	    "SELECT (SELECT cmp_label(strategy, machine, trace, inputs) FROM "
 	    "\"case\" WHERE id = f.b), f.name, rb.value, rh.value FROM f "
 	    "LEFT JOIN result rb ON rb.case_id = f.b AND rb.name = f.name "
 	    "LEFT JOIN result rh ON rh.case_id = f.h AND rh.name = f.name "
@@ -345,7 +344,8 @@ latency(struct store *st, struct cmp *c, const char *bcond,
 	int rc;
 
 	snprintf(sql, sizeof(sql),
-	    "SELECT " LABEL_SQL ", l.op || '/' || l.arena AS f, "
+	    "SELECT min(cmp_label(c.strategy, c.machine, c.trace, c.inputs)), "
+	    "l.op || '/' || l.arena AS f, "
 	    "group_concat(CASE WHEN %s THEN l.%s END), "
 	    "group_concat(CASE WHEN %s THEN l.%s END), " GROUP_SQL " AS g "
 	    "FROM \"case\" c JOIN run r ON r.id = c.run_id JOIN latency l ON "
@@ -546,13 +546,17 @@ cmp_run(struct store *st, const char *bcond, const char *hcond,
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
-	if (deterministic(st, c, bcond, hcond) != 0 ||
+	/* Labels that tell the points of a sweep apart (cmp_label.c). */
+	if (cmp_label_register(st->st_db, bcond, hcond) != 0 ||
+	    deterministic(st, c, bcond, hcond) != 0 ||
 	    latency(st, c, bcond, hcond, o->co_quant,
 	    stats_minreps(o->co_alpha)) != 0) {
 		snprintf(err, errlen, "%s: %s", st->st_path,
 		    sqlite3_errmsg(st->st_db));
+		cmp_label_unregister(st->st_db);
 		return -1;
 	}
+	cmp_label_unregister(st->st_db);
 	if (judge(c, o->co_effect, o->co_floorns, o->co_alpha) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -2;

@@ -632,3 +632,68 @@ Test(compare, history_of_refused_latency, .timeout = 60)
 	unlink(trace);
 	unlink(db);
 }
+
+/*
+ * The points of a sweep are compared apart, and their labels say which
+ * point: "fdlimit i386-64M T fdlimit.share=20 nkmempages=2048" and so on
+ * for the 2 x 2 points (the settings in which cases of the same
+ * strategy, machine and trace differ, strategy settings first), in every
+ * format; nointr, swept over nkmempages alone, shows only that.
+ * max_fds of every head case is raised by one, so each of the six
+ * points has one changed figure under its own label.
+ */
+Test(compare, sweep_points_labelled, .timeout = 60)
+{
+	static const char *const pts[] = {
+	    "fdlimit.share=20 nkmempages=2048",
+	    "fdlimit.share=20 nkmempages=4096",
+	    "fdlimit.share=50 nkmempages=2048",
+	    "fdlimit.share=50 nkmempages=4096" };
+	static const char *const fmts[] = { "text", "md", "json", "junit" };
+	char trace[256], db[64], args[1024], want[512], *out = NULL;
+	char *err = NULL, *p;
+	size_t i, k;
+	int fd;
+
+	kmtest_write_opens(trace, sizeof(trace), 30, 1024);
+	snprintf(db, sizeof(db), "/tmp/kmtest-swcmp-XXXXXX");
+	fd = mkstemp(db);
+	cr_assert(fd >= 0);
+	close(fd);
+	unlink(db);
+	for (k = 0; k < 2; k++) {
+		snprintf(args, sizeof(args), "matrix --db %s --force "
+		    "--strategies fdlimit,nointr --machines i386-64M --sweep "
+		    "nkmempages=2048,4096 --sweep fdlimit.share=20,50 %s",
+		    db, trace);
+		cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
+	}
+	sql(db, "UPDATE result SET value = value + 1 WHERE name = 'max_fds' "
+	    "AND case_id IN (SELECT id FROM \"case\" WHERE run_id = 2)");
+	for (k = 0; k < sizeof(fmts) / sizeof(fmts[0]); k++) {
+		snprintf(args, sizeof(args), "compare --db %s --format %s 1 2",
+		    db, fmts[k]);
+		cr_assert_eq(cmd(args, &out, &err), 1, "%s", err);
+		for (i = 0; i < sizeof(pts) / sizeof(pts[0]); i++) {
+			snprintf(want, sizeof(want), "fdlimit i386-64M %s %s",
+			    trace, pts[i]);
+			cr_expect(strstr(out, want) != NULL, "%s: no '%s' in %s",
+			    fmts[k], want, out);
+		}
+		/* nointr: only the nkmempages sweep, so it varies there. */
+		snprintf(want, sizeof(want), "nointr i386-64M %s "
+		    "nkmempages=2048", trace);
+		cr_expect(strstr(out, want) != NULL, "%s: no '%s' in %s",
+		    fmts[k], want, out);
+		/* No fdlimit label without its point. */
+		snprintf(want, sizeof(want), "fdlimit i386-64M %s",
+		    trace);
+		for (p = strstr(out, want); p != NULL; p = strstr(p + 1, want))
+			cr_expect(strncmp(p + strlen(want), " fdlimit.share=",
+			    15) == 0, "%s: %s", fmts[k], p);
+	}
+	free(out);
+	free(err);
+	unlink(trace);
+	unlink(db);
+}
