@@ -9,7 +9,11 @@
  * rows they came from, the case rows and their figures, every id moved
  * past OUT's largest.  A case whose key OUT holds already is not copied
  * (the key names commit and inputs: store.c), so merging a shard twice
- * stores nothing the second time.
+ * stores nothing the second time.  The shard's capacity searches (with
+ * their replays) and microbenchmark rows come along in the same
+ * transaction; these have no key, so one is new when OUT has no row
+ * equal to it from a run equal to its run (commit, host, date, command,
+ * ...): merging twice copies them once.
  */
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -173,6 +177,7 @@ copy_cases(struct store *out, struct merge_result *mr)
 	    query_int(out->st_db, "SELECT coalesce(max(id), 0) FROM "
 	    "main.\"case\"", &coff) != 0)
 		return -1;
+	mr->mr_roff = roff;
 	if (sqlite3_exec(out->st_db, "CREATE TEMP TABLE IF NOT EXISTS "
 	    "merge_new (old INTEGER PRIMARY KEY); DELETE FROM temp.merge_new; "
 	    "INSERT INTO temp.merge_new SELECT id FROM shard.\"case\" WHERE "
@@ -223,6 +228,93 @@ copy_cases(struct store *out, struct merge_result *mr)
 	    "eagain, skipped FROM shard.proc" NEW ";",
 	    coff, roff, coff, coff, coff, coff);
 #undef NEW
+	if (sqlite3_exec(out->st_db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+/*
+ * A shard run row equal to main run row MR (the run of a search or a
+ * microbenchmark row that OUT already holds), as SQL on sr and mr.
+ */
+#define SAME_RUN	"mr.commit_id = sr.commit_id AND mr.dirty = sr.dirty " \
+	"AND mr.compiler = sr.compiler AND mr.cflags = sr.cflags AND " \
+	"mr.host = sr.host AND mr.cpu = sr.cpu AND mr.date = sr.date AND " \
+	"mr.version = sr.version AND mr.command = sr.command"
+
+/*
+ * The attached shard's capacity searches (and their replays) and
+ * microbenchmark rows that OUT does not hold, with their runs, in OUT's
+ * transaction; after copy_cases(), whose runs they may share.
+ */
+static int
+copy_searches(struct store *out, struct merge_result *mr)
+{
+	int64_t roff, capoff, microff;
+	char sql[4096];
+
+	if (query_int(out->st_db, "SELECT coalesce(max(id), 0) FROM main.run",
+	    &roff) != 0 ||
+	    query_int(out->st_db, "SELECT coalesce(max(id), 0) FROM "
+	    "main.capacity", &capoff) != 0 ||
+	    query_int(out->st_db, "SELECT coalesce(max(id), 0) FROM "
+	    "main.micro", &microff) != 0)
+		return -1;
+	if (sqlite3_exec(out->st_db,
+	    "CREATE TEMP TABLE IF NOT EXISTS merge_cap (old INTEGER PRIMARY "
+	    "KEY); DELETE FROM temp.merge_cap; "
+	    "INSERT INTO temp.merge_cap SELECT sc.id FROM shard.capacity sc "
+	    "JOIN shard.run sr ON sr.id = sc.run_id WHERE NOT EXISTS (SELECT 1 "
+	    "FROM main.capacity mc JOIN main.run mr ON mr.id = mc.run_id WHERE "
+	    "mc.strategy = sc.strategy AND mc.machine = sc.machine AND "
+	    "mc.trace = sc.trace AND mc.key = sc.key AND mc.lo = sc.lo AND "
+	    "mc.hi = sc.hi AND mc.clean = sc.clean AND mc.stagger = "
+	    "sc.stagger AND mc.value IS sc.value AND mc.monotonic IS "
+	    "sc.monotonic AND " SAME_RUN ");"
+	    "CREATE TEMP TABLE IF NOT EXISTS merge_micro (old INTEGER PRIMARY "
+	    "KEY); DELETE FROM temp.merge_micro; "
+	    "INSERT INTO temp.merge_micro SELECT sm.id FROM shard.micro sm "
+	    "JOIN shard.run sr ON sr.id = sm.run_id WHERE NOT EXISTS (SELECT 1 "
+	    "FROM main.micro mm JOIN main.run mr ON mr.id = mm.run_id WHERE "
+	    "mm.name = sm.name AND mm.iterations = sm.iterations AND "
+	    "mm.real_ns = sm.real_ns AND mm.cpu_ns = sm.cpu_ns AND "
+	    "mm.aggregate IS sm.aggregate AND mm.counters = sm.counters AND "
+	    SAME_RUN ")", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	if (query_int(out->st_db, "SELECT count(*) FROM temp.merge_cap",
+	    &mr->mr_searches) != 0 ||
+	    query_int(out->st_db, "SELECT count(*) FROM temp.merge_micro",
+	    &mr->mr_micro) != 0)
+		return -1;
+	/*
+	 * Their runs, at the offset copy_cases() used (computed there
+	 * before it added any): a run it copied already is left alone.
+	 */
+	snprintf(sql, sizeof(sql),
+	    "INSERT OR IGNORE INTO main.run (id, commit_id, dirty, compiler, "
+	    "cflags, host, cpu, date, version, command) SELECT id + %" PRId64
+	    ", commit_id, dirty, compiler, cflags, host, cpu, date, version, "
+	    "command FROM shard.run WHERE id IN (SELECT run_id FROM "
+	    "shard.capacity WHERE id IN (SELECT old FROM temp.merge_cap)) OR "
+	    "id IN (SELECT run_id FROM shard.micro WHERE id IN (SELECT old "
+	    "FROM temp.merge_micro));"
+	    "INSERT INTO main.capacity (id, run_id, strategy, machine, trace, "
+	    "key, lo, hi, clean, stagger, value, monotonic) SELECT id + "
+	    "%" PRId64 ", run_id + %" PRId64 ", strategy, machine, trace, key, "
+	    "lo, hi, clean, stagger, value, monotonic FROM shard.capacity "
+	    "WHERE id IN (SELECT old FROM temp.merge_cap);"
+	    "INSERT INTO main.capacity_try (capacity_id, seq, value, outcome, "
+	    "events, skipped, refused, hung, panic_event, kmem_peak) SELECT "
+	    "capacity_id + %" PRId64 ", seq, value, outcome, events, skipped, "
+	    "refused, hung, panic_event, kmem_peak FROM shard.capacity_try "
+	    "WHERE capacity_id IN (SELECT old FROM temp.merge_cap);"
+	    "INSERT INTO main.micro (id, run_id, name, iterations, real_ns, "
+	    "cpu_ns, aggregate, counters) SELECT id + %" PRId64 ", run_id + "
+	    "%" PRId64 ", name, iterations, real_ns, cpu_ns, aggregate, "
+	    "counters FROM shard.micro WHERE id IN (SELECT old FROM "
+	    "temp.merge_micro);",
+	    mr->mr_roff, capoff, mr->mr_roff, capoff, microff, mr->mr_roff);
+	(void)roff;
 	if (sqlite3_exec(out->st_db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		return -1;
 	return 0;
@@ -305,7 +397,7 @@ store_merge(struct store *out, const char *shard, int force, char *commit,
 		rc = MERGE_EOUT;
 		goto out;
 	}
-	if (copy_cases(out, mr) != 0) {
+	if (copy_cases(out, mr) != 0 || copy_searches(out, mr) != 0) {
 		/* Which file failed: the shard's read or OUT's write. */
 		snprintf(err, errlen, "%s: merging %s: %s; nothing of it "
 		    "stored", out->st_path, shard, sqlite3_errmsg(out->st_db));

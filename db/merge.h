@@ -16,6 +16,9 @@ struct merge_result {
 	int64_t		 mr_cases;	/* copied */
 	int64_t		 mr_already;	/* stored in OUT already */
 	int64_t		 mr_runs;	/* run rows copied */
+	int64_t		 mr_searches;	/* capacity searches copied */
+	int64_t		 mr_micro;	/* microbenchmark rows copied */
+	int64_t		 mr_roff;	/* shard run N is OUT's N + mr_roff */
 	int		 mr_version;	/* the shard's schema version */
 };
 
@@ -25,7 +28,9 @@ struct merge_result {
 
 /*
  * Copy the cases of SHARD not in OUT yet into OUT in one transaction,
- * with their figures and runs.  COMMIT (COMMITLEN bytes) is the commit
+ * with their figures and runs, and its capacity searches and
+ * microbenchmark rows that OUT does not hold (equal rows from equal
+ * runs), with theirs.  COMMIT (COMMITLEN bytes) is the commit
  * the merged cases must have ("ID" or "ID+dirty"); empty, it is taken
  * from OUT's cases, else from the shard's, and filled in.  A shard of
  * another schema version or commit is refused unless FORCE (an older

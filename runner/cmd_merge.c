@@ -24,7 +24,7 @@ cmd_merge(int argc, char **argv)
 	struct merge_result mr;
 	struct store st;
 	char err[1024], commit[256] = "";
-	int64_t cases = 0, already = 0;
+	int64_t cases = 0, already = 0, searches = 0, micro = 0;
 	int force = 0, quiet = 0, c, i, rc, refused = 0, merged = 0;
 	int tty = isatty(STDERR_FILENO);
 
@@ -70,10 +70,18 @@ cmd_merge(int argc, char **argv)
 		merged++;
 		cases += mr.mr_cases;
 		already += mr.mr_already;
-		if (!quiet)
+		searches += mr.mr_searches;
+		micro += mr.mr_micro;
+		if (!quiet) {
 			printf("%s: %" PRId64 " cases merged, %" PRId64
-			    " stored already\n", argv[i], mr.mr_cases,
+			    " stored already", argv[i], mr.mr_cases,
 			    mr.mr_already);
+			if (mr.mr_searches > 0 || mr.mr_micro > 0)
+				printf("; %" PRId64 " capacity searches, %"
+				    PRId64 " microbenchmark rows merged",
+				    mr.mr_searches, mr.mr_micro);
+			printf("\n");
+		}
 	}
 	if (tty && !quiet)
 		fputs("\r\033[K", stderr);
@@ -85,8 +93,11 @@ cmd_merge(int argc, char **argv)
 	store_close(&st);
 	fflush(stdout);
 	fprintf(stderr, "kmbench merge: %d shards merged, %d refused: %"
-	    PRId64 " cases stored, %" PRId64 " there already; %s passes "
-	    "integrity_check\n", merged, refused, cases, already,
-	    argv[optind]);
+	    PRId64 " cases stored, %" PRId64 " there already", merged, refused,
+	    cases, already);
+	if (searches > 0 || micro > 0)
+		fprintf(stderr, ", %" PRId64 " capacity searches and %" PRId64
+		    " microbenchmark rows", searches, micro);
+	fprintf(stderr, "; %s passes integrity_check\n", argv[optind]);
 	return refused > 0 ? 2 : 0;
 }

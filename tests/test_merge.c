@@ -231,3 +231,80 @@ Test(merge, run_context, .init = setup, .fini = teardown)
 	    "r.cpu = o.cpu AND r.command = 'case' AND r.host <> '';\" "
 	    "| grep -qx 8"), 0);
 }
+
+/*
+ * A shard's capacity searches (with every replay) and microbenchmark
+ * rows are merged too, once.  a.db gets a capacity search of t.kmt
+ * (--vary nkmempages over [1, 64] with --checks 0: its replays are
+ * stored one row each) and a microbenchmark import of two rows (the
+ * JSON below: two benchmarks, no errors).  Merged into out.db, which
+ * already holds b.db's cases and a search of its own (so that every id
+ * of a.db must move): out.db gains a.db's search and both micro rows,
+ * each search's replays point at its own row, every row's run exists
+ * and is the one of its kind (command capacity, microbench); merged
+ * again, nothing changes.
+ */
+Test(merge, searches_and_micro, .init = setup, .fini = teardown)
+{
+	long long tries, before[4], after[4];
+	static const char *const t[] = { "run", "capacity", "capacity_try",
+	    "micro" };
+	char sql[96], *out;
+	int i;
+
+	cr_assert_eq(sh("printf '%%s' '{\"benchmarks\": ["
+	    "{\"name\": \"pair/bucket/16\", \"run_name\": \"pair/bucket/16\", "
+	    "\"run_type\": \"iteration\", \"iterations\": 1000, "
+	    "\"real_time\": 31.0, \"cpu_time\": 30.0, \"time_unit\": \"ns\"}, "
+	    "{\"name\": \"pair/glibc/16\", \"run_name\": \"pair/glibc/16\", "
+	    "\"run_type\": \"iteration\", \"iterations\": 1000, "
+	    "\"real_time\": 21.0, \"cpu_time\": 20.0, \"time_unit\": \"ns\"}"
+	    "]}' >m.json && $KB micro-import m.json --db a.db >/dev/null"), 0);
+	cr_assert_eq(sh("$KB capacity --db a.db --checks 0 --strategy "
+	    "panic-only --machine i386-64M --vary nkmempages --to 64 t.kmt "
+	    ">/dev/null && $KB capacity --db b.db --checks 0 --strategy "
+	    "nointr --machine i386-64M --vary nkmempages --to 64 t.kmt "
+	    ">/dev/null"), 0);
+	tries = q("a.db", "SELECT count(*) FROM capacity_try");
+	cr_assert(tries >= 2, "%lld", tries);
+	cr_assert_eq(q("a.db", "SELECT count(*) FROM micro"), 2);
+	cr_assert_eq(sh("$KB merge --quiet out.db b.db 2>/dev/null"), 0);
+	cr_assert_eq(sh("$KB merge out.db a.db >out 2>/dev/null"), 0);
+	out = slurp("out");
+	cr_expect_str_eq(out, "a.db: 4 cases merged, 0 stored already; 1 "
+	    "capacity searches, 2 microbenchmark rows merged\n");
+	free(out);
+	cr_expect_eq(q("out.db", "SELECT count(*) FROM capacity"), 2);
+	cr_expect_eq(q("out.db", "SELECT count(*) FROM micro"), 2);
+	cr_expect_eq(q("out.db", "SELECT count(*) FROM capacity_try"),
+	    tries + q("b.db", "SELECT count(*) FROM capacity_try"));
+	/* a.db's search came with all its replays, under its new id. */
+	cr_expect_eq(q("out.db", "SELECT count(*) FROM capacity_try t JOIN "
+	    "capacity c ON c.id = t.capacity_id WHERE c.strategy = "
+	    "'panic-only'"), tries);
+	cr_expect_eq(q("out.db", "SELECT count(*) FROM capacity_try WHERE "
+	    "capacity_id NOT IN (SELECT id FROM capacity)"), 0);
+	cr_expect_eq(q("out.db", "SELECT count(*) FROM capacity c JOIN run r "
+	    "ON r.id = c.run_id WHERE r.command = 'capacity'"), 2);
+	cr_expect_eq(q("out.db", "SELECT count(*) FROM micro m JOIN run r ON "
+	    "r.id = m.run_id WHERE r.command = 'microbench'"), 2);
+	cr_expect_eq(q("out.db", "SELECT count(*) FROM micro WHERE name = "
+	    "'pair/glibc/16' AND real_ns = 21"), 1);
+	cr_expect_eq(q("out.db", "SELECT value FROM capacity WHERE strategy "
+	    "= 'panic-only'"), q("a.db", "SELECT value FROM capacity"));
+	/* Again: nothing new, every table as it was. */
+	for (i = 0; i < 4; i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", t[i]);
+		before[i] = q("out.db", sql);
+	}
+	cr_assert_eq(sh("$KB merge out.db a.db b.db >out 2>/dev/null"), 0);
+	out = slurp("out");
+	cr_expect_str_eq(out, "a.db: 0 cases merged, 4 stored already\n"
+	    "b.db: 0 cases merged, 4 stored already\n");
+	free(out);
+	for (i = 0; i < 4; i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", t[i]);
+		after[i] = q("out.db", sql);
+		cr_expect_eq(after[i], before[i], "%s", t[i]);
+	}
+}
