@@ -194,6 +194,12 @@ Test(regress, bad_input, .init = setup, .fini = teardown, .timeout = 120)
 	    "tools/regress.sh HEAD~1 2>../e"), 2);
 	cr_expect(strstr(slurp("e"), "'nothere.kmt'") != NULL, "%s",
 	    slurp("e"));
+	/* A store that is not regress's own is not removed. */
+	cr_expect_eq(sh("cd src && touch keep.db && " CLEANENV "REGRESS_DB="
+	    "keep.db sh tools/regress.sh HEAD~1 2>../e; s=$?; test -e keep.db "
+	    "&& exit $s"), 2);
+	cr_expect(strstr(slurp("e"), "REGRESS_DB 'keep.db' exists") != NULL,
+	    "%s", slurp("e"));
 	expect_clean();
 	/* HEAD~1 builds, HEAD does not: BASE=HEAD is refused above, so
 	 * swap them -- check out the broken commit's parent and name the

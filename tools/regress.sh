@@ -29,7 +29,9 @@
 #   REGRESS_FORMAT      compare's --format: text (default), md, json, junit
 #   REGRESS_OUT         write compare's report to this file, not stdout
 #   REGRESS_ACCEPT      compare's --accept FIGURE[,FIGURE...]: intended changes
-#   REGRESS_DB          the store, made afresh (default bench-out/regress.db)
+#   REGRESS_DB          the store, made afresh (default bench-out/regress.db;
+#                       an existing file without "regress" in its name is
+#                       refused, not removed)
 #   REGRESS_JOBS        make -j and matrix --jobs (default 2)
 # BASE is built with the make variables HEAD was (CC, OPT, CFLAGS on make
 # regress's command line or in the environment).
@@ -78,6 +80,12 @@ head_c=$(git rev-parse --verify HEAD) || die "this work tree has no HEAD"
 for t in $traces; do
 	[ -r "$t" ] || die "REGRESS_TRACES: no trace file '$t'"
 done
+# The store is made afresh: never remove one that is not regress's own.
+case ${db##*/} in
+*regress*) ;;
+*) [ ! -e "$db" ] || die "REGRESS_DB '$db' exists, and regress makes" \
+    "its store afresh: name a new file (or one with regress in its name)";;
+esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kmbench-regress.XXXXXX") ||
     die "cannot make a temporary directory"
