@@ -79,19 +79,30 @@ side(FILE *f, struct store *st, const char *what, const char *spec,
 }
 
 /*
- * A case's cell: "strategy machine trace" with the trace's directory
- * left out (it is in the cell's title, shown on hover).
+ * A case's cell: "strategy machine trace [settings]" (cmp_label.h) with
+ * the trace's directory left out (it is in the cell's title, shown on
+ * hover).
  */
 static void
 casecell(FILE *f, const char *label)
 {
-	const char *sp = strrchr(label, ' '), *sl;
+	const char *t = strchr(label, ' '), *end, *sl = NULL, *p;
 
 	fprintf(f, "<td class=\"case\" title=\"");
 	html_esc(f, label);
 	fprintf(f, "\">");
-	if (sp != NULL && (sl = strrchr(sp, '/')) != NULL) {
-		html_escn(f, label, (size_t)(sp + 1 - label));
+	/* The trace: the third word. */
+	if (t != NULL)
+		t = strchr(t + 1, ' ');
+	if (t != NULL) {
+		t++;
+		end = t + strcspn(t, " ");
+		for (p = t; p < end; p++)
+			if (*p == '/')
+				sl = p;
+	}
+	if (sl != NULL) {
+		html_escn(f, label, (size_t)(t - label));
 		html_esc(f, sl + 1);
 	} else
 		html_esc(f, label);
