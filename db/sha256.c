@@ -1,8 +1,21 @@
 /*
- * sha256.c: SHA-256 as FIPS 180-4 specifies it.
+ * sha256.c: SHA-256 as FIPS 180-4 specifies it.  On x86-64 with the SHA
+ * extensions (cpuid leaf 7 EBX bit 29, and SSSE3 and SSE4.1) the blocks
+ * are compressed by the SHA-NI instructions, several times faster: every
+ * case of make bench hashes its trace as it replays it, and the portable
+ * compression was 6% of the matrix (perf).  Both give the same digest
+ * (tests/test_store.c compares them).
  */
 #include <stdio.h>
 #include <string.h>
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define SHA_HAVE_NI	1
+#else
+#define SHA_HAVE_NI	0
+#endif
 
 #include "sha256.h"
 
@@ -62,6 +75,98 @@ sha256_block(struct sha256 *s, const uint8_t *p)
 	s->s_h[4] += e; s->s_h[5] += f; s->s_h[6] += g; s->s_h[7] += h;
 }
 
+#if SHA_HAVE_NI
+/*
+ * NBLOCKS blocks at P into H with SHA-NI.  The instructions keep the
+ * state as ABEF and CDGH; sha256rnds2 does two rounds with the message
+ * words plus constants in the low half of its third operand; the
+ * schedule W[t] for t >= 16, four words at a time, is
+ * msg2(msg1(W[t-16..], W[t-12..]) + W[t-7..t-4], W[t-4..]).
+ */
+__attribute__((target("sha,ssse3,sse4.1"))) static void
+sha256_blocks_ni(uint32_t h[8], const uint8_t *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
+	    0x0405060700010203ULL);
+	__m128i st0, st1, tmp, msg, w[16], abef, cdgh;
+	int i;
+
+	tmp = _mm_loadu_si128((const __m128i *)&h[0]);		/* DCBA */
+	st1 = _mm_loadu_si128((const __m128i *)&h[4]);		/* HGFE */
+	tmp = _mm_shuffle_epi32(tmp, 0xb1);			/* CDAB */
+	st1 = _mm_shuffle_epi32(st1, 0x1b);			/* EFGH */
+	st0 = _mm_alignr_epi8(tmp, st1, 8);			/* ABEF */
+	st1 = _mm_blend_epi16(st1, tmp, 0xf0);			/* CDGH */
+	for (; nblocks > 0; nblocks--, p += 64) {
+		abef = st0;
+		cdgh = st1;
+		for (i = 0; i < 16; i++) {
+			if (i < 4)
+				w[i] = _mm_shuffle_epi8(_mm_loadu_si128(
+				    (const __m128i *)(p + 16 * i)), bswap);
+			else
+				w[i] = _mm_sha256msg2_epu32(_mm_add_epi32(
+				    _mm_sha256msg1_epu32(w[i - 4], w[i - 3]),
+				    _mm_alignr_epi8(w[i - 1], w[i - 2], 4)),
+				    w[i - 1]);
+			msg = _mm_add_epi32(w[i],
+			    _mm_loadu_si128((const __m128i *)&K[4 * i]));
+			st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
+			msg = _mm_shuffle_epi32(msg, 0x0e);
+			st0 = _mm_sha256rnds2_epu32(st0, st1, msg);
+		}
+		st0 = _mm_add_epi32(st0, abef);
+		st1 = _mm_add_epi32(st1, cdgh);
+	}
+	tmp = _mm_shuffle_epi32(st0, 0x1b);			/* FEBA */
+	st1 = _mm_shuffle_epi32(st1, 0xb1);			/* DCHG */
+	st0 = _mm_blend_epi16(tmp, st1, 0xf0);			/* DCBA */
+	st1 = _mm_alignr_epi8(st1, tmp, 8);			/* HGFE */
+	_mm_storeu_si128((__m128i *)&h[0], st0);
+	_mm_storeu_si128((__m128i *)&h[4], st1);
+}
+#endif
+
+/* -1: not yet asked; 0: portable; 1: SHA-NI. */
+static int sha_ni = -1;
+
+int
+sha256_accel(int on)
+{
+#if SHA_HAVE_NI
+	unsigned int a, b, c, d;
+
+	if (sha_ni < 0 || on >= 0) {
+		sha_ni = 0;
+		if (on != 0 && __get_cpuid(1, &a, &b, &c, &d) &&
+		    (c & bit_SSSE3) && (c & bit_SSE4_1) &&
+		    __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA))
+			sha_ni = 1;
+	}
+	return sha_ni;
+#else
+	(void)on;
+	return 0;
+#endif
+}
+
+/* NBLOCKS whole blocks at P. */
+static void
+sha256_blocks(struct sha256 *s, const uint8_t *p, size_t nblocks)
+{
+
+#if SHA_HAVE_NI
+	if (sha_ni < 0)
+		(void)sha256_accel(-1);
+	if (sha_ni) {
+		sha256_blocks_ni(s->s_h, p, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks > 0; nblocks--, p += 64)
+		sha256_block(s, p);
+}
+
 void
 sha256_update(struct sha256 *s, const void *data, size_t len)
 {
@@ -77,11 +182,12 @@ sha256_update(struct sha256 *s, const void *data, size_t len)
 		len -= n;
 		if (s->s_nbuf < 64)
 			return;
-		sha256_block(s, s->s_buf);
+		sha256_blocks(s, s->s_buf, 1);
 		s->s_nbuf = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		sha256_block(s, p);
+	sha256_blocks(s, p, len / 64);
+	p += len / 64 * 64;
+	len %= 64;
 	memcpy(s->s_buf, p, len);
 	s->s_nbuf = len;
 }

@@ -19,6 +19,14 @@ void	sha256_update(struct sha256 *, const void *, size_t);
 /* The digest as 64 lowercase hex digits and a NUL. */
 void	sha256_hex(struct sha256 *, char hex[65]);
 
+/*
+ * The SHA extensions: ON 1 uses them where the CPU has them, 0 never,
+ * -1 leaves the choice as it is (made at the first hash: where the CPU
+ * has them).  Returns 1 when they are used.  For the tests; the digest
+ * is the same either way.
+ */
+int	sha256_accel(int on);
+
 /* The digest of file PATH: 0, or -1 with errno set. */
 int	sha256_file(const char *path, char hex[65]);
 
