@@ -118,18 +118,4 @@ kp_free(struct machine *m, enum kp_arena arena, vaddr_t va, uint64_t given)
 	kp_held_add(l, KP_REC_ARENA(r), KP_REC_PID(r), -(int64_t)given);
 }
 
-/*
- * NPAGES at VA are unwired: their records, all 0 by now, give their
- * host memory back as the kernel's pages do (uvm_km.c), so the ledger
- * never holds more host memory than the kernel has wired.
- */
-static inline void
-kp_unwired(struct machine *m, vaddr_t va, uint32_t npages)
-{
-
-	if (m->m_kledger != NULL)
-		host_release(kp_rec(m, m->m_kledger, va),
-		    (size_t)npages << m->m_pageshift);
-}
-
 #endif /* KM_KP_LEDGER_H */

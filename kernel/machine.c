@@ -181,7 +181,8 @@ machine_boot(const struct profile *pr, char *err, size_t errlen)
 	}
 	m->m_kvabias = (uintptr_t)m->m_kva - m->m_kernbase;
 	m->m_pgowner = calloc(m->m_kvapages, sizeof(*m->m_pgowner));
-	if (m->m_pgowner == NULL ||
+	if (m->m_pgowner == NULL || hostcache_init(&m->m_hcache,
+	    m->m_kvapages, HOSTCACHE_HIWAT_BYTES >> m->m_pageshift) != 0 ||
 	    vm_map_init(&m->m_kernel_map, "kernel_map", m->m_kernbase,
 	    m->m_kvapages, m->m_pageshift) != 0) {
 		snprintf(err, errlen, "out of memory");
@@ -235,6 +236,7 @@ machine_free(struct machine *m)
 	kmemfini(m);
 	vm_map_destroy(&m->m_kernel_map);
 	free(m->m_pgowner);
+	hostcache_fini(&m->m_hcache);
 	if (m->m_kva != NULL)
 		munmap(m->m_kva, m->m_kvalen);
 	free(m);

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "param.h"
+#include "hostcache.h"
 #include "profile.h"
 #include "vm_map.h"
 #include "kern_malloc.h"
@@ -53,6 +54,7 @@ struct machine {
 	char		*m_kva;		/* host address of m_kernbase */
 	uintptr_t	 m_kvabias;	/* m_kva - m_kernbase, for kva() */
 	size_t		 m_kvalen;
+	struct hostcache m_hcache;	/* unwired pages' host memory */
 	struct pool_page **m_pgowner;	/* per kernel page: its pool page */
 	uint32_t	 m_npgowned;	/* entries of m_pgowner[] not NULL */
 
@@ -215,6 +217,8 @@ void	*host_reserve(size_t len);
  * Give the host back the pages of its own inside LEN bytes at P; they
  * read as zeros next time.  A simulated page can be smaller than the
  * host's, and a host page that holds part of one still in use stays.
+ * The kernel's unwired pages come here through the cache of
+ * hostcache.h, in runs.
  */
 void	host_release(void *p, size_t len);
 

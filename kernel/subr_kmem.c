@@ -127,6 +127,7 @@ km_kmem_alloc(struct machine *m, struct kmem_arena *ka, vsize_t size,
 		pool_drain_all(m);
 		(void)kmem_drain(m, ka);
 	}
+	host_wired(m, *vap, npages);
 	m->m_xwired += npages;
 	return 0;
 }
@@ -137,7 +138,7 @@ km_kmem_free(struct machine *m, struct kmem_arena *ka, vaddr_t va,
 {
 	uint32_t npages = (uint32_t)(size >> m->m_pageshift);
 
-	host_release(kva(m, va), size);
+	host_unwired(m, va, npages);
 	uvm_pageunwire(m, npages);
 	m->m_xwired -= npages;
 	vmem_free(&ka->ka_vmem, va, size);

@@ -3,9 +3,10 @@
  * first fit from a map, then one wired physical page per page.
  *
  * The simulated kernel space is one reservation in this process; a page
- * gets host memory when the simulated kernel first writes to it and
- * gives it back (madvise) when it is unwired, so the host holds about as
- * much as the simulated kernel has wired.
+ * gets host memory when the simulated kernel first writes to it.  An
+ * unwired page goes to the host-page cache (hostcache.h), which gives
+ * the host its pages back in runs past a high-water mark, so the host
+ * holds about as much as the simulated kernel has wired.
  */
 #include <errno.h>
 
@@ -67,6 +68,7 @@ uvm_km_alloc1(struct machine *m, struct vm_map *map, vsize_t size,
 			return tsleep(m, "km_getwait2");
 		}
 	}
+	host_wired(m, va, npages);
 	*vap = va;
 	KP_END(m, KP_KM_ALLOC, kp_arena(m, map), t);
 	return 0;
@@ -95,9 +97,8 @@ uvm_km_free1(struct machine *m, struct vm_map *map, vaddr_t va, vsize_t size,
 	uint32_t npages = (uint32_t)(round_page(m, size) >> m->m_pageshift);
 	uint64_t t = KP_START(m, KP_KM_FREE);
 
-	/* Give the host pages back; the next use finds them zeroed. */
-	host_release(kva(m, va), (size_t)npages << m->m_pageshift);
-	kp_unwired(m, va, npages);
+	/* The host pages, and the ledger's records, to the cache. */
+	host_unwired(m, va, npages);
 	vm_map_release(map, va, npages + guard);
 	uvm_pageunwire(m, npages);
 	KP_END(m, KP_KM_FREE, kp_arena(m, map), t);
