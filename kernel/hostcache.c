@@ -50,6 +50,19 @@ bitmask(unsigned lo, unsigned hi)
 	return (hi == 64 ? ~0ULL : (1ULL << hi) - 1) & ~((1ULL << lo) - 1);
 }
 
+/* Bits set in X among MASK, which has N bits. */
+static inline uint32_t
+bitcount(uint64_t x, uint64_t mask, unsigned n)
+{
+
+	/* All or none, the common cases, without a popcount call. */
+	if ((x & mask) == 0)
+		return 0;
+	if ((x & mask) == mask)
+		return n;
+	return (uint32_t)__builtin_popcountll(x & mask);
+}
+
 /*
  * Set (SET) or clear the bits of pages PG..PG+N-1; returns how many
  * changed, and keeps the word summary.
@@ -57,28 +70,25 @@ bitmask(unsigned lo, unsigned hi)
 static uint32_t
 hc_mark(struct hostcache *hc, uint32_t pg, uint32_t n, int set)
 {
-	uint64_t end = (uint64_t)pg + n, w, mask, old;
+	uint64_t end = (uint64_t)pg + n, mask, old;
+	size_t w = pg / 64, wlast = (size_t)((end - 1) / 64);
+	unsigned lo = pg % 64, hi;
 	uint32_t changed = 0;
 
-	while (pg < end) {
-		unsigned lo = pg % 64;
-		unsigned hi = end - (pg - lo) >= 64 ? 64 :
-		    (unsigned)(end - (pg - lo));
-
-		w = pg / 64;
+	for (; w <= wlast; w++, lo = 0) {
+		hi = w == wlast ? (unsigned)((end - 1) % 64) + 1 : 64;
 		mask = bitmask(lo, hi);
 		old = hc->hc_bits[w];
 		if (set) {
 			hc->hc_bits[w] = old | mask;
-			changed += (uint32_t)__builtin_popcountll(~old & mask);
+			changed += bitcount(~old, mask, hi - lo);
 			hc->hc_sum[w / 64] |= 1ULL << (w % 64);
-		} else {
+		} else if ((old & mask) != 0) {
 			hc->hc_bits[w] = old & ~mask;
-			changed += (uint32_t)__builtin_popcountll(old & mask);
+			changed += bitcount(old, mask, hi - lo);
 			if (hc->hc_bits[w] == 0)
 				hc->hc_sum[w / 64] &= ~(1ULL << (w % 64));
 		}
-		pg += hi - lo;
 	}
 	return changed;
 }
@@ -95,7 +105,8 @@ host_unwired(struct machine *m, vaddr_t va, uint32_t npages)
 	 */
 	if (hc->hc_pages > hc->hc_hiwat)
 		host_flush(m);
-	hc->hc_pages += hc_mark(hc, kva_page(m, va), npages, 1);
+	if (npages > 0)
+		hc->hc_pages += hc_mark(hc, kva_page(m, va), npages, 1);
 }
 
 void
@@ -103,7 +114,7 @@ host_wired(struct machine *m, vaddr_t va, uint32_t npages)
 {
 	struct hostcache *hc = &m->m_hcache;
 
-	if (hc->hc_pages != 0)
+	if (hc->hc_pages != 0 && npages > 0)
 		hc->hc_pages -= hc_mark(hc, kva_page(m, va), npages, 0);
 }
 

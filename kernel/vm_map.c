@@ -116,6 +116,28 @@ sz_del(struct vm_map *map, uint32_t size)
 	map->vm_nsizes--;
 }
 
+/*
+ * One free extent of FROM pages now has TO (0: it is gone).  The common
+ * case, first fit shrinking or release growing the only extent of its
+ * size without passing a neighbour's, rewrites the entry in place.
+ */
+static void
+sz_move(struct vm_map *map, uint32_t from, uint32_t to)
+{
+	struct vm_sizecount *v = map->vm_sizes;
+	uint32_t i = vm_map_sizeindex(map, from);
+
+	assert(i < map->vm_nsizes && v[i].vs_size == from);
+	if (to != 0 && v[i].vs_count == 1 &&
+	    (i == 0 || v[i - 1].vs_size < to) &&
+	    (i + 1 == map->vm_nsizes || v[i + 1].vs_size > to)) {
+		v[i].vs_size = to;
+		return;
+	}
+	sz_del(map, from);
+	sz_add(map, to);
+}
+
 static void
 vm_map_take(struct vm_map *map, uint32_t i, uint32_t start, uint32_t npages)
 {
@@ -123,9 +145,13 @@ vm_map_take(struct vm_map *map, uint32_t i, uint32_t start, uint32_t npages)
 	uint32_t end = start + npages, eend = e->ve_start + e->ve_npages;
 
 	assert(start >= e->ve_start && end <= eend);
-	sz_del(map, e->ve_npages);
-	sz_add(map, start - e->ve_start);
-	sz_add(map, eend - end);
+	/* The extent keeps what lies before START, or after END, or both. */
+	if (start == e->ve_start)
+		sz_move(map, e->ve_npages, eend - end);
+	else {
+		sz_move(map, e->ve_npages, start - e->ve_start);
+		sz_add(map, eend - end);
+	}
 	if (start == e->ve_start && end == eend) {
 		memmove(e, e + 1, (map->vm_nfree - i - 1) * sizeof(*e));
 		map->vm_nfree--;
@@ -238,12 +264,16 @@ vm_map_release(struct vm_map *map, vaddr_t va, uint32_t npages)
 			abort();	/* host out of memory */
 		e = map->vm_free;
 	}
-	if (joinprev)
-		sz_del(map, e[i - 1].ve_npages);
-	if (joinnext)
+	if (joinprev && joinnext) {
 		sz_del(map, e[i].ve_npages);
-	sz_add(map, (joinprev ? e[i - 1].ve_npages : 0) + npages +
-	    (joinnext ? e[i].ve_npages : 0));
+		sz_move(map, e[i - 1].ve_npages,
+		    e[i - 1].ve_npages + npages + e[i].ve_npages);
+	} else if (joinprev)
+		sz_move(map, e[i - 1].ve_npages, e[i - 1].ve_npages + npages);
+	else if (joinnext)
+		sz_move(map, e[i].ve_npages, npages + e[i].ve_npages);
+	else
+		sz_add(map, npages);
 	if (joinprev && joinnext) {
 		e[i - 1].ve_npages += npages + e[i].ve_npages;
 		memmove(&e[i], &e[i + 1],

@@ -287,8 +287,10 @@ resident(const void *addr)
  * Process 7 mallocs 100 bytes: bucket 128, so live 100, given 128, and
  * 7 holds 128 of kmem_map.  The kernel (PID 0) mallocs 20000 bytes:
  * large, 5 pages, 20480 given.  Each record names its bytes and owner.
- * Freeing the large block unwires its 5 pages: its record goes and the
- * host page holding it is given back.  Freeing the small one leaves
+ * Freeing the large block unwires its 5 pages: its record goes, and
+ * the host page holding it joins the kernel's pages in the host-page
+ * cache (kernel/hostcache.h), so it is given back when the cache is:
+ * at once by host_flush().  Freeing the small one leaves
  * live and given at 0, and 7 holding 0.
  */
 Test(probe, ledger)
@@ -320,6 +322,8 @@ Test(probe, ledger)
 	cr_expect_eq(l->kl_acct[KA_KMEM].ka_given, 20608);
 	cr_expect(resident(kp_rec(m, l, big)));
 	kern_free(m, big, t);
+	cr_expect_eq(m->m_hcache.hc_pages, 5);
+	host_flush(m);
 	/* Before reading it, which would map the zero page there. */
 	cr_expect_not(resident(kp_rec(m, l, big)));
 	cr_expect_eq(*kp_rec(m, l, big), 0);
