@@ -35,7 +35,7 @@ scale_to=64
 # under each strategy on i386-64M, both modes: quick bisects 64 to
 # 16384 pages (64 MiB; pr14721 under panic-only needs 8007) and checks
 # one more point each side for monotony, 20 replays a search at most
-# (about 16 s of CPU for the 35 searches); full 64 to 32768, two each
+# (13 s of CPU, 6.5 s wall, for the 35 searches); full 64 to 32768, two each
 # side.  An answer of 64 reads "64 or less" in the report.
 if [ "$scale_mode" = full ]; then
 	kmem_range="--from 64 --to 32768 --checks 2"
