@@ -23,15 +23,15 @@ kp_clock_methodname(enum kp_clockmethod method)
 }
 
 /*
- * 1 if /proc/cpuinfo's flags name every one of constant_tsc (the rate
- * does not follow the core's frequency), nonstop_tsc (nor stops in deep
- * sleep) and rdtscp; else 0, with the first missing in WHY.
+ * 1 if /proc/cpuinfo's flags name both constant_tsc (the rate does not
+ * follow the core's frequency) and nonstop_tsc (nor stops in deep
+ * sleep); else 0, with the first missing in WHY.
  */
 static int
 tsc_flags(char *why, size_t whylen)
 {
 	static const char *const need[] = {
-		"constant_tsc", "nonstop_tsc", "rdtscp"
+		"constant_tsc", "nonstop_tsc"
 	};
 	char line[8192];
 	FILE *f;

@@ -60,15 +60,17 @@ kp_clock(void)
 }
 
 /*
- * The counter at the start of a call: LFENCE before RDTSC keeps the
- * read from being done ahead of the instructions before it, and LFENCE
- * after keeps the call's own instructions from starting before it.  At
- * the end, RDTSCP waits for every earlier instruction (the call) to
- * execute before it reads, and LFENCE after keeps what follows (the
- * histogram update) out of the interval.
+ * The counter at either end of a call: LFENCE does not complete until
+ * every earlier instruction has, so the LFENCE before RDTSC keeps the
+ * read from being done ahead of what precedes it (at the start, the
+ * caller; at the end, the call itself), and the LFENCE after keeps what
+ * follows (the call, or the histogram update) out of the interval.
+ * RDTSCP would order the end as well, but some hosts (KVM guests on
+ * AMD EPYC among them) do not expose it, and the fenced RDTSC costs no
+ * more (docs/replay-speed.md).
  */
 static inline uint64_t
-kp_tsc_start(void)
+kp_tsc_read(void)
 {
 #if KP_HAVE_TSC
 	uint64_t t;
@@ -83,18 +85,17 @@ kp_tsc_start(void)
 }
 
 static inline uint64_t
+kp_tsc_start(void)
+{
+
+	return kp_tsc_read();
+}
+
+static inline uint64_t
 kp_tsc_stop(void)
 {
-#if KP_HAVE_TSC
-	unsigned int aux;
-	uint64_t t;
 
-	t = __rdtscp(&aux);
-	_mm_lfence();
-	return t;
-#else
-	return 0;
-#endif
+	return kp_tsc_read();
 }
 
 /*

@@ -34,7 +34,11 @@ Test(kp_clock, calibration_is_plausible)
 	cr_expect(a.ki_how[0] != '\0');
 	if (a.ki_method != KC_TSC) {
 		cr_expect_eq(a.ki_ticks_per_ns, 0);
-		cr_log_warn("no usable cycle counter: %s", a.ki_how);
+		/*
+		 * Info, not warn: Criterion 2.4 exits 1 after any
+		 * cr_log_warn, even when every test passed.
+		 */
+		cr_log_info("no usable cycle counter: %s", a.ki_how);
 		return;
 	}
 	cr_expect(a.ki_ticks_per_ns >= 0.05 && a.ki_ticks_per_ns <= 20,
