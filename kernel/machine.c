@@ -43,8 +43,14 @@ host_reserve(size_t len)
 
 	if (p == MAP_FAILED)
 		return NULL;
-	/* Host pages of 4 KiB, so that releasing one gives it back. */
-	(void)madvise(p, len, MADV_NOHUGEPAGE);
+	/*
+	 * Transparent huge pages where the host allows them: a replay
+	 * writes tens of MiB of fresh kernel space, and a fault per 4 KiB
+	 * was a third of make bench's CPU time on a host where faults are
+	 * dear (docs/replay-speed.md, "Host pages").  Releasing part of a
+	 * huge page still gives that part back (the kernel splits it).
+	 */
+	(void)madvise(p, len, MADV_HUGEPAGE);
 	return p;
 }
 

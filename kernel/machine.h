@@ -208,8 +208,9 @@ int	machine_panic(struct machine *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /*
- * LEN bytes of host address space, zeroed, backed page by page as they
- * are written (NULL, errno set, if it cannot be had); munmap() ends it.
+ * LEN bytes of host address space, zeroed, backed as they are written,
+ * in huge pages where the host has them (NULL, errno set, if it cannot
+ * be had); munmap() ends it.
  */
 void	*host_reserve(size_t len);
 

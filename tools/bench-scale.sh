@@ -21,10 +21,11 @@
 scale_mode=${1:-quick}
 # The recorded servers, with the machine quick mode searches each on
 # (- for none); those missing from workloads/traces/ are passed over.
-scale_servers="workloads/traces/http.kmt.zst -
-workloads/traces/nginx-c10k.kmt.zst i386-32M
-workloads/traces/postgres.kmt.zst i386-32M
-workloads/traces/redis-bgsave.kmt.zst i386-32M"
+# Each is read in its binary conversion (bench-traces.sh).
+scale_servers="$out/http.kmb.zst -
+$out/nginx-c10k.kmb.zst i386-32M
+$out/postgres.kmb.zst i386-32M
+$out/redis-bgsave.kmb.zst i386-32M"
 if [ "$scale_mode" = full ]; then
 	scale_grid=1,2,3,4,6,8,12,16,24,32,48,64
 else
@@ -47,7 +48,7 @@ scale_jobs() {
 	machines=$("$kmbench" machines | awk '!/:$/ && NF > 1 { print $1 }')
 	strategies=$("$kmbench" strategies | awk '!/:$/ && NF > 1 { print $1 }')
 	# The least kmem_map first: pr14721's searches are the longest.
-	for t in "$out/pr14721.kmt.zst" $(echo "$scale_servers" |
+	for t in "$out/pr14721.kmb.zst" $(echo "$scale_servers" |
 	    awk '{ print $1 }'); do
 		[ -s "$t" ] || continue
 		for s in $strategies; do
