@@ -149,14 +149,23 @@ firsterr(FILE *f, char *msg, size_t len)
 		snprintf(msg, len, "no message");
 }
 
-/* Run gnuplot on SCRIPT with the definitions DEFS[0..N-1].  0 or -1. */
+/* A gnuplot started by gnuplot_start(), its complaints going to gr_err. */
+struct gprun {
+	pid_t		 gr_pid;
+	FILE		*gr_err;
+	const char	*gr_script;
+};
+
+/*
+ * Start gnuplot on SCRIPT with the definitions DEFS[0..N-1] (copied
+ * into the child: the caller may reuse them at once).  0, or -1 with
+ * the reason on stderr.
+ */
 static int
-gnuplot(const char *script, char **defs, int n)
+gnuplot_start(struct gprun *gr, const char *script, char **defs, int n)
 {
-	char *argv[2 * 16 + 3], msg[1024];
-	int i, k = 0, status, fd;
-	FILE *errf;
-	pid_t pid;
+	char *argv[2 * 16 + 3];
+	int i, k = 0, fd;
 
 	argv[k++] = "gnuplot";
 	for (i = 0; i < n && i < 16; i++) {
@@ -165,47 +174,58 @@ gnuplot(const char *script, char **defs, int n)
 	}
 	argv[k++] = (char *)script;
 	argv[k] = NULL;
-	if ((errf = tmpfile()) == NULL) {
+	gr->gr_script = script;
+	if ((gr->gr_err = tmpfile()) == NULL) {
 		fprintf(stderr, "kmbench plot: temporary file: %s\n",
 		    strerror(errno));
 		return -1;
 	}
 	fflush(NULL);
-	if ((pid = fork()) == -1) {
+	if ((gr->gr_pid = fork()) == -1) {
 		fprintf(stderr, "kmbench plot: fork: %s\n", strerror(errno));
-		fclose(errf);
+		fclose(gr->gr_err);
 		return -1;
 	}
-	if (pid == 0) {
+	if (gr->gr_pid == 0) {
 		fd = open("/dev/null", O_RDWR);
 		if (fd >= 0) {
 			dup2(fd, 0);
 			dup2(fd, 1);
 		}
-		dup2(fileno(errf), 2);
+		dup2(fileno(gr->gr_err), 2);
 		execvp("gnuplot", argv);
 		fprintf(stderr, "cannot run gnuplot: %s\n", strerror(errno));
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) == -1)
+	return 0;
+}
+
+/* Wait for GR's gnuplot.  0, or -1 with its first complaint on stderr. */
+static int
+gnuplot_wait(struct gprun *gr)
+{
+	char msg[1024];
+	int status;
+
+	while (waitpid(gr->gr_pid, &status, 0) == -1)
 		if (errno != EINTR) {
 			fprintf(stderr, "kmbench plot: waitpid: %s\n",
 			    strerror(errno));
-			fclose(errf);
+			fclose(gr->gr_err);
 			return -1;
 		}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		fclose(errf);
+		fclose(gr->gr_err);
 		return 0;
 	}
-	firsterr(errf, msg, sizeof(msg));
-	fclose(errf);
+	firsterr(gr->gr_err, msg, sizeof(msg));
+	fclose(gr->gr_err);
 	if (WIFSIGNALED(status))
 		fprintf(stderr, "kmbench plot: gnuplot %s: killed by signal "
-		    "%d\n", script, WTERMSIG(status));
+		    "%d\n", gr->gr_script, WTERMSIG(status));
 	else
 		fprintf(stderr, "kmbench plot: gnuplot %s failed: %s\n",
-		    script, msg);
+		    gr->gr_script, msg);
 	return -1;
 }
 
@@ -287,7 +307,8 @@ figure(struct plotopt *po, int rc, const char *why, const char *script,
 {
 	char defs[16][PATH_MAX + 64], *dp[16], spath[PATH_MAX],
 	    out[PATH_MAX];
-	int f, n, i;
+	struct gprun gr[3];
+	int f, n, i, started[3], failed = 0;
 
 	if (rc == 0) {
 		fprintf(stderr, "kmbench plot: skipping %s: %s\n", name, why);
@@ -295,8 +316,13 @@ figure(struct plotopt *po, int rc, const char *why, const char *script,
 		return 0;
 	}
 	snprintf(spath, sizeof(spath), "%s/%s", po->po_dir, script);
+	/*
+	 * The formats drawn at once, one gnuplot each: PNG through cairo
+	 * takes longest, and the others use the second core meanwhile.
+	 */
 	for (f = 0; f < 3; f++) {
-		if (!po->po_fmt[f])
+		started[f] = 0;
+		if (!po->po_fmt[f] || failed)
 			continue;
 		n = 0;
 		snprintf(out, sizeof(out), "%s/%s.%s", po->po_out, name,
@@ -311,14 +337,28 @@ figure(struct plotopt *po, int rc, const char *why, const char *script,
 			    vars[i + 1]);
 		for (i = 0; i < n; i++)
 			dp[i] = defs[i];
-		if (gnuplot(spath, dp, n) != 0)
-			return -1;
-		if (f == 2 && tidytext(out) != 0) {
+		if (gnuplot_start(&gr[f], spath, dp, n) != 0)
+			failed = 1;
+		else
+			started[f] = 1;
+	}
+	for (f = 0; f < 3; f++) {
+		if (!started[f])
+			continue;
+		if (gnuplot_wait(&gr[f]) != 0) {
+			failed = 1;
+			continue;
+		}
+		snprintf(out, sizeof(out), "%s/%s.%s", po->po_out, name,
+		    fmtnames[f]);
+		if (f == 2 && !failed && tidytext(out) != 0) {
 			fprintf(stderr, "kmbench plot: %s: %s\n", out,
 			    strerror(errno));
-			return -1;
+			failed = 1;
 		}
 	}
+	if (failed)
+		return -1;
 	po->po_drawn++;
 	return 0;
 }
