@@ -4,7 +4,8 @@
  * docs/kmtrace.5, and of the README's code blocks marked sh, is
  * extracted, run with sh in order in a fresh directory, and must exit
  * 0.  The README's commands get a small store's worth of inputs first:
- * a 30000-descriptor bench-out/pr14721.kmt.zst, a kdump log as
+ * a 30000-descriptor bench-out/pr14721.kmt.zst and its binary
+ * conversion bench-out/pr14721.kmb.zst, a kdump log as
  * ktrace.txt and the shipped traces under workloads/; its make lines
  * (make bench, make test: what builds and runs this very suite) are
  * left out.  The man pages' examples start from an empty directory.
@@ -322,6 +323,13 @@ Test(docs, readme_commands)
 	cr_assert_eq(mkdir(args, 0755), 0);
 	snprintf(args, sizeof(args), "gen pr14721 --param fds=30000 -o "
 	    "%s/bench-out/pr14721.kmt.zst", tdir);
+	rc = kmtest_cmd(args, &out, &err);
+	cr_assert_eq(rc, 0, "%s", err);
+	free(out);
+	free(err);
+	/* make bench replays binary conversions (tools/bench-traces.sh). */
+	snprintf(args, sizeof(args), "convert %s/bench-out/pr14721.kmt.zst "
+	    "%s/bench-out/pr14721.kmb.zst", tdir, tdir);
 	rc = kmtest_cmd(args, &out, &err);
 	cr_assert_eq(rc, 0, "%s", err);
 	free(out);
