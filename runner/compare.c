@@ -33,8 +33,8 @@ const char *const cv_names[] = {
 };
 
 static struct crow *
-addrow(struct cmp *c, const char *label, const char *fig, const char *name,
-    int latency)
+addrow(struct cmp *c, const char *label, const char *group, const char *fig,
+    const char *name, int latency)
 {
 	struct crow *r;
 
@@ -50,10 +50,13 @@ addrow(struct cmp *c, const char *label, const char *fig, const char *name,
 	r = &c->c_rows[c->c_n];
 	memset(r, 0, sizeof(*r));
 	r->cr_case = strdup(label != NULL ? label : "?");
+	r->cr_group = strdup(group != NULL ? group : "");
 	r->cr_fig = strdup(fig != NULL ? fig : "?");
 	r->cr_name = strdup(name != NULL ? name : "?");
-	if (r->cr_case == NULL || r->cr_fig == NULL || r->cr_name == NULL) {
+	if (r->cr_case == NULL || r->cr_group == NULL || r->cr_fig == NULL ||
+	    r->cr_name == NULL) {
 		free(r->cr_case);
+		free(r->cr_group);
 		free(r->cr_fig);
 		free(r->cr_name);
 		return NULL;
@@ -71,6 +74,7 @@ cmp_free(struct cmp *c)
 
 	for (i = 0; i < c->c_n; i++) {
 		free(c->c_rows[i].cr_case);
+		free(c->c_rows[i].cr_group);
 		free(c->c_rows[i].cr_fig);
 		free(c->c_rows[i].cr_name);
 	}
@@ -268,7 +272,8 @@ deterministic(struct store *st, struct cmp *c, const char *bcond,
 	    "rh.name FROM m JOIN result rh ON rh.case_id = m.h AND "
 	    "rh.deterministic) "
 	    "SELECT (SELECT cmp_label(strategy, machine, trace, inputs) FROM "
-	    "\"case\" WHERE id = f.b), f.name, rb.value, rh.value FROM f "
+	    "\"case\" WHERE id = f.b), f.name, rb.value, rh.value, "
+	    "(SELECT " GROUP_SQL " FROM \"case\" c WHERE c.id = f.b) FROM f "
 	    "LEFT JOIN result rb ON rb.case_id = f.b AND rb.name = f.name "
 	    "LEFT JOIN result rh ON rh.case_id = f.h AND rh.name = f.name "
 	    "ORDER BY 1, 2",
@@ -287,8 +292,8 @@ deterministic(struct store *st, struct cmp *c, const char *bcond,
 			c->n_unchanged++;
 			continue;
 		}
-		r = addrow(c, (const char *)sqlite3_column_text(s, 0), name,
-		    name, 0);
+		r = addrow(c, (const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 4), name, name, 0);
 		if (r == NULL)
 			break;
 		r->cr_base = nb ? NAN : b;
@@ -368,7 +373,8 @@ latency(struct store *st, struct cmp *c, const char *bcond,
 		nh = numbers((const char *)sqlite3_column_text(s, 3), hv, 1024);
 		snprintf(what, sizeof(what), "%s %s ns",
 		    (const char *)sqlite3_column_text(s, 1), quant);
-		r = addrow(c, (const char *)sqlite3_column_text(s, 0), what,
+		r = addrow(c, (const char *)sqlite3_column_text(s, 0),
+		    (const char *)sqlite3_column_text(s, 4), what,
 		    (const char *)sqlite3_column_text(s, 1), 1);
 		if (r == NULL)
 			break;

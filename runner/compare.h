@@ -28,7 +28,8 @@ enum cv {
 extern const char *const cv_names[];
 
 struct crow {
-	char	*cr_case;	/* strategy machine trace */
+	char	*cr_case;	/* strategy machine trace [settings] */
+	char	*cr_group;	/* the case's inputs without the rep */
 	char	*cr_fig;	/* as shown */
 	char	*cr_name;	/* as --accept matches it */
 	int	 cr_latency;
@@ -75,12 +76,6 @@ int	cmp_resolve(struct store *, const char *spec, char *cond, size_t len,
 /* The condition for the cases of stored commit ID (quoted for SQL). */
 void	cmp_commit_cond(const char *id, char *cond, size_t len);
 
-/*
- * A case as "strategy machine trace" in SQL (history's pages); compare's
- * cr_case adds the settings in which the compared cases of those three
- * differ (cmp_label.h).
- */
-#define CMP_LABEL_SQL	"min(c.strategy || ' ' || c.machine || ' ' || c.trace)"
 /* The group of a case: its inputs without the repetition. */
 #define CMP_GROUP_SQL	"substr(c.inputs, 1, instr(c.inputs, ';rep=') - 1)"
 

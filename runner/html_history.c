@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "../db/store.h"
+#include "cmp_label.h"
 #include "compare.h"
 #include "html.h"
 #include "report_html.h"
@@ -150,7 +151,8 @@ values(struct hist *hi, const char *name, const char *op,
 
 	snprintf(sql, sizeof(sql), "SELECT r.commit_id, " CMP_GROUP_SQL
 	    " AS g, min(c.strategy), min(c.machine), min(c.trace), %s, "
-	    "count(*), " CMP_LABEL_SQL " FROM \"case\" c JOIN run r ON r.id "
+	    "count(*), min(cmp_label(c.strategy, c.machine, c.trace, "
+	    "c.inputs)) FROM \"case\" c JOIN run r ON r.id "
 	    "= c.run_id JOIN %s x ON x.case_id = c.id WHERE %s GROUP BY "
 	    "r.commit_id, g ORDER BY g", lat ? (strcmp(hi->hi_quant, "mean")
 	    == 0 ? "avg(x.mean)" : strcmp(hi->hi_quant, "p90") == 0 ?
@@ -159,9 +161,19 @@ values(struct hist *hi, const char *name, const char *op,
 	    strcmp(hi->hi_quant, "max") == 0 ? "avg(x.max)" : "avg(x.p50)") :
 	    "avg(x.value)", lat ? "latency" : "result", lat ? "x.op = ?1 AND "
 	    "x.arena = ?2" : "x.name = ?1");
-	if (sqlite3_prepare_v2(hi->hi_st->st_db, sql, -1, &s, NULL) !=
-	    SQLITE_OK)
+	/*
+	 * Each case labelled as compare labels it, with the settings in
+	 * which the cases of one strategy, machine and trace differ over
+	 * the whole store (the points of a sweep, cmp_label.h), so that
+	 * every point has a heading of its own.
+	 */
+	if (cmp_label_register(hi->hi_st->st_db, "1", "0") != 0)
 		return -1;
+	if (sqlite3_prepare_v2(hi->hi_st->st_db, sql, -1, &s, NULL) !=
+	    SQLITE_OK) {
+		cmp_label_unregister(hi->hi_st->st_db);
+		return -1;
+	}
 	sqlite3_bind_text(s, 1, lat ? op : name, -1, SQLITE_STATIC);
 	if (lat)
 		sqlite3_bind_text(s, 2, arena, -1, SQLITE_STATIC);
@@ -209,10 +221,12 @@ values(struct hist *hi, const char *name, const char *op,
 		}
 	}
 	sqlite3_finalize(s);
+	cmp_label_unregister(hi->hi_st->st_db);
 	*hcp = hc;
 	return rc == SQLITE_DONE ? n : (cases_free(hc, n), -1);
 fail:
 	sqlite3_finalize(s);
+	cmp_label_unregister(hi->hi_st->st_db);
 	cases_free(hc, n);
 	return -1;
 }
@@ -246,7 +260,8 @@ verdicts(struct hist *hi, struct hcase *hc, int n, const char *name,
 			    != 0)
 				continue;
 			for (i = 0; i < n; i++) {
-				if (strcmp(hc[i].h_label, cr->cr_case) != 0 ||
+				/* By group: a label may name more settings. */
+				if (strcmp(hc[i].h_group, cr->cr_group) != 0 ||
 				    hc[i].h_verdict[k] == VS_NONE)
 					continue;
 				if (cr->cr_v == CV_CHANGED || cr->cr_v ==

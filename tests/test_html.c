@@ -556,3 +556,53 @@ Test(html, unwritable_dir, .timeout = 120)
 	free(err);
 	kmtest_sh("/tmp", "rm -rf '%s'", dir);
 }
+
+/*
+ * The points of a sweep on the figure pages: each has a chart of its
+ * own, headed by the setting that tells it apart, and only the point
+ * whose figure moved is marked.  Two commits of nointr on i386-64M over
+ * the trace of two_commits(), swept over nkmempages 4096 and 8192; at
+ * the head, max_fds of the 8192 point is one higher.  So fig-max_fds
+ * has two charts (data-case "... nkmempages=4096" and "...=8192"),
+ * the second with its head point "v-changed", the first with none.
+ */
+Test(html, sweep_points_apart, .timeout = 120)
+{
+	char dir[] = "/tmp/kmtest-html-XXXXXX", args[2048], db[1024];
+	char *out = NULL, *err = NULL, *page, *ch, label[1100];
+	int k;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/s.db", dir);
+	cr_assert_eq(kmtest_sh(dir, "printf 'kmtrace 1\\n0 1 spawn\\n1 1 "
+	    "open 3\\n2 1 dup 3 60\\n' >w.kmt"), 0);
+	snprintf(args, sizeof(args), "matrix --db %s --no-latency "
+	    "--strategies nointr --machines i386-64M --sweep "
+	    "nkmempages=4096,8192 --traces %s/w.kmt", db, dir);
+	cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
+	sql(db, "UPDATE run SET commit_id = 'aaaa'; "
+	    "UPDATE \"case\" SET key = 'aaaa' || key");
+	cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
+	sql(db, "UPDATE result SET value = value + 1 WHERE name = 'max_fds' "
+	    "AND case_id IN (SELECT c.id FROM \"case\" c JOIN run r ON r.id "
+	    "= c.run_id WHERE r.commit_id != 'aaaa' AND c.settings LIKE "
+	    "'%nkmempages=8192%')");
+	snprintf(args, sizeof(args), "report --db %s --format html -o "
+	    "%s/site", db, dir);
+	cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
+	page = kmtest_read(dir, "site/fig-max_fds.html");
+	cr_expect_eq(count(page, "<svg class=\"hist\""), 2, "%s", page);
+	for (k = 4096; k <= 8192; k *= 2) {
+		snprintf(label, sizeof(label), "nointr i386-64M %s/w.kmt "
+		    "nkmempages=%d", dir, k);
+		ch = chart_of(page, label);
+		cr_expect_eq(count(ch, "<circle class=\"point "), 2, "%s", ch);
+		cr_expect_eq(count(ch, "class=\"point v-changed\""),
+		    k == 8192, "%d: %s", k, ch);
+		free(ch);
+	}
+	free(page);
+	free(out);
+	free(err);
+	kmtest_sh("/tmp", "rm -rf '%s'", dir);
+}
