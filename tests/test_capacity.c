@@ -89,6 +89,78 @@ Test(capacity, nkmempages_by_hand)
 }
 
 /*
+ * A dup storm, counted page by page.  One process (events 1 to 3:
+ * spawn, kern.maxfiles and RLIMIT_NOFILE raised) opens descriptor 3
+ * (event 4) and dups it to 4, 5, ..., 25600 (the dup to D is event
+ * D + 1), then exits (event 25602).
+ *
+ * kmem_map before the storm, 2 pages: the spawn's struct proc (320
+ * bytes, at least PAGE_SIZE / 16) keeps its page header off-page, in a
+ * phpool page, the only pool page taken from kmem_map (every other pool
+ * here, filepl included, is nointr: kernel_map); and fdinit's filedesc0
+ * (2 x 4 + 16 + 20 x 5 = 124 bytes) takes a page of the 128 bucket.
+ *
+ * The table starts with NDFILE = 20 embedded slots; the dup to N, for
+ * N = 20, 50, 100, ..., 25600, grows it to NDEXTENT = 50, then twice N,
+ * one malloc of 5 bytes a slot; the old table is freed after the copy
+ * (not the embedded one).  Up to MAXALLOCSAVE (8192) from buckets,
+ * whose pages are never given back:
+ *   50, 100, 200, 400, 800 slots: 250 to 4000 bytes, buckets 256 to
+ *     4096, a page each: 5 pages
+ *   1600 slots: 8000 bytes, bucket 8192: 2 pages
+ * so 2 + 5 + 2 = 9 pages, 0 to 8, stay taken.  Above it whole pages,
+ * first fit, given back to kmem_map on free:
+ *   3200 slots = 16000 bytes -> 4 pages, at 9-12
+ *   6400 slots = 32000 bytes -> 8 pages: at 13-20; frees 9-12
+ *   12800 slots = 64000 bytes -> 16 pages: the 4-page hole is too small,
+ *     at 21-36; frees 13-20, hole 9-20 (12)
+ *   25600 slots = 128000 bytes -> 32 pages: hole 12 too small, at 37-68;
+ *     frees 21-36, hole 9-36 (28)
+ *   51200 slots = 256000 bytes -> 63 pages: hole 28 too small, at 69-131
+ * Each table is bigger than all the ones before it together (4 + 8 + 16
+ * + 32 = 60 < 63), so no hole ever takes one: the last malloc (the dup
+ * to 25600, event 25601) needs pages 69 to 131, 9 + 28 + 32 + 63 = 132
+ * pages of kmem_map, while only 9 + 32 + 63 = 104 are live (the
+ * kmem_map peak).  At 131 pages the tail after page 68 has 62 and the
+ * hole 28: panic "out of space in kmem_map" at event 25601, with a
+ * kmem_map peak of 57 (9 + 16 + 32, at the growth to 25600 slots).
+ * So the least nkmempages that survives is 132.
+ */
+Test(capacity, dup_storm_by_hand, .timeout = 120)
+{
+	char trace[64], *out;
+	FILE *f;
+	int fd, d;
+
+	snprintf(trace, sizeof(trace), "/tmp/kmtest-dups-XXXXXX");
+	fd = mkstemp(trace);
+	cr_assert(fd >= 0);
+	f = fdopen(fd, "w");
+	cr_assert(f != NULL);
+	fprintf(f, "kmtrace 1\n0 1 spawn\n1 1 sysctl maxfiles 100000\n"
+	    "2 1 limit nofile 100000\n3 1 open 3\n");
+	for (d = 4; d <= 25600; d++)
+		fprintf(f, "%d 1 dup 3 %d\n", d, d);
+	fprintf(f, "25601 1 exit\n");
+	cr_assert_eq(fclose(f), 0);
+
+	cr_assert_eq(cap("--json --strategy panic-only --machine i386-64M "
+	    "--vary nkmempages --from 100 --to 200", trace, &out), 0);
+	cr_expect(strstr(out, "\"key\":\"nkmempages\"") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"value\":132,") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"below\":\"panic\"") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"monotonic\":true") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"at\":{\"value\":132,\"outcome\":\"survived\","
+	    "\"events\":25602,\"skipped\":0,\"refused\":0,\"hung\":0,"
+	    "\"kmem_map_peak\":104}") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"next\":{\"value\":131,\"outcome\":\"panic\","
+	    "\"events\":25601,\"skipped\":0,\"refused\":0,\"hung\":0,"
+	    "\"panic_event\":25601,\"kmem_map_peak\":57}") != NULL, "%s", out);
+	free(out);
+	unlink(trace);
+}
+
+/*
  * Scale, --clean: each copy holds descriptors 0 to 32, 33 files (0, 1,
  * 2 from spawn, 30 opens).  With maxusers 1, maxproc = 20 + 16 = 36 and
  * kern.maxfiles = 3 x (36 + 1) + 80 = 191 (machine.c, after NetBSD's
