@@ -398,8 +398,21 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 {
 	sqlite3_stmt *s, *t;
 	char name[128], machine[64] = "", trace[1024] = "", mib[1024];
-	int i, any = 0, rc;
+	int i, any = 0, rc, w = 10;
 
+	/* The first column as wide as the longest name (redis-bgsave). */
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT trace FROM capacity "
+	    "WHERE key = 'nkmempages'", -1, &s, NULL) != SQLITE_OK)
+		return fail(db, why, whylen);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		short_name((const char *)sqlite3_column_text(s, 0), name,
+		    sizeof(name));
+		if ((int)strlen(name) + 1 > w)
+			w = (int)strlen(name) + 1;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return fail(db, why, whylen);
 	if (sqlite3_prepare_v2(db, "SELECT DISTINCT machine, trace FROM "
 	    "capacity WHERE key = 'nkmempages' ORDER BY "
 	    "CAST(substr(machine, 6) AS INTEGER), machine, trace", -1, &s,
@@ -445,7 +458,7 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 				    "on %s, in pages of 4 KiB and MiB\n(<=: "
 				    "survives at the smallest size searched; "
 				    "none: not even the\nlargest searched; *: "
-				    "not monotonic)\n\n%-10s", machine, "");
+				    "not monotonic)\n\n%-*s", machine, w, "");
 			for (i = 0; strategies[i] != NULL; i++)
 				fprintf(f, md == RR_HTML ? "<th class=\"num\">"
 				    "%s</th>" : md ? " %s |" : "%10.10s",
@@ -465,9 +478,11 @@ least_kmem(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 			fprintf(f, "<tr><th>");
 			html_esc(f, name);
 			fprintf(f, "</th>");
-		} else
-			fprintf(f, md ? "| %s |" : "%-10.10s", name);
-		snprintf(mib, sizeof(mib), "%-10s", "  MiB");
+		} else if (md)
+			fprintf(f, "| %s |", name);
+		else
+			fprintf(f, "%-*s", w, name);
+		snprintf(mib, sizeof(mib), "%-*s", w, "  MiB");
 		for (i = 0; strategies[i] != NULL; i++) {
 			char cellv[48] = "-", cellm[32] = "-";
 			const char *le = "";

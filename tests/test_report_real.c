@@ -133,7 +133,9 @@ Test(report_real, inferred_cells)
  */
 Test(report_real, least_kmem_map)
 {
-	char trace[256], db[256], args[1024], *out, *e;
+	char trace[256], db[256], args[1024], want[512], *out, *e;
+	const char *base;
+	int w;
 
 	kmtest_write(trace, sizeof(trace), ".kmt",
 	    "kmtrace 1\n0 1 spawn\n"
@@ -164,10 +166,18 @@ Test(report_real, least_kmem_map)
 	cr_assert_eq(kmtest_cmd(args, &out, &e), 0, "%s", e);
 	cr_expect(strstr(out, "The least kmem_map that survives, on i386-64M")
 	    != NULL, "%s", out);
-	cr_expect(strstr(out, "        32      none         -      <=40 ") !=
-	    NULL, "%s", out);
-	cr_expect(strstr(out, "\n  MiB            0.1      none         -"
-	    "     <=0.2 ") != NULL, "%s", out);
+	/*
+	 * The first column is as wide as the longest trace name and a
+	 * space (10 at least); each strategy's, 10.
+	 */
+	base = strrchr(trace, '/') + 1;
+	w = (int)strlen(base) - 4 + 1 > 10 ? (int)strlen(base) - 4 + 1 : 10;
+	snprintf(want, sizeof(want), "\n%-*.*s%10s%10s%10s%10s", w,
+	    (int)strlen(base) - 4, base, "32", "none", "-", "<=40");
+	cr_expect(strstr(out, want) != NULL, "%s\n%s", want, out);
+	snprintf(want, sizeof(want), "\n%-*s%10s%10s%10s%10s", w, "  MiB",
+	    "0.1", "none", "-", "<=0.2");
+	cr_expect(strstr(out, want) != NULL, "%s\n%s", want, out);
 	free(out);
 	free(e);
 	snprintf(args, sizeof(args), "report --format md --db %s --plots "
