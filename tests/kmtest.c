@@ -54,6 +54,20 @@ kmtest_write(char *path, size_t pathlen, const char *suffix,
 	cr_assert(fclose(f) == 0);
 }
 
+FILE *
+kmtest_create(char *path, size_t pathlen, const char *stem)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, pathlen, "/tmp/kmtest-%s-XXXXXX", stem);
+	fd = mkstemp(path);
+	cr_assert(fd >= 0, "mkstemp %s", path);
+	f = fdopen(fd, "w");
+	cr_assert(f != NULL);
+	return f;
+}
+
 struct machine *
 kmtest_boot(const char *strategy, const char *machine,
     const char *const *sets)

@@ -24,6 +24,11 @@ struct kmcase {
 void	kmtest_write(char *path, size_t pathlen, const char *suffix,
 	    const char *text);
 /*
+ * A new temporary file /tmp/kmtest-STEM-XXXXXX, open for writing (its
+ * path in PATH): for a trace written line by line.  Criterion-asserts.
+ */
+FILE	*kmtest_create(char *path, size_t pathlen, const char *stem);
+/*
  * Write, as kmtest_write() does, a trace of one process that opens
  * descriptors 3 to LAST at times 3 to LAST under RLIMIT_NOFILE LIMIT,
  * then exits at time 100.

@@ -130,13 +130,9 @@ Test(capacity, dup_storm_by_hand, .timeout = 120)
 {
 	char trace[64], *out;
 	FILE *f;
-	int fd, d;
+	int d;
 
-	snprintf(trace, sizeof(trace), "/tmp/kmtest-dups-XXXXXX");
-	fd = mkstemp(trace);
-	cr_assert(fd >= 0);
-	f = fdopen(fd, "w");
-	cr_assert(f != NULL);
+	f = kmtest_create(trace, sizeof(trace), "dups");
 	fprintf(f, "kmtrace 1\n0 1 spawn\n1 1 sysctl maxfiles 100000\n"
 	    "2 1 limit nofile 100000\n3 1 open 3\n");
 	for (d = 4; d <= 25600; d++)
@@ -354,13 +350,9 @@ Test(capacity, strategy_setting_by_hand, .timeout = 120)
 {
 	char trace[64], *out, *e;
 	FILE *f;
-	int fd, d;
+	int d;
 
-	snprintf(trace, sizeof(trace), "/tmp/kmtest-share-XXXXXX");
-	fd = mkstemp(trace);
-	cr_assert(fd >= 0);
-	f = fdopen(fd, "w");
-	cr_assert(f != NULL);
+	f = kmtest_create(trace, sizeof(trace), "share");
 	fprintf(f, "kmtrace 1\n0 0 kmalloc hold 819200 M_TEMP WAITOK\n"
 	    "1 1 spawn\n2 1 sysctl maxfiles 10000000\n"
 	    "3 1 limit nofile 10000000\n4 1 open 3\n");

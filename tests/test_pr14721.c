@@ -26,13 +26,9 @@ static void
 write_attack(void)
 {
 	FILE *f;
-	int fd, k;
+	int k;
 
-	snprintf(trace, sizeof(trace), "/tmp/kmtest-pr14721-XXXXXX");
-	fd = mkstemp(trace);
-	cr_assert(fd >= 0);
-	f = fdopen(fd, "w");
-	cr_assert(f != NULL);
+	f = kmtest_create(trace, sizeof(trace), "pr14721");
 	fprintf(f, "kmtrace 1\n@ source test_pr14721\n0 100 spawn\n"
 	    "1 100 sysctl maxfiles 10000000\n"
 	    "2 100 limit nofile 10000000\n3 100 open 3\n");
