@@ -41,6 +41,7 @@ struct hcommit {
 struct hcase {
 	char	*h_group;
 	char	*h_label;
+	const char *h_settings;	/* in h_label: the sweep's, or "" */
 	char	 h_strategy[64], h_machine[64], h_wl[64];
 	double	*h_v;		/* a value per commit, NAN: none */
 	int	*h_reps;
@@ -152,7 +153,8 @@ values(struct hist *hi, const char *name, const char *op,
 	snprintf(sql, sizeof(sql), "SELECT r.commit_id, " CMP_GROUP_SQL
 	    " AS g, min(c.strategy), min(c.machine), min(c.trace), %s, "
 	    "count(*), min(cmp_label(c.strategy, c.machine, c.trace, "
-	    "c.inputs)) FROM \"case\" c JOIN run r ON r.id "
+	    "c.inputs)), min(c.strategy || ' ' || c.machine || ' ' || "
+	    "c.trace) FROM \"case\" c JOIN run r ON r.id "
 	    "= c.run_id JOIN %s x ON x.case_id = c.id WHERE %s GROUP BY "
 	    "r.commit_id, g ORDER BY g", lat ? (strcmp(hi->hi_quant, "mean")
 	    == 0 ? "avg(x.mean)" : strcmp(hi->hi_quant, "p90") == 0 ?
@@ -204,6 +206,12 @@ values(struct hist *hi, const char *name, const char *op,
 			    h->h_v == NULL || h->h_reps == NULL ||
 			    h->h_verdict == NULL)
 				goto fail;
+			/* The label is the plain one and the settings. */
+			h->h_settings = h->h_label + strlen((const char *)
+			    sqlite3_column_text(s, 8));
+			if (h->h_settings > h->h_label + strlen(h->h_label))
+				h->h_settings = h->h_label +
+				    strlen(h->h_label);
 			for (k = 0; k < hi->hi_n; k++)
 				h->h_v[k] = NAN;
 			snprintf(h->h_strategy, sizeof(h->h_strategy), "%s",
@@ -579,7 +587,6 @@ page(struct hist *hi, const struct html_opts *o, const char *name,
 	legend(h.h_f, lat);
 	fprintf(h.h_f, "<p id=\"picked\">Hover over a point for its commit "
 	    "and value; click it to show them here.</p>\n");
-	/* Where it moved first, then the headline cases. */
 	/* Where it moved first; then the headline cases, strategies in
 	 * the report's order. */
 	fprintf(h.h_f, "<div class=\"charts\">\n");
@@ -594,8 +601,8 @@ page(struct hist *hi, const struct html_opts *o, const char *name,
 				continue;
 			}
 			fprintf(h.h_f, "<div class=\"chart\"><h3>");
-			html_escf(h.h_f, "%s on %s, %s", hc[i].h_strategy,
-			    hc[i].h_machine, hc[i].h_wl);
+			html_escf(h.h_f, "%s on %s, %s%s", hc[i].h_strategy,
+			    hc[i].h_machine, hc[i].h_wl, hc[i].h_settings);
 			fprintf(h.h_f, "%s</h3>\n", hc[i].h_moved ? " (moved)" :
 			    "");
 			chart(h.h_f, hi, &hc[i], name, unit);
@@ -609,6 +616,13 @@ page(struct hist *hi, const struct html_opts *o, const char *name,
 	if (rest > 0)
 		fprintf(h.h_f, "<p class=\"note\">%d more cases not drawn.</p>\n",
 		    rest);
+	if (n - shown - rest > 0)
+		fprintf(h.h_f, "<p class=\"note\" id=\"undrawn\">%d case%s of "
+		    "other traces or machines, where the figure did not move, "
+		    "%s not drawn; the table above counts %s.</p>\n",
+		    n - shown - rest, n - shown - rest == 1 ? "" : "s",
+		    n - shown - rest == 1 ? "is" : "are",
+		    n - shown - rest == 1 ? "it" : "them");
 	cases_free(hc, n);
 	return html_end(&h, script, err, errlen);
 }

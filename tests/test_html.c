@@ -471,6 +471,14 @@ Test(html, site_in_browser, .timeout = 300)
 			cr_expect_eq(count(ch, "<circle class=\"point "), 2);
 			cr_expect_null(strstr(ch, "v-changed"), "%s", ch);
 			free(ch);
+			/*
+			 * 4 cases, 3 charts (nointr's two moved, panic-only
+			 * on the headline machine): the fourth is named.
+			 */
+			cr_expect_eq(count(dom, "<svg class=\"hist\""), 3);
+			cr_expect_not_null(strstr(dom, "1 case of other "
+			    "traces or machines, where the figure did not "
+			    "move, is not drawn"), "%s", dom);
 		} else if (strcmp(pages[i], "fig-latency.malloc.kmem_map."
 		    "p50.html") == 0) {
 			snprintf(point, sizeof(point), "class=\"point "
@@ -592,6 +600,12 @@ Test(html, sweep_points_apart, .timeout = 120)
 	cr_assert_eq(cmd(args, &out, &err), 0, "%s", err);
 	page = kmtest_read(dir, "site/fig-max_fds.html");
 	cr_expect_eq(count(page, "<svg class=\"hist\""), 2, "%s", page);
+	/* The headings name the points too. */
+	cr_expect_not_null(strstr(page, ", w nkmempages=4096</h3>"), "%s",
+	    page);
+	cr_expect_not_null(strstr(page, ", w nkmempages=8192 (moved)</h3>"),
+	    "%s", page);
+	cr_expect_null(strstr(page, "id=\"undrawn\""), "%s", page);
 	for (k = 4096; k <= 8192; k *= 2) {
 		snprintf(label, sizeof(label), "nointr i386-64M %s/w.kmt "
 		    "nkmempages=%d", dir, k);
