@@ -49,7 +49,7 @@ TESTSRCS = tests/kmtest.c $(wildcard tests/test_*.c)
 TESTOBJS = $(TESTSRCS:%.c=$(B)/%.o)
 
 .PHONY: all deps test check broken slow check-traces bench bench-full traces \
-	replay-speed clean FORCE test-slurm regress
+	replay-speed clean FORCE test-slurm test-ssh regress
 
 all: kmbench
 
@@ -96,6 +96,17 @@ test-slurm:
 	@sh tools/deps.sh slurm-wlm munge
 	$(MAKE) $(PAR) --no-print-directory VARIANT=release build/release/kmbench
 	sh tools/test-slurm.sh build/release/kmbench
+
+# The GNU parallel --sshloginfile recipe over ssh to 127.0.0.1: an sshd
+# of the script's own on a loopback port, with keys made for the test,
+# runs a 12-case matrix as 2 jobs; the shards are collected by scp and
+# merged (tools/test-ssh.sh, docs/scale-out.md); 20 to 40 s.  ./kmbench,
+# for the machines/ beside it: a job's ssh session has no
+# KMBENCH_MACHINES.
+test-ssh:
+	@sh tools/deps.sh openssh-server openssh-client parallel
+	$(MAKE) $(PAR) --no-print-directory VARIANT=release kmbench
+	sh tools/test-ssh.sh kmbench
 
 # The tests find the binary and the profiles through these.
 TESTENV	= KMBENCH=$(CURDIR)/$(B)/kmbench KMBENCH_MACHINES=$(CURDIR)/machines \
