@@ -24,6 +24,9 @@
 #                   jemalloc and mimalloc
 #   make fuzz       each fuzz target for FUZZ_SECONDS (make fuzz-smoke: a
 #                   short deterministic run of each, as CI runs them)
+#   make test-slurm a matrix run by a one-node Slurm cluster, merged
+#   make test-ssh   the GNU parallel --sshloginfile recipe over ssh to
+#                   127.0.0.1 (docs/scale-out.md)
 
 CC	?= cc
 OPT	?= -O2
