@@ -6,11 +6,13 @@
 # 20-case matrix (2 strategies x 2 machines x 5 reps) is listed, run by
 # tools/slurm/submit.sh as a job array into per-task shards with a
 # dependent merge job, and the merged store must hold the 20 cases with
-# the same keys and deterministic figures as a local kmbench matrix
-# over the same cases.  Prints how long it took.
+# the same keys, outcomes, settings and deterministic figures as a
+# local kmbench matrix over the same cases (tools/store-diff.sh).
+# Prints how long it took.
 set -eu
 KB=$(realpath "${1:?usage: test-slurm.sh KMBENCH}")
 SRC=$(cd "$(dirname "$0")/.." && pwd)
+. "$SRC/tools/store-diff.sh"
 for c in munged slurmctld slurmd sbatch squeue sinfo sqlite3; do
 	command -v "$c" >/dev/null 2>&1 || {
 		echo "test-slurm: $c missing (make deps installs slurm-wlm" \
@@ -126,15 +128,7 @@ done
 "$KB" matrix --db single.db $sel t.kmt >/dev/null 2>&1
 q() { sqlite3 merged.db "$1"; }
 [ "$(q 'SELECT count(*) FROM "case"')" -eq 20 ]
-d=$(q "ATTACH 'single.db' AS s;
-SELECT c.key, r.name, r.value FROM \"case\" c JOIN result r ON
-    r.case_id = c.id WHERE r.deterministic EXCEPT SELECT c.key, r.name,
-    r.value FROM s.\"case\" c JOIN s.result r ON r.case_id = c.id WHERE
-    r.deterministic;
-SELECT c.key, r.name, r.value FROM s.\"case\" c JOIN s.result r ON
-    r.case_id = c.id WHERE r.deterministic EXCEPT SELECT c.key, r.name,
-    r.value FROM \"case\" c JOIN result r ON r.case_id = c.id WHERE
-    r.deterministic;")
+d=$(store_diff merged.db single.db)
 if [ -n "$d" ]; then
 	echo "test-slurm: the merged store differs from a local matrix:" >&2
 	echo "$d" | head >&2

@@ -17,6 +17,7 @@
 # which does not carry KMBENCH_MACHINES.  Prints how long it took.
 set -eu
 KB=$(realpath "${1:?usage: test-ssh.sh KMBENCH}")
+. "$(dirname "$0")/store-diff.sh"
 fail() {
 	echo "test-ssh: $*" >&2
 	exit 1
@@ -180,19 +181,7 @@ q() { sqlite3 merged.db "$1"; }
     fail "merged store: $(q 'SELECT count(*) FROM "case"') cases, not 12"
 [ "$(sqlite3 single.db 'SELECT count(*) FROM "case"')" -eq 12 ] ||
     fail "local matrix: not 12 cases"
-d=$(q "ATTACH 'single.db' AS s;
-SELECT c.key, r.name, r.value FROM \"case\" c JOIN result r ON
-    r.case_id = c.id WHERE r.deterministic EXCEPT SELECT c.key, r.name,
-    r.value FROM s.\"case\" c JOIN s.result r ON r.case_id = c.id WHERE
-    r.deterministic;
-SELECT c.key, r.name, r.value FROM s.\"case\" c JOIN s.result r ON
-    r.case_id = c.id WHERE r.deterministic EXCEPT SELECT c.key, r.name,
-    r.value FROM \"case\" c JOIN result r ON r.case_id = c.id WHERE
-    r.deterministic;
-SELECT key, outcome, settings FROM \"case\" EXCEPT SELECT key, outcome,
-    settings FROM s.\"case\";
-SELECT key, outcome, settings FROM s.\"case\" EXCEPT SELECT key, outcome,
-    settings FROM \"case\";")
+d=$(store_diff merged.db single.db)
 [ -z "$d" ] || fail "the merged store differs from a local matrix:" \
     "$(echo "$d" | head -1)"
 # Each merged case's run is a kmbench case on this host (by ssh).
