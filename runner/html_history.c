@@ -163,19 +163,9 @@ values(struct hist *hi, const char *name, const char *op,
 	    strcmp(hi->hi_quant, "max") == 0 ? "avg(x.max)" : "avg(x.p50)") :
 	    "avg(x.value)", lat ? "latency" : "result", lat ? "x.op = ?1 AND "
 	    "x.arena = ?2" : "x.name = ?1");
-	/*
-	 * Each case labelled as compare labels it, with the settings in
-	 * which the cases of one strategy, machine and trace differ over
-	 * the whole store (the points of a sweep, cmp_label.h), so that
-	 * every point has a heading of its own.
-	 */
-	if (cmp_label_register(hi->hi_st->st_db, "1", "0") != 0)
-		return -1;
 	if (sqlite3_prepare_v2(hi->hi_st->st_db, sql, -1, &s, NULL) !=
-	    SQLITE_OK) {
-		cmp_label_unregister(hi->hi_st->st_db);
+	    SQLITE_OK)
 		return -1;
-	}
 	sqlite3_bind_text(s, 1, lat ? op : name, -1, SQLITE_STATIC);
 	if (lat)
 		sqlite3_bind_text(s, 2, arena, -1, SQLITE_STATIC);
@@ -229,12 +219,10 @@ values(struct hist *hi, const char *name, const char *op,
 		}
 	}
 	sqlite3_finalize(s);
-	cmp_label_unregister(hi->hi_st->st_db);
 	*hcp = hc;
 	return rc == SQLITE_DONE ? n : (cases_free(hc, n), -1);
 fail:
 	sqlite3_finalize(s);
-	cmp_label_unregister(hi->hi_st->st_db);
 	cases_free(hc, n);
 	return -1;
 }
@@ -685,7 +673,7 @@ html_history(struct rpt *r, struct store *st, const struct html_opts *o,
 	struct fig *fg = NULL;
 	struct html h;
 	char file[200], base[180];
-	int nf, i, k, rc = -1, moved, ncases, lat;
+	int nf, i, k, rc = -1, moved, ncases, lat, labelled = 0;
 
 	memset(&hi, 0, sizeof(hi));
 	hi.hi_r = r;
@@ -704,6 +692,19 @@ html_history(struct rpt *r, struct store *st, const struct html_opts *o,
 	}
 	if (judge_all(&hi, o->ho_cmp, err, errlen) != 0)
 		goto out;
+	/*
+	 * Once compare is done with its own labels: each case labelled as
+	 * compare labels it, with the settings in which the cases of one
+	 * strategy, machine and trace differ over the whole store (the
+	 * points of a sweep, cmp_label.h), so that every point of every
+	 * page has a heading of its own.
+	 */
+	if (cmp_label_register(st->st_db, "1", "0") != 0) {
+		snprintf(err, errlen, "%s: %s", st->st_path,
+		    sqlite3_errmsg(st->st_db));
+		goto out;
+	}
+	labelled = 1;
 	if (html_begin(&h, o->ho_dir, "history.html", "Figures across "
 	    "commits", HN_HISTORY, err, errlen) != 0)
 		goto out;
@@ -740,6 +741,8 @@ html_history(struct rpt *r, struct store *st, const struct html_opts *o,
 	}
 	rc = html_end(&h, NULL, err, errlen);
 out:
+	if (labelled)
+		cmp_label_unregister(st->st_db);
 	if (hi.hi_cmp != NULL)
 		for (k = 0; k < MAXCOMMITS; k++)
 			cmp_free(&hi.hi_cmp[k]);
