@@ -306,7 +306,7 @@ figure(struct plotopt *po, int rc, const char *why, const char *script,
     const char *name, const char *const *vars)
 {
 	char defs[16][PATH_MAX + 64], *dp[16], spath[PATH_MAX],
-	    out[PATH_MAX];
+	    out[3][PATH_MAX];
 	struct gprun gr[3];
 	int f, n, i, started[3], failed = 0;
 
@@ -325,10 +325,10 @@ figure(struct plotopt *po, int rc, const char *why, const char *script,
 		if (!po->po_fmt[f] || failed)
 			continue;
 		n = 0;
-		snprintf(out, sizeof(out), "%s/%s.%s", po->po_out, name,
+		snprintf(out[f], sizeof(out[f]), "%s/%s.%s", po->po_out, name,
 		    fmtnames[f]);
 		gpdef(defs[n++], sizeof(defs[0]), "fmt", fmtnames[f]);
-		gpdef(defs[n++], sizeof(defs[0]), "out", out);
+		gpdef(defs[n++], sizeof(defs[0]), "out", out[f]);
 		gpdef(defs[n++], sizeof(defs[0]), "data", po->po_data);
 		gpdef(defs[n++], sizeof(defs[0]), "plotdir", po->po_dir);
 		for (i = 0; vars != NULL && vars[i] != NULL &&
@@ -349,10 +349,8 @@ figure(struct plotopt *po, int rc, const char *why, const char *script,
 			failed = 1;
 			continue;
 		}
-		snprintf(out, sizeof(out), "%s/%s.%s", po->po_out, name,
-		    fmtnames[f]);
-		if (f == 2 && !failed && tidytext(out) != 0) {
-			fprintf(stderr, "kmbench plot: %s: %s\n", out,
+		if (f == 2 && !failed && tidytext(out[f]) != 0) {
+			fprintf(stderr, "kmbench plot: %s: %s\n", out[f],
 			    strerror(errno));
 			failed = 1;
 		}
