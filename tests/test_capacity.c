@@ -31,6 +31,23 @@ cap(const char *args, const char *trace, char **out)
 }
 
 /*
+ * OUT (capacity --json) answers KEY with the smallest survivor VALUE,
+ * a panic one step below it, and an outcome monotonic in KEY.
+ */
+static void
+expect_smallest(const char *out, const char *key, long value)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "\"key\":\"%s\"", key);
+	cr_expect(strstr(out, want) != NULL, "%s", out);
+	snprintf(want, sizeof(want), "\"value\":%ld,", value);
+	cr_expect(strstr(out, want) != NULL, "%s", out);
+	cr_expect(strstr(out, "\"below\":\"panic\"") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"monotonic\":true") != NULL, "%s", out);
+}
+
+/*
  * The kernel holds a 10-page and a 20-page M_TEMP block at once
  * (40960 and 81920 bytes: above MAXALLOCSAVE, 8192, so kmem_malloc()
  * gives whole pages).  At boot kmem_map holds 2 pages (a spawn-only
@@ -61,10 +78,7 @@ Test(capacity, nkmempages_by_hand)
 	    "3 0 kfree a\n4 0 kfree b\n");
 	cr_assert_eq(cap("--json --strategy panic-only --machine i386-64M "
 	    "--vary nkmempages --to 100", trace, &out), 0);
-	cr_expect(strstr(out, "\"key\":\"nkmempages\"") != NULL, "%s", out);
-	cr_expect(strstr(out, "\"value\":32,") != NULL, "%s", out);
-	cr_expect(strstr(out, "\"below\":\"panic\"") != NULL, "%s", out);
-	cr_expect(strstr(out, "\"monotonic\":true") != NULL, "%s", out);
+	expect_smallest(out, "nkmempages", 32);
 	cr_expect(strstr(out, "\"next\":{\"value\":31,\"outcome\":\"panic\","
 	    "\"events\":3,") != NULL, "%s", out);
 	cr_expect(strstr(out, "\"panic_event\":3") != NULL, "%s", out);
@@ -142,10 +156,7 @@ Test(capacity, dup_storm_by_hand, .timeout = 120)
 
 	cr_assert_eq(cap("--json --strategy panic-only --machine i386-64M "
 	    "--vary nkmempages --from 100 --to 200", trace, &out), 0);
-	cr_expect(strstr(out, "\"key\":\"nkmempages\"") != NULL, "%s", out);
-	cr_expect(strstr(out, "\"value\":132,") != NULL, "%s", out);
-	cr_expect(strstr(out, "\"below\":\"panic\"") != NULL, "%s", out);
-	cr_expect(strstr(out, "\"monotonic\":true") != NULL, "%s", out);
+	expect_smallest(out, "nkmempages", 132);
 	cr_expect(strstr(out, "\"at\":{\"value\":132,\"outcome\":\"survived\","
 	    "\"events\":25602,\"skipped\":0,\"refused\":0,\"hung\":0,"
 	    "\"kmem_map_peak\":104}") != NULL, "%s", out);

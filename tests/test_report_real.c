@@ -135,7 +135,7 @@ Test(report_real, least_kmem_map)
 {
 	char trace[256], db[256], args[1024], want[512], *out, *e;
 	const char *base;
-	int w;
+	int nlen, w;
 
 	kmtest_write(trace, sizeof(trace), ".kmt",
 	    "kmtrace 1\n0 1 spawn\n"
@@ -171,9 +171,10 @@ Test(report_real, least_kmem_map)
 	 * space (10 at least); each strategy's, 10.
 	 */
 	base = strrchr(trace, '/') + 1;
-	w = (int)strlen(base) - 4 + 1 > 10 ? (int)strlen(base) - 4 + 1 : 10;
-	snprintf(want, sizeof(want), "\n%-*.*s%10s%10s%10s%10s", w,
-	    (int)strlen(base) - 4, base, "32", "none", "-", "<=40");
+	nlen = (int)(strlen(base) - strlen(".kmt"));
+	w = nlen + 1 > 10 ? nlen + 1 : 10;
+	snprintf(want, sizeof(want), "\n%-*.*s%10s%10s%10s%10s", w, nlen,
+	    base, "32", "none", "-", "<=40");
 	cr_expect(strstr(out, want) != NULL, "%s\n%s", want, out);
 	snprintf(want, sizeof(want), "\n%-*s%10s%10s%10s%10s", w, "  MiB",
 	    "0.1", "none", "-", "<=0.2");
