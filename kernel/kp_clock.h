@@ -22,8 +22,13 @@
 #include <stdint.h>
 #include <time.h>
 
+/*
+ * The compiler's builtins for RDTSC and LFENCE rather than
+ * <x86intrin.h>: that header brings every intrinsic up to AVX-512,
+ * some 45000 lines, into each of the 32 files that include this one,
+ * and parsing them was most of the build (docs/replay-speed.md).
+ */
 #if defined(__x86_64__)
-#include <x86intrin.h>
 #define KP_HAVE_TSC	1
 #else
 #define KP_HAVE_TSC	0
@@ -75,9 +80,9 @@ kp_tsc_read(void)
 #if KP_HAVE_TSC
 	uint64_t t;
 
-	_mm_lfence();
-	t = __rdtsc();
-	_mm_lfence();
+	__builtin_ia32_lfence();
+	t = __builtin_ia32_rdtsc();
+	__builtin_ia32_lfence();
 	return t;
 #else
 	return 0;
