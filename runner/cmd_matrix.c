@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -41,6 +42,7 @@
 
 #define MAXLIST	256
 #define MAXCASES	200000	/* a matrix, a list: jobs held in memory */
+#define MAXJOBS	1000	/* --jobs */
 
 static volatile sig_atomic_t stopping;
 
@@ -91,25 +93,165 @@ struct job {
 	struct case_spec cs;
 	char		 key[65];
 	const char	*machine;
-	pid_t		 pid;
 	int		 skip;
-	int		 slot;		/* its worker's struct wslot */
 	const char	*sets[CASE_MAXSETS];	/* the --set applied */
 	size_t		 nsets;
 	size_t		 nswept;	/* the last of them: --sweep's */
 };
 
 /*
- * What a worker tells the matrix, in memory shared with it (one slot
- * per running worker): its one-line message, and whether its case was
- * stored already (by another matrix) when it came to store it.
+ * What a worker tells the matrix of its last case, in memory shared
+ * with it (a slot per worker): its one-line message, and whether the
+ * case was stored already (by another matrix) when it came to store it.
  */
 struct wslot {
-	int		 ws_busy;
 	int		 ws_already;
 	char		 ws_msg[1024];
 	char		 ws_warn[1024];	/* the trace reader's warning */
 };
+
+/*
+ * A worker process: it runs case after case, each given by its index
+ * in the job array on w_cmd, into a store connection of its own that
+ * stays open, and answers each with the case's status on w_res.  A
+ * process a case spared fork(), the first touch of a fresh heap and
+ * the opening of the store; a connection held open spares SQLite's
+ * checkpoint, fdatasync calls and the new -wal and -shm that closing
+ * the last connection makes (about 9 ms a case in all, on the 2-core
+ * VM of docs/replay-speed.md).  Nothing of a case outlives it in the
+ * worker but glibc's heap: the kernel keeps no global state.
+ */
+struct worker {
+	pid_t		 w_pid;		/* 0: none */
+	int		 w_cmd;		/* job indexes to it */
+	int		 w_res;		/* their statuses from it */
+	int		 w_job;		/* the one it runs; -1: idle */
+};
+
+/* A worker's loop: what it reads on CMD until that closes. */
+static void
+worker_main(int cmd, int res, struct job *jv, struct wslot *ws,
+    const char *db, int64_t run_id)
+{
+	struct store st;
+	int open = 0, k, wrc;
+
+	while (read(cmd, &k, sizeof(k)) == (ssize_t)sizeof(k)) {
+		memset(ws, 0, sizeof(*ws));
+		if (!open && store_open(&st, db, ws->ws_msg,
+		    sizeof(ws->ws_msg)) != 0)
+			wrc = CASE_ESTORE;
+		else {
+			open = 1;
+			wrc = case_run(&jv[k].cs, CR_NONE, stdout, &st, run_id,
+			    ws->ws_msg, sizeof(ws->ws_msg));
+			ws->ws_already = jv[k].cs.cs_already;
+			memcpy(ws->ws_warn, jv[k].cs.cs_warning,
+			    sizeof(ws->ws_warn));
+		}
+		if (write(res, &wrc, sizeof(wrc)) != (ssize_t)sizeof(wrc))
+			break;
+	}
+	if (open)
+		store_close(&st);
+	_exit(0);
+}
+
+/* Start worker I of WV: 0, or -1 with errno. */
+static int
+worker_start(struct worker *wv, int n, int i, struct job *jv,
+    struct wslot *ws, const char *db, int64_t run_id, pid_t parent)
+{
+	struct worker *w = &wv[i];
+	int cmd[2], res[2], x;
+
+	if (pipe(cmd) != 0)
+		return -1;
+	if (pipe(res) != 0) {
+		close(cmd[0]);
+		close(cmd[1]);
+		return -1;
+	}
+	if ((w->w_pid = fork()) < 0) {
+		w->w_pid = 0;
+		close(cmd[0]);
+		close(cmd[1]);
+		close(res[0]);
+		close(res[1]);
+		return -1;
+	}
+	if (w->w_pid == 0) {
+		/*
+		 * Die with the matrix: a worker left running after it is
+		 * killed would store its case behind a rerun's back.  The
+		 * matrix may have died before prctl: then it is gone
+		 * already.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
+		    getppid() != parent)
+			_exit(1);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		/* The other workers' pipes would hide their ends. */
+		for (x = 0; x < n; x++)
+			if (x != i && wv[x].w_pid != 0) {
+				close(wv[x].w_cmd);
+				close(wv[x].w_res);
+			}
+		close(cmd[1]);
+		close(res[0]);
+		worker_main(cmd[0], res[1], jv, ws, db, run_id);
+	}
+	close(cmd[0]);
+	close(res[1]);
+	w->w_cmd = cmd[1];
+	w->w_res = res[0];
+	w->w_job = -1;
+	return 0;
+}
+
+/* Give job K to W: 0, or -1 if it is gone. */
+static int
+worker_give(struct worker *w, int k)
+{
+	ssize_t n;
+
+	while ((n = write(w->w_cmd, &k, sizeof(k))) < 0 && errno == EINTR)
+		continue;
+	if (n != (ssize_t)sizeof(k))
+		return -1;
+	w->w_job = k;
+	return 0;
+}
+
+/* W's status for its case: 0, or -1 if it died instead. */
+static int
+worker_result(struct worker *w, int *wrc)
+{
+	ssize_t n;
+
+	while ((n = read(w->w_res, wrc, sizeof(*wrc))) < 0 && errno == EINTR)
+		continue;
+	return n == (ssize_t)sizeof(*wrc) ? 0 : -1;
+}
+
+/* Close W's pipes and wait for it to end; how it ended in STATUS. */
+static void
+worker_reap(struct worker *w, int *status)
+{
+	int st = 0;
+
+	if (w->w_pid == 0)
+		return;
+	close(w->w_cmd);
+	close(w->w_res);
+	while (waitpid(w->w_pid, &st, 0) < 0 && errno == EINTR)
+		continue;
+	if (status != NULL)
+		*status = st;
+	w->w_pid = 0;
+	w->w_job = -1;
+}
 
 /* The stored figure NAME of the newest case with KEY, or -1. */
 static double
@@ -314,6 +456,8 @@ cmd_matrix(int argc, char **argv)
 	const struct strategy *sv[MAXLIST];
 	long long ntotal;
 	struct wslot *slots;
+	struct worker *wv;
+	int restarts = 0;
 	struct job *jv;
 	pid_t parent;
 	struct store st;
@@ -553,88 +697,99 @@ cmd_matrix(int argc, char **argv)
 		goto fail;
 	}
 	store_close(&st);
-	/* One message slot per running worker, shared with it. */
+	/* One message slot per worker, shared with it. */
 	slots = mmap(NULL, (size_t)jobs * sizeof(*slots), PROT_READ |
 	    PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (slots == MAP_FAILED) {
 		perror("kmbench matrix: mmap");
 		goto fail;
 	}
+	if ((wv = calloc((size_t)jobs, sizeof(*wv))) == NULL) {
+		fprintf(stderr, "kmbench matrix: out of memory\n");
+		munmap(slots, (size_t)jobs * sizeof(*slots));
+		goto fail;
+	}
+	for (i = 0; i < jobs; i++)
+		wv[i].w_job = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A worker that died is seen at its pipe's end, not by SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	fflush(NULL);
 	done = skipped;
 	parent = getpid();
-	for (k = 0; k < total || running > 0; ) {
-		int status;
-		pid_t pid;
+	for (k = 0;;) {
+		struct pollfd pfd[MAXJOBS];
+		int np = 0;
 
-		while (!stopping && !storefail && running < jobs && k < total) {
-			struct job *j = &jv[k++];
+		/* Each idle worker gets the next case; one is started first. */
+		for (i = 0; i < jobs; i++) {
+			struct worker *w = &wv[i];
 
-			if (j->skip)
+			while (k < total && jv[k].skip)
+				k++;
+			if (stopping || storefail || k >= total)
+				break;
+			if (w->w_job >= 0)
 				continue;
-			for (j->slot = 0; slots[j->slot].ws_busy; j->slot++)
-				continue;
-			memset(&slots[j->slot], 0, sizeof(slots[j->slot]));
-			slots[j->slot].ws_busy = 1;
-			if ((j->pid = fork()) < 0) {
+			if (w->w_pid == 0 && worker_start(wv, jobs, i, jv,
+			    &slots[i], db, run_id, parent) != 0) {
 				perror("kmbench matrix: fork");
-				slots[j->slot].ws_busy = 0;
 				stopping = 1;
 				failed++;
 				break;
 			}
-			if (j->pid == 0) {
-				struct wslot *ws = &slots[j->slot];
-				struct store wst;
-				int wrc;
-
-				/*
-				 * Die with the matrix: a worker left running
-				 * after it is killed would store its case
-				 * behind a rerun's back.  The matrix may have
-				 * died before prctl: then it is gone already.
-				 */
-				if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
-				    getppid() != parent)
-					_exit(1);
-				signal(SIGINT, SIG_DFL);
-				signal(SIGTERM, SIG_DFL);
-				if (store_open(&wst, db, ws->ws_msg,
-				    sizeof(ws->ws_msg)) != 0)
-					_exit(CASE_ESTORE);
-				wrc = case_run(&j->cs, CR_NONE, stdout, &wst,
-				    run_id, ws->ws_msg, sizeof(ws->ws_msg));
-				ws->ws_already = j->cs.cs_already;
-				memcpy(ws->ws_warn, j->cs.cs_warning,
-				    sizeof(ws->ws_warn));
-				store_close(&wst);
-				_exit(wrc);
+			if (worker_give(w, k) != 0) {
+				/* It died idle: another takes its place. */
+				worker_reap(w, NULL);
+				if (++restarts > 8) {
+					fprintf(stderr, "kmbench matrix: "
+					    "workers die before their cases; "
+					    "stopped\n");
+					stopping = 1;
+					failed++;
+					break;
+				}
+				i--;
+				continue;
 			}
 			running++;
-			progress(tty, done, total, j, "running");
+			progress(tty, done, total, &jv[k], "running");
+			k++;
 		}
 		if (running == 0)
 			break;
-		pid = wait(&status);
-		if (pid < 0) {
+		for (i = 0; i < jobs; i++)
+			if (wv[i].w_job >= 0) {
+				pfd[np].fd = wv[i].w_res;
+				pfd[np].events = POLLIN;
+				np++;
+			}
+		if (poll(pfd, (nfds_t)np, -1) < 0) {
 			if (errno == EINTR)
 				continue;
+			perror("kmbench matrix: poll");
 			break;
 		}
-		running--;
-		done++;
-		for (i = 0; i < total; i++) {
-			struct job *j = &jv[i];
+		for (i = 0, np = 0; i < jobs; i++) {
+			struct worker *w = &wv[i];
 			struct wslot *ws;
-			int ok, code;
+			struct job *j;
+			int status, wrc, ok, code;
 
-			if (j->pid != pid)
+			if (w->w_job < 0 || pfd[np++].revents == 0)
 				continue;
-			ws = &slots[j->slot];
+			j = &jv[w->w_job];
+			if (worker_result(w, &wrc) == 0)
+				status = W_EXITCODE(wrc, 0);
+			else	/* it died in its case: how, from wait */
+				worker_reap(w, &status);
+			w->w_job = -1;
+			running--;
+			done++;
+			ws = &slots[i];
 			ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 			code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 			if (ok && ws->ws_already)
@@ -664,12 +819,14 @@ cmd_matrix(int argc, char **argv)
 			/* A malformed trace is bad input: status 2. */
 			if (code == 2)
 				badinput = 1;
-			ws->ws_busy = 0;
 			progress(tty, done, total, j, ok ? "stored" :
 			    "FAILED");
-			break;
 		}
 	}
+	/* The workers see their pipes close, close their stores and end. */
+	for (i = 0; i < jobs; i++)
+		worker_reap(&wv[i], NULL);
+	free(wv);
 	munmap(slots, (size_t)jobs * sizeof(*slots));
 	print_table(db, jv, total, nsweeps > 0);
 	fflush(stdout);
