@@ -42,6 +42,16 @@ struct kp_account {
 	/* The bytes of this map held by the last process seen. */
 	uint32_t	 ka_heldpid;	/* KP_NOPID: none */
 	uint64_t	*ka_heldv;
+	/*
+	 * The process that holds the most of this map (on a tie the
+	 * lowest PID; none while ka_bestv is 0), kept as the counters
+	 * change.  Only a fall in its own bytes can hand the lead to
+	 * another unseen: then ka_beststale is set, and the reader walks
+	 * the counters (runner/probe.c).
+	 */
+	uint32_t	 ka_bestpid;
+	int		 ka_beststale;
+	uint64_t	 ka_bestv;
 };
 
 #define KP_NOPID	UINT32_MAX
@@ -60,16 +70,38 @@ struct kp_ledger {
 	void		*kl_arg;	/* the owner's, for kl_held */
 };
 
+/* PID's counter of A is now V, after a change of BYTES. */
+static inline void
+kp_best_note(struct kp_account *a, uint32_t pid, uint64_t v, int64_t bytes)
+{
+
+	if (pid == a->ka_bestpid) {
+		if (bytes < 0)
+			a->ka_beststale = 1;
+		a->ka_bestv = v;
+	} else if (!a->ka_beststale && (v > a->ka_bestv ||
+	    (v == a->ka_bestv && v > 0 && pid < a->ka_bestpid))) {
+		a->ka_bestpid = pid;
+		a->ka_bestv = v;
+	}
+}
+
 static inline void
 kp_held_add(struct kp_ledger *l, enum kp_arena arena, uint32_t pid,
     int64_t bytes)
 {
 	struct kp_account *a = &l->kl_acct[arena];
+	uint64_t v;
 
 	if (__builtin_expect(a->ka_heldpid == pid, 1))
-		*a->ka_heldv += (uint64_t)bytes;
-	else
+		v = *a->ka_heldv += (uint64_t)bytes;
+	else {
 		l->kl_held(l, arena, pid, bytes);
+		if (a->ka_heldpid != pid)
+			return;		/* no counter: the probes say so */
+		v = *a->ka_heldv;
+	}
+	kp_best_note(a, pid, v, bytes);
 }
 
 static inline uint64_t *

@@ -148,6 +148,13 @@ probe_after(struct probe *p, const char *why)
 
 void	probe_finish(struct probe *, const struct replay *);
 
+/*
+ * run --check: what the probes keep as the kernel goes (the biggest
+ * holder of each map) against a walk.  0, or -1 with a one-line
+ * message in ERR.
+ */
+int	probe_check(struct probe *, char *err, size_t errlen);
+
 /* Map I's footprint in pages when its live bytes peaked. */
 uint32_t probe_fp_at_peak_live(const struct probe *, int i);
 

@@ -971,7 +971,9 @@ replay_run_digest(struct replay *r, struct machine *m, struct probe *p,
 		if (m->m_kcheck != NULL) {
 			char msg[512];
 
-			if (machine_check(m, msg, sizeof(msg)) != 0) {
+			if (machine_check(m, msg, sizeof(msg)) != 0 ||
+			    (p != NULL && probe_check(p, msg,
+			    sizeof(msg)) != 0)) {
 				snprintf(err, errlen, "%s:%" PRIu64 ": event %"
 				    PRIu64 ": invariant broken: %s", path,
 				    ev.ke_line, ev.ke_no, msg);

@@ -177,6 +177,36 @@ Test(probe, exhaustion)
 }
 
 /*
+ * The biggest holder after a fall (kp_best_note(), biggest_holder()):
+ * processes 5 and 6 spawn alike, so their spawns' bytes are equal.  5
+ * mallocs 16000 bytes (given 16384: four whole pages), 6 mallocs 8000
+ * (given 8192, the 8192-byte bucket), and 5 is ahead by 8192.  Then 5
+ * frees its block: its bytes fall, and 6 leads by 8192 with no change
+ * to its own counter, which only a walk can see.  The kernel's
+ * 70000-byte NOWAIT malloc needs 18 pages of the 16-page kmem_map and
+ * is refused: the culprit is 6, and the refusal is collateral.
+ */
+Test(probe, biggest_holder_after_a_fall)
+{
+	const char *small[] = { "nkmempages=16", NULL };
+	struct kmcase c;
+	struct probe p;
+	char err[512];
+
+	probed(&c, &p, small, "kmtrace 1\n0 5 spawn\n1 6 spawn\n"
+	    "2 5 kmalloc a 16000 M_TEMP NOWAIT\n"
+	    "3 6 kmalloc b 8000 M_TEMP NOWAIT\n"
+	    "4 5 kfree a\n"
+	    "5 0 kmalloc c 70000 M_TEMP NOWAIT\n");
+	cr_expect(p.p_refused);
+	cr_expect_eq(p.p_ref_event, 6);
+	cr_expect_eq(p.p_culprit, 6);
+	cr_expect_eq(p.p_collateral, 1);
+	cr_expect_eq(probe_check(&p, err, sizeof(err)), 0, "%s", err);
+	unprobe(&c, &p);
+}
+
+/*
  * The histogram: values below 32 have a bucket each, so 1..20 give
  * exact quantiles: the median (rank 10) is 10.  For 1..1000: rank 500
  * is 500, in [496, 512) (2^8 split into 16 buckets of 16): reported as
