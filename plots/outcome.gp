@@ -20,14 +20,15 @@ set key outside right top vertical Left reverse noopaque nobox
 ocol(c) = c == 0 ? 0xa6dba0 : c == 1 ? 0xe8464a : c == 2 ? 0xfdae61 : c == 4 ? 0xfff176 : 0xdddddd
 fds(v) = v == v ? (text ? (v < 10000 ? sprintf("%.0f", v) : sprintf("%.0fk", v / 1000)) : sprintf("%.0f fds", v)) : ""
 oword(o) = !text ? o : o eq "survived" ? "ok" : o eq "exhausted" ? "full" : o
+# No exit in the text branch: kmbench plot draws every figure of a
+# format in one gnuplot, one script loaded after another.
 if (text) {
 	set title sprintf("%s: outcome by strategy and memory (ok = survived;\nfull = kmem_map exhausted; k = thousand descriptors held)", wl)
 	unset key
 	plot file using 1:($2 - 0.2):(oword(strcol(6))):xtic(8):ytic(4) \
 		with labels notitle, \
 	     file using 1:($2 + 0.2):(fds($7)) with labels notitle
-	exit
-}
+} else {
 plot file using 1:2:(0.48):(0.46):(ocol($5)):xtic(3):ytic(4) \
 	with boxxyerror fs solid 1.0 border lc rgb "#ffffff" lc rgb variable \
 	notitle, \
@@ -38,3 +39,4 @@ plot file using 1:2:(0.48):(0.46):(ocol($5)):xtic(3):ytic(4) \
      keyentry with boxes fs solid 1.0 lc rgb "#fdae61" title "hung", \
      keyentry with boxes fs solid 1.0 lc rgb "#fff176" title "survived, kmem_map exhausted", \
      keyentry with boxes fs solid 1.0 lc rgb "#dddddd" title "not run"
+}

@@ -27,6 +27,17 @@
 #include "export.h"
 #include "select.h"
 
+#define FIG_MAXDEFS	16
+
+/* A figure to draw: its script, its outputs' name, its definitions. */
+struct fig {
+	char		 f_script[PATH_MAX];
+	char		 f_name[256];
+	char		*f_defs[FIG_MAXDEFS];	/* NAME="VALUE", without fmt, out */
+	int		 f_ndefs;
+	int		 f_failed;
+};
+
 struct plotopt {
 	const char	*po_out;
 	char		 po_data[PATH_MAX];
@@ -34,6 +45,8 @@ struct plotopt {
 	int		 po_fmt[3];		/* png, svg, txt */
 	int		 po_drawn;
 	int		 po_skipped;
+	struct fig	*po_figs;		/* to draw, in order */
+	int		 po_nfigs, po_capfigs;
 };
 
 static const char *const fmtnames[3] = { "png", "svg", "txt" };
@@ -200,9 +213,12 @@ gnuplot_start(struct gprun *gr, const char *script, char **defs, int n)
 	return 0;
 }
 
-/* Wait for GR's gnuplot.  0, or -1 with its first complaint on stderr. */
+/*
+ * Wait for GR's gnuplot.  0, or -1 with its first complaint on stderr
+ * (unless QUIET).
+ */
 static int
-gnuplot_wait(struct gprun *gr)
+gnuplot_wait(struct gprun *gr, int quiet)
 {
 	char msg[1024];
 	int status;
@@ -220,6 +236,8 @@ gnuplot_wait(struct gprun *gr)
 	}
 	firsterr(gr->gr_err, msg, sizeof(msg));
 	fclose(gr->gr_err);
+	if (quiet)
+		return -1;
 	if (WIFSIGNALED(status))
 		fprintf(stderr, "kmbench plot: gnuplot %s: killed by signal "
 		    "%d\n", gr->gr_script, WTERMSIG(status));
@@ -299,66 +317,202 @@ tidytext(const char *path)
 /*
  * One figure: RC is its export's result (WHY its note), SCRIPT its
  * script in plots/, NAME the file name of its outputs, VARS its own
- * definitions (name, value, ..., NULL).  0, or -1 when gnuplot failed.
+ * definitions (name, value, ..., NULL).  It is queued, and drawn with
+ * the others by draw_all().  0, or -1 when out of memory.
  */
 static int
 figure(struct plotopt *po, int rc, const char *why, const char *script,
     const char *name, const char *const *vars)
 {
-	char defs[16][PATH_MAX + 64], *dp[16], spath[PATH_MAX],
-	    out[3][PATH_MAX];
-	struct gprun gr[3];
-	int f, n, i, started[3], failed = 0;
+	char def[PATH_MAX + 64];
+	struct fig *fg;
+	int i;
 
 	if (rc == 0) {
 		fprintf(stderr, "kmbench plot: skipping %s: %s\n", name, why);
 		po->po_skipped++;
 		return 0;
 	}
-	snprintf(spath, sizeof(spath), "%s/%s", po->po_dir, script);
-	/*
-	 * The formats drawn at once, one gnuplot each: PNG through cairo
-	 * takes longest, and the others use the second core meanwhile.
-	 */
-	for (f = 0; f < 3; f++) {
-		started[f] = 0;
-		if (!po->po_fmt[f] || failed)
-			continue;
-		n = 0;
-		snprintf(out[f], sizeof(out[f]), "%s/%s.%s", po->po_out, name,
-		    fmtnames[f]);
-		gpdef(defs[n++], sizeof(defs[0]), "fmt", fmtnames[f]);
-		gpdef(defs[n++], sizeof(defs[0]), "out", out[f]);
-		gpdef(defs[n++], sizeof(defs[0]), "data", po->po_data);
-		gpdef(defs[n++], sizeof(defs[0]), "plotdir", po->po_dir);
-		for (i = 0; vars != NULL && vars[i] != NULL &&
-		    vars[i + 1] != NULL && n < 16; i += 2)
-			gpdef(defs[n++], sizeof(defs[0]), vars[i],
-			    vars[i + 1]);
-		for (i = 0; i < n; i++)
-			dp[i] = defs[i];
-		if (gnuplot_start(&gr[f], spath, dp, n) != 0)
-			failed = 1;
-		else
-			started[f] = 1;
+	if (po->po_nfigs == po->po_capfigs) {
+		int n = po->po_capfigs ? 2 * po->po_capfigs : 32;
+		struct fig *nf = realloc(po->po_figs, (size_t)n * sizeof(*nf));
+
+		if (nf == NULL)
+			goto nomem;
+		po->po_figs = nf;
+		po->po_capfigs = n;
 	}
-	for (f = 0; f < 3; f++) {
-		if (!started[f])
-			continue;
-		if (gnuplot_wait(&gr[f]) != 0) {
-			failed = 1;
-			continue;
-		}
-		if (f == 2 && !failed && tidytext(out[f]) != 0) {
-			fprintf(stderr, "kmbench plot: %s: %s\n", out[f],
-			    strerror(errno));
-			failed = 1;
-		}
+	fg = &po->po_figs[po->po_nfigs];
+	memset(fg, 0, sizeof(*fg));
+	snprintf(fg->f_script, sizeof(fg->f_script), "%s/%s", po->po_dir,
+	    script);
+	snprintf(fg->f_name, sizeof(fg->f_name), "%s", name);
+	gpdef(def, sizeof(def), "data", po->po_data);
+	if ((fg->f_defs[fg->f_ndefs++] = strdup(def)) == NULL)
+		goto nomemfig;
+	gpdef(def, sizeof(def), "plotdir", po->po_dir);
+	if ((fg->f_defs[fg->f_ndefs++] = strdup(def)) == NULL)
+		goto nomemfig;
+	for (i = 0; vars != NULL && vars[i] != NULL && vars[i + 1] != NULL &&
+	    fg->f_ndefs < FIG_MAXDEFS - 2; i += 2) {
+		gpdef(def, sizeof(def), vars[i], vars[i + 1]);
+		if ((fg->f_defs[fg->f_ndefs++] = strdup(def)) == NULL)
+			goto nomemfig;
 	}
-	if (failed)
-		return -1;
-	po->po_drawn++;
+	po->po_nfigs++;
 	return 0;
+nomemfig:
+	for (i = 0; i < fg->f_ndefs; i++)
+		free(fg->f_defs[i]);
+nomem:
+	fprintf(stderr, "kmbench plot: out of memory\n");
+	return -1;
+}
+
+/* Figure FG's output in format F. */
+static void
+fig_out(const struct plotopt *po, const struct fig *fg, int f, char *buf,
+    size_t len)
+{
+
+	snprintf(buf, len, "%s/%s.%s", po->po_out, fg->f_name, fmtnames[f]);
+}
+
+/* Start gnuplot on FG alone in format F. */
+static int
+draw_one_start(const struct plotopt *po, const struct fig *fg, int f,
+    struct gprun *gr)
+{
+	char defs[2][PATH_MAX + 64], out[PATH_MAX], *dp[FIG_MAXDEFS];
+	int i, n = 0;
+
+	fig_out(po, fg, f, out, sizeof(out));
+	gpdef(defs[0], sizeof(defs[0]), "fmt", fmtnames[f]);
+	gpdef(defs[1], sizeof(defs[1]), "out", out);
+	dp[n++] = defs[0];
+	dp[n++] = defs[1];
+	for (i = 0; i < fg->f_ndefs && n < FIG_MAXDEFS; i++)
+		dp[n++] = fg->f_defs[i];
+	return gnuplot_start(gr, fg->f_script, dp, n);
+}
+
+/* Draw every figure in format F, one gnuplot each; failures marked. */
+static void
+draw_singly(struct plotopt *po, int f)
+{
+	struct gprun gr;
+	int k;
+
+	for (k = 0; k < po->po_nfigs; k++) {
+		struct fig *fg = &po->po_figs[k];
+
+		if (draw_one_start(po, fg, f, &gr) != 0 ||
+		    gnuplot_wait(&gr, 0) != 0)
+			fg->f_failed = 1;
+	}
+}
+
+/*
+ * A script drawing every figure in format F, one after the other in
+ * one gnuplot (each with a fresh session), into PATH.  0 or -1.
+ */
+static int
+batch_script(const struct plotopt *po, int f, const char *path)
+{
+	char def[PATH_MAX + 64], out[PATH_MAX];
+	FILE *fp;
+	int k, i;
+
+	if ((fp = fopen(path, "w")) == NULL)
+		return -1;
+	for (k = 0; k < po->po_nfigs; k++) {
+		const struct fig *fg = &po->po_figs[k];
+
+		fig_out(po, fg, f, out, sizeof(out));
+		gpdef(def, sizeof(def), "fmt", fmtnames[f]);
+		fprintf(fp, "%s\n", def);
+		gpdef(def, sizeof(def), "out", out);
+		fprintf(fp, "%s\n", def);
+		for (i = 0; i < fg->f_ndefs; i++)
+			fprintf(fp, "%s\n", fg->f_defs[i]);
+		gpdef(def, sizeof(def), "script_", fg->f_script);
+		fprintf(fp, "%s\nload script_\nunset output\nreset session\n",
+		    def);
+	}
+	if (ferror(fp)) {
+		fclose(fp);
+		return -1;
+	}
+	return fclose(fp);
+}
+
+/*
+ * Draw the queued figures.  A gnuplot costs some 40 ms to start on the
+ * hosts measured, and cairo's fonts more, so PNG and text are drawn by
+ * one gnuplot each, all their figures in turn, while SVG, whose
+ * terminal in gnuplot 5.4 carries a stroke colour from one file into
+ * the next, gets a gnuplot a figure on the other core.  A batch that
+ * fails is drawn again a figure at a time, which names the figure and
+ * gnuplot's complaint.  make bench's 28 figures: 3.9 s before, in a
+ * gnuplot per figure and format (docs/replay-speed.md).
+ */
+static void
+draw_all(struct plotopt *po)
+{
+	static const int batched[] = { 0, 2 };	/* png, txt */
+	char path[2][PATH_MAX + 16], out[PATH_MAX];
+	struct gprun gr[2];
+	int started[2] = { 0, 0 }, k, b, f;
+
+	if (po->po_nfigs == 0)
+		return;
+	for (b = 0; b < 2; b++) {
+		f = batched[b];
+		if (!po->po_fmt[f])
+			continue;
+		snprintf(path[b], sizeof(path[b]), "%s/draw-%s.gp",
+		    po->po_data, fmtnames[f]);
+		if (batch_script(po, f, path[b]) == 0 &&
+		    gnuplot_start(&gr[b], path[b], NULL, 0) == 0)
+			started[b] = 1;
+	}
+	if (po->po_fmt[1])
+		draw_singly(po, 1);
+	for (b = 0; b < 2; b++) {
+		f = batched[b];
+		if (!po->po_fmt[f])
+			continue;
+		if (!started[b] || gnuplot_wait(&gr[b], 1) != 0)
+			draw_singly(po, f);
+		unlink(path[b]);
+	}
+	for (k = 0; k < po->po_nfigs; k++) {
+		struct fig *fg = &po->po_figs[k];
+
+		if (po->po_fmt[2] && !fg->f_failed) {
+			fig_out(po, fg, 2, out, sizeof(out));
+			if (tidytext(out) != 0) {
+				fprintf(stderr, "kmbench plot: %s: %s\n", out,
+				    strerror(errno));
+				fg->f_failed = 1;
+			}
+		}
+		if (!fg->f_failed)
+			po->po_drawn++;
+	}
+}
+
+static void
+figs_free(struct plotopt *po)
+{
+	int k, i;
+
+	for (k = 0; k < po->po_nfigs; k++)
+		for (i = 0; i < po->po_figs[k].f_ndefs; i++)
+			free(po->po_figs[k].f_defs[i]);
+	free(po->po_figs);
+	po->po_figs = NULL;
+	po->po_nfigs = po->po_capfigs = 0;
 }
 
 static int
@@ -515,7 +669,7 @@ cmd_plot(int argc, char **argv)
 		goto fail;						\
 	}								\
 	if (figure(&po, rc, why, script, nm, v_) != 0)			\
-		bad++;							\
+		goto fail;						\
 } while (0)
 
 	/* --sweep: the one figure against the swept key, alone. */
@@ -577,6 +731,9 @@ cmd_plot(int argc, char **argv)
 
 done:
 	store_close(&st);
+	draw_all(&po);
+	bad = po.po_nfigs - po.po_drawn;
+	figs_free(&po);
 	if (po.po_drawn == 0 && !bad) {
 		/* Not a plot made: the store holds none of their cases. */
 		fprintf(stderr, "kmbench plot: %s: nothing to plot (%d "
@@ -589,5 +746,6 @@ done:
 	return bad ? 1 : 0;
 fail:
 	store_close(&st);
+	figs_free(&po);
 	return 1;
 }

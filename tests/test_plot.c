@@ -662,7 +662,7 @@ Test(plot, gnuplot_missing)
 
 Test(plot, script_error_is_one_line)
 {
-	char args[4 * PATH_MAX], *out, *err, *nl;
+	char args[4 * PATH_MAX], *out, *err, *nl, *line;
 	FILE *f;
 
 	fill_store(1);
@@ -681,12 +681,64 @@ Test(plot, script_error_is_one_line)
 	snprintf(args, sizeof(args), "plot --db %s/d.db --out %s/p "
 	    "--format txt", tdir, tdir);
 	cr_expect_eq(kmtest_cmd(args, &out, &err), 1);
-	nl = strchr(err, '\n');
+	/* The line naming the script (after the notes of figures skipped). */
+	line = strstr(err, "kmbench plot: gnuplot ");
+	cr_assert_not_null(line, "%s", err);
+	nl = strchr(line, '\n');
 	cr_assert_not_null(nl);
 	*nl = '\0';
-	cr_expect_not_null(strstr(err, "maxfds.gp"), "%s", err);
-	cr_expect_not_null(strstr(err, "line 2"), "%s", err);
-	cr_expect_not_null(strstr(err, "undefined"), "%s", err);
+	cr_expect_not_null(strstr(line, "maxfds.gp"), "%s", line);
+	cr_expect_not_null(strstr(line, "line 2"), "%s", line);
+	cr_expect_not_null(strstr(line, "undefined"), "%s", line);
+	free(out);
+	free(err);
+}
+
+/*
+ * A script that fails in every format, the others drawn in full: PNG
+ * and text are drawn by one gnuplot each for all figures (cmd_plot.c,
+ * draw_all()), and a failure there draws that format again a figure at
+ * a time, so that the complaint names the script and the figures after
+ * the broken one are still drawn.  maxfds.gp comes before maps.gp and
+ * the latency figures in the order drawn.
+ */
+Test(plot, script_error_spares_the_others)
+{
+	static const char *const fmts[] = { "png", "svg", "txt" };
+	static const char *const figs[] = { "01-outcome-pr14721",
+	    "03-maps-pr14721-kmem_map", "04-latency-pct" };
+	char args[4 * PATH_MAX], *out, *err;
+	struct stat sb;
+	size_t i, j;
+	FILE *f;
+
+	fill_store(1);
+	snprintf(args, sizeof(args), "%s/gp", tdir);
+	cr_assert_eq(mkdir(args, 0777), 0);
+	snprintf(args, sizeof(args), "cp %s/plots/*.gp %s/gp/", kmtest_src(),
+	    tdir);
+	cr_assert_eq(system(args), 0);
+	snprintf(args, sizeof(args), "%s/gp/maxfds.gp", tdir);
+	f = fopen(args, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "load plotdir.\"/common.gp\"\nplot nosuchvariable\n");
+	fclose(f);
+	snprintf(args, sizeof(args), "%s/gp", tdir);
+	setenv("KMBENCH_PLOTS", args, 1);
+	snprintf(args, sizeof(args), "plot --db %s/d.db --out %s/p", tdir,
+	    tdir);
+	cr_expect_eq(kmtest_cmd(args, &out, &err), 1);
+	cr_expect_not_null(strstr(err, "maxfds.gp failed"), "%s", err);
+	cr_expect_null(strstr(err, "draw-"), "%s", err);
+	for (i = 0; i < sizeof(figs) / sizeof(figs[0]); i++)
+		for (j = 0; j < 3; j++) {
+			snprintf(args, sizeof(args), "%s/p/%s.%s", tdir,
+			    figs[i], fmts[j]);
+			cr_expect(stat(args, &sb) == 0 && sb.st_size > 0,
+			    "%s not drawn: %s", args, err);
+		}
+	snprintf(args, sizeof(args), "%s/p/data/draw-png.gp", tdir);
+	cr_expect(stat(args, &sb) != 0, "%s left behind", args);
 	free(out);
 	free(err);
 }
