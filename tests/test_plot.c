@@ -660,24 +660,36 @@ Test(plot, gnuplot_missing)
 	free(err);
 }
 
-Test(plot, script_error_is_one_line)
+/*
+ * The full store, and the plots drawn with a copy of plots/ whose
+ * maxfds.gp names a variable that does not exist (its line 2).
+ */
+static void
+broken_maxfds(void)
 {
-	char args[4 * PATH_MAX], *out, *err, *nl, *line;
+	char path[2 * PATH_MAX];
 	FILE *f;
 
 	fill_store(1);
-	snprintf(args, sizeof(args), "%s/gp", tdir);
-	cr_assert_eq(mkdir(args, 0777), 0);
-	snprintf(args, sizeof(args), "cp %s/plots/*.gp %s/gp/", kmtest_src(),
+	snprintf(path, sizeof(path), "%s/gp", tdir);
+	cr_assert_eq(mkdir(path, 0777), 0);
+	snprintf(path, sizeof(path), "cp %s/plots/*.gp %s/gp/", kmtest_src(),
 	    tdir);
-	cr_assert_eq(system(args), 0);
-	snprintf(args, sizeof(args), "%s/gp/maxfds.gp", tdir);
-	f = fopen(args, "w");
+	cr_assert_eq(system(path), 0);
+	snprintf(path, sizeof(path), "%s/gp/maxfds.gp", tdir);
+	f = fopen(path, "w");
 	cr_assert_not_null(f);
 	fprintf(f, "load plotdir.\"/common.gp\"\nplot nosuchvariable\n");
 	fclose(f);
-	snprintf(args, sizeof(args), "%s/gp", tdir);
-	setenv("KMBENCH_PLOTS", args, 1);
+	snprintf(path, sizeof(path), "%s/gp", tdir);
+	setenv("KMBENCH_PLOTS", path, 1);
+}
+
+Test(plot, script_error_is_one_line)
+{
+	char args[4 * PATH_MAX], *out, *err, *nl, *line;
+
+	broken_maxfds();
 	snprintf(args, sizeof(args), "plot --db %s/d.db --out %s/p "
 	    "--format txt", tdir, tdir);
 	cr_expect_eq(kmtest_cmd(args, &out, &err), 1);
@@ -710,21 +722,8 @@ Test(plot, script_error_spares_the_others)
 	char args[4 * PATH_MAX], *out, *err;
 	struct stat sb;
 	size_t i, j;
-	FILE *f;
 
-	fill_store(1);
-	snprintf(args, sizeof(args), "%s/gp", tdir);
-	cr_assert_eq(mkdir(args, 0777), 0);
-	snprintf(args, sizeof(args), "cp %s/plots/*.gp %s/gp/", kmtest_src(),
-	    tdir);
-	cr_assert_eq(system(args), 0);
-	snprintf(args, sizeof(args), "%s/gp/maxfds.gp", tdir);
-	f = fopen(args, "w");
-	cr_assert_not_null(f);
-	fprintf(f, "load plotdir.\"/common.gp\"\nplot nosuchvariable\n");
-	fclose(f);
-	snprintf(args, sizeof(args), "%s/gp", tdir);
-	setenv("KMBENCH_PLOTS", args, 1);
+	broken_maxfds();
 	snprintf(args, sizeof(args), "plot --db %s/d.db --out %s/p", tdir,
 	    tdir);
 	cr_expect_eq(kmtest_cmd(args, &out, &err), 1);
