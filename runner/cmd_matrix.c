@@ -114,12 +114,12 @@ struct wslot {
  * A worker process: it runs case after case, each given by its index
  * in the job array on w_cmd, into a store connection of its own that
  * stays open, and answers each with the case's status on w_res.  A
- * process a case spared fork(), the first touch of a fresh heap and
- * the opening of the store; a connection held open spares SQLite's
- * checkpoint, fdatasync calls and the new -wal and -shm that closing
- * the last connection makes (about 9 ms a case in all, on the 2-core
- * VM of docs/replay-speed.md).  Nothing of a case outlives it in the
- * worker but glibc's heap: the kernel keeps no global state.
+ * process per case cost a fork(), the first touch of a fresh heap and
+ * the opening of the store, and closing the last connection made
+ * SQLite checkpoint, fdatasync and make a new -wal and -shm for the
+ * next case: about 9 ms a case in all on the 2-core VM of
+ * docs/replay-speed.md.  Nothing of a case outlives it in the worker
+ * but glibc's heap: the kernel keeps no global state.
  */
 struct worker {
 	pid_t		 w_pid;		/* 0: none */
@@ -724,7 +724,7 @@ cmd_matrix(int argc, char **argv)
 		struct pollfd pfd[MAXJOBS];
 		int np = 0;
 
-		/* Each idle worker gets the next case; one is started first. */
+		/* Each idle worker gets the next case (started if need be). */
 		for (i = 0; i < jobs; i++) {
 			struct worker *w = &wv[i];
 
