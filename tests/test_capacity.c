@@ -168,6 +168,62 @@ Test(capacity, dup_storm_by_hand, .timeout = 120)
 }
 
 /*
+ * PR kern/14721 itself: make bench's pr14721 (kmbench gen pr14721, its
+ * defaults: one process, descriptors 0 to 1999999, so events 1 to 4
+ * are spawn, sysctl, limit and open 3, and the dup to D is event
+ * D + 1; 2000000 events, no exit) needs 8007 pages of kmem_map under
+ * panic-only, the figure of README's least-kmem_map table.  As in
+ * dup_storm_by_hand, 9 pages stay taken (2 before the storm, 7 bucket
+ * pages for the tables of 50 to 1600 slots), and each table above
+ * MAXALLOCSAVE is whole pages, first fit, bigger than all the freed
+ * ones before it together, so it always goes past the last:
+ *   3200, 6400, 12800, 25600, 51200 slots: 4, 8, 16, 32, 63 pages
+ *   102400 slots = 512000 bytes: 125 pages
+ *   204800, 409600, 819200 slots: 250, 500, 1000 pages
+ *   1638400 slots = 8192000 bytes: 2000 pages
+ *   3276800 slots = 16384000 bytes: 4000 pages (the dup to 1638400,
+ *     event 1638401), which must hold descriptor 1999999
+ * The holes of the freed tables add up to 4 + 8 + 16 + 32 + 63 + 125 +
+ * 250 + 500 + 1000 = 1998 pages, less than 2000, so the last malloc
+ * needs 9 + 1998 + 2000 + 4000 = 8007 pages, with 9 + 2000 + 4000 =
+ * 6009 live (the peak).  At 8006 the dup to 1638400 panics, event
+ * 1638401, the peak then 9 + 1000 + 2000 = 3009 (at the growth to
+ * 1638400 slots).
+ */
+Test(capacity, pr14721_by_hand, .timeout = 300)
+{
+	char text[64], trace[80], cmd[256], *out, *err;
+	FILE *f;
+
+	f = kmtest_create(text, sizeof(text), "pr14721");
+	cr_assert_eq(fclose(f), 0);
+	snprintf(trace, sizeof(trace), "%s.kmb.zst", text);
+	snprintf(cmd, sizeof(cmd), "gen pr14721 -o %s", text);
+	cr_assert_eq(kmtest_cmd(cmd, &out, &err), 0, "%s", err);
+	free(out);
+	free(err);
+	/* The binary form: two million lines are slow to parse under ASan. */
+	snprintf(cmd, sizeof(cmd), "convert %s %s", text, trace);
+	cr_assert_eq(kmtest_cmd(cmd, &out, &err), 0, "%s", err);
+	free(out);
+	free(err);
+
+	cr_assert_eq(cap("--json --strategy panic-only --machine i386-64M "
+	    "--vary nkmempages --from 8006 --to 8007", trace, &out), 0);
+	expect_smallest(out, "nkmempages", 8007);
+	cr_expect(strstr(out, "\"at\":{\"value\":8007,\"outcome\":"
+	    "\"survived\",\"events\":2000000,\"skipped\":0,\"refused\":0,"
+	    "\"hung\":0,\"kmem_map_peak\":6009}") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"next\":{\"value\":8006,\"outcome\":"
+	    "\"panic\",\"events\":1638401,\"skipped\":0,\"refused\":0,"
+	    "\"hung\":0,\"panic_event\":1638401,\"kmem_map_peak\":3009}") !=
+	    NULL, "%s", out);
+	free(out);
+	unlink(text);
+	unlink(trace);
+}
+
+/*
  * Scale, --clean: each copy holds descriptors 0 to 32, 33 files (0, 1,
  * 2 from spawn, 30 opens).  With maxusers 1, maxproc = 20 + 16 = 36 and
  * kern.maxfiles = 3 x (36 + 1) + 80 = 191 (machine.c, after NetBSD's
