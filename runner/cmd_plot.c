@@ -378,17 +378,27 @@ fig_out(const struct plotopt *po, const struct fig *fg, int f, char *buf,
 	snprintf(buf, len, "%s/%s.%s", po->po_out, fg->f_name, fmtnames[f]);
 }
 
+/* The definitions FG gets in format F before its own: fmt and out. */
+static void
+fig_head(const struct plotopt *po, const struct fig *fg, int f,
+    char head[2][PATH_MAX + 64])
+{
+	char out[PATH_MAX];
+
+	fig_out(po, fg, f, out, sizeof(out));
+	gpdef(head[0], sizeof(head[0]), "fmt", fmtnames[f]);
+	gpdef(head[1], sizeof(head[1]), "out", out);
+}
+
 /* Start gnuplot on FG alone in format F. */
 static int
 draw_one_start(const struct plotopt *po, const struct fig *fg, int f,
     struct gprun *gr)
 {
-	char defs[2][PATH_MAX + 64], out[PATH_MAX], *dp[FIG_MAXDEFS];
+	char defs[2][PATH_MAX + 64], *dp[FIG_MAXDEFS];
 	int i, n = 0;
 
-	fig_out(po, fg, f, out, sizeof(out));
-	gpdef(defs[0], sizeof(defs[0]), "fmt", fmtnames[f]);
-	gpdef(defs[1], sizeof(defs[1]), "out", out);
+	fig_head(po, fg, f, defs);
 	dp[n++] = defs[0];
 	dp[n++] = defs[1];
 	for (i = 0; i < fg->f_ndefs && n < FIG_MAXDEFS; i++)
@@ -419,7 +429,7 @@ draw_singly(struct plotopt *po, int f)
 static int
 batch_script(const struct plotopt *po, int f, const char *path)
 {
-	char def[PATH_MAX + 64], out[PATH_MAX];
+	char head[2][PATH_MAX + 64], def[PATH_MAX + 64];
 	FILE *fp;
 	int k, i;
 
@@ -428,11 +438,8 @@ batch_script(const struct plotopt *po, int f, const char *path)
 	for (k = 0; k < po->po_nfigs; k++) {
 		const struct fig *fg = &po->po_figs[k];
 
-		fig_out(po, fg, f, out, sizeof(out));
-		gpdef(def, sizeof(def), "fmt", fmtnames[f]);
-		fprintf(fp, "%s\n", def);
-		gpdef(def, sizeof(def), "out", out);
-		fprintf(fp, "%s\n", def);
+		fig_head(po, fg, f, head);
+		fprintf(fp, "%s\n%s\n", head[0], head[1]);
 		for (i = 0; i < fg->f_ndefs; i++)
 			fprintf(fp, "%s\n", fg->f_defs[i]);
 		gpdef(def, sizeof(def), "script_", fg->f_script);
