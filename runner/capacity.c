@@ -1,30 +1,30 @@
 /*
  * capacity.c: the capacity search (capacity.h).  Each try boots a fresh
- * machine with the setting (a machine's or the strategy's), or replays a
- * fresh "gen scale" copy of the trace, without probes; tries are kept so that no value is replayed
- * twice in the bisection, and the answer and its neighbour are then
- * replayed once more to confirm them.
+ * machine with the setting (a machine's or the strategy's), or replays
+ * K "gen scale" copies of the trace as they are made, without probes;
+ * tries are kept so that no value is replayed twice in the bisection,
+ * and the answer and its neighbour are then replayed once more to
+ * confirm them.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../kernel/machine.h"
 #include "../strategies/strategy.h"
 #include "../workloads/gen_scale.h"
-#include "../workloads/kmtrace_write.h"
 #include "capacity.h"
 #include "replay.h"
 #include "report.h"
+#include "tracehold.h"
 
 struct search {
 	const struct cap_spec *s_spec;
 	struct cap_result *s_res;
-	char		 s_dir[256];	/* scaled traces, when scale */
-	char		 s_path[300];
+	struct scale	*s_scale;	/* the copies, when scale */
+	char		 s_name[300];	/* the scaled trace, in messages */
 };
 
 const char *
@@ -54,6 +54,13 @@ cap_survives(const struct cap_spec *sp, const struct cap_try *t)
 	    (!sp->cp_clean && t->ct_outcome == CO_REFUSED);
 }
 
+static int
+scale_fn(void *arg, struct kmt_event *ev, char *err, size_t errlen)
+{
+
+	return scale_next(arg, ev, err, errlen);
+}
+
 /* Replay at VALUE into *T: 0, 2 bad input, 1 internal, with ERR. */
 static int
 replay_at(struct search *s, uint64_t value, struct cap_try *t, char *err,
@@ -61,33 +68,25 @@ replay_at(struct search *s, uint64_t value, struct cap_try *t, char *err,
 {
 	const struct cap_spec *sp = s->s_spec;
 	struct profile pr = sp->cp_prof;
-	struct kmt_writer *w;
+	struct kmt_reader *rd;
 	struct machine *m;
 	struct replay r;
 	const char *trace = sp->cp_trace;
 	const char *params[CASE_MAXSETS + 1];
 	size_t nparams = sp->cp_nparams;
 	char set[128], msg[512];
-	size_t i;
 	int rc, e;
 
 	memset(t, 0, sizeof(*t));
 	t->ct_value = value;
 	if (sp->cp_scale) {
-		snprintf(s->s_path, sizeof(s->s_path), "%s/scale.kmb",
-		    s->s_dir);
-		if ((w = kmt_wopen(s->s_path, err, errlen)) == NULL)
-			return 1;
-		snprintf(msg, sizeof(msg), "kmbench gen scale %" PRIu64,
-		    value);
-		rc = gen_scale(trace, (uint32_t)value, sp->cp_stagger, msg, w,
+		/* The copies are made as the replay reads them. */
+		rc = scale_start(s->s_scale, (uint32_t)value, sp->cp_stagger,
 		    err, errlen);
-		if (kmt_wclose(w, rc == SCALE_OK ? err : NULL, errlen) != 0 &&
-		    rc == SCALE_OK)
-			rc = SCALE_WRITE;
 		if (rc != SCALE_OK)
 			return rc == SCALE_BADINPUT ? 2 : 1;
-		trace = s->s_path;
+		snprintf(s->s_name, sizeof(s->s_name), "%s x %" PRIu64,
+		    trace, value);
 	} else if (sp->cp_skey) {
 		/* "share=V" after the other settings of the strategy. */
 		snprintf(set, sizeof(set), "%s=%" PRIu64,
@@ -118,7 +117,17 @@ replay_at(struct search *s, uint64_t value, struct cap_try *t, char *err,
 		t->ct_outcome = CO_NOBOOT;
 		return 0;
 	}
-	rc = replay_run(&r, m, NULL, trace, err, errlen);
+	if (!sp->cp_scale)
+		rc = replay_run(&r, m, NULL, trace, err, errlen);
+	else if ((rd = kmt_open_fn(s->s_name, scale_fn, s->s_scale, err,
+	    errlen)) == NULL) {
+		machine_free(m);
+		return 1;
+	} else {
+		rc = replay_run_reader(&r, m, NULL, rd, s->s_name, err,
+		    errlen);
+		kmt_close(rd);
+	}
 	if (rc == 0) {
 		t->ct_events = r.r_events;
 		t->ct_skipped = r.r_skipped;
@@ -140,9 +149,6 @@ replay_at(struct search *s, uint64_t value, struct cap_try *t, char *err,
 	}
 	replay_free(&r);
 	machine_free(m);
-	(void)i;
-	if (sp->cp_scale)
-		unlink(s->s_path);
 	return rc;
 }
 
@@ -192,7 +198,6 @@ capacity_search(const struct cap_spec *sp, struct cap_result *res,
 	struct cap_try first, again;
 	struct search s;
 	uint64_t good, bad, mid, lo = sp->cp_from, hi = sp->cp_to, v, step;
-	const char *tmp;
 	int rc = 0, up = sp->cp_dir == CAP_SMALLEST, i, side, gl, gh;
 	size_t k;
 
@@ -206,15 +211,17 @@ capacity_search(const struct cap_spec *sp, struct cap_result *res,
 		    PRIu64, lo, hi);
 		return 2;
 	}
-	if (sp->cp_scale) {
-		tmp = getenv("TMPDIR");
-		snprintf(s.s_dir, sizeof(s.s_dir), "%s/kmbench-capacity-XXXXXX",
-		    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-		if (mkdtemp(s.s_dir) == NULL) {
-			snprintf(err, errlen, "%s: %s", s.s_dir,
-			    strerror(errno));
-			return 1;
-		}
+	/*
+	 * Every try of a setting replays the one trace: read it once.  For
+	 * scale, the trace is read once into copies made as each try
+	 * replays them.
+	 */
+	if (!sp->cp_scale)
+		tracehold_enable(TRACEHOLD_MAX);
+	else if ((rc = scale_open(&s.s_scale, sp->cp_trace, TRACEHOLD_MAX,
+	    err, errlen)) != SCALE_OK) {
+		rc = rc == SCALE_BADINPUT ? 2 : 1;
+		goto out;
 	}
 
 	/*
@@ -393,8 +400,9 @@ check:
 		}
 	}
 out:
-	if (s.s_dir[0] != '\0')
-		rmdir(s.s_dir);
+	if (!sp->cp_scale)
+		tracehold_disable();
+	scale_close(s.s_scale);
 	(void)bad;
 	return rc;
 }

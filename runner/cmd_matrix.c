@@ -39,6 +39,7 @@
 #include "commands.h"
 #include "numopt.h"
 #include "sweep.h"
+#include "tracehold.h"
 
 #define MAXLIST	256
 #define MAXCASES	200000	/* a matrix, a list: jobs held in memory */
@@ -136,6 +137,8 @@ worker_main(int cmd, int res, struct job *jv, struct wslot *ws,
 	struct store st;
 	int open = 0, k, wrc;
 
+	/* Its cases come a trace at a time: read each file once. */
+	tracehold_enable(TRACEHOLD_MAX);
 	while (read(cmd, &k, sizeof(k)) == (ssize_t)sizeof(k)) {
 		memset(ws, 0, sizeof(*ws));
 		if (!open && store_open(&st, db, ws->ws_msg,

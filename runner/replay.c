@@ -24,6 +24,7 @@
 #include "../kernel/uvm_map.h"
 #include "probe.h"
 #include "replay.h"
+#include "tracehold.h"
 
 /* Every malloc type a trace can name fits the kernel's table. */
 _Static_assert(KMT_TOKEN_MAX <= MALLOC_NAMEMAX, "type names fit kmemstats");
@@ -917,18 +918,11 @@ digest_tap(void *arg, const void *bytes, size_t len)
 	sha256_update(arg, bytes, len);
 }
 
-int
-replay_run_digest(struct replay *r, struct machine *m, struct probe *p,
-    const char *path, char digest[65], char *err, size_t errlen)
+/* Start R on machine M with probes P (or NULL); 0, or 1 with ERR. */
+static int
+replay_start(struct replay *r, struct machine *m, struct probe *p,
+    const char *path, char *err, size_t errlen)
 {
-	struct sha256 sha;
-	struct kmt_reader *rd;
-	struct kmt_event ev;
-	struct rproc *last = NULL;
-	const char *w;
-	uint64_t woken;
-	size_t sleepers;
-	int rc = 0, n;
 
 	memset(r, 0, sizeof(*r));
 	r->r_m = m;
@@ -940,10 +934,23 @@ replay_run_digest(struct replay *r, struct machine *m, struct probe *p,
 		return 1;
 	}
 	r->r_kernel->rp_alive = 1;
-	sha256_init(&sha);
-	if ((rd = kmt_open_tap(path, digest != NULL ? digest_tap : NULL,
-	    &sha, err, errlen)) == NULL)
-		return 2;
+	return 0;
+}
+
+/* Every event of RD through the kernel: replay_run()'s result. */
+static int
+replay_events(struct replay *r, struct kmt_reader *rd, char *err,
+    size_t errlen)
+{
+	struct machine *m = r->r_m;
+	struct probe *p = r->r_probe;
+	struct kmt_event ev;
+	struct rproc *last = NULL;
+	const char *path = r->r_trace, *w;
+	uint64_t woken;
+	size_t sleepers;
+	int rc = 0, n;
+
 	woken = m->m_wakeups;
 	while ((n = kmt_read(rd, &ev, err, errlen)) == 1) {
 		r->r_events++;
@@ -993,6 +1000,41 @@ replay_run_digest(struct replay *r, struct machine *m, struct probe *p,
 		rc = replay_check_procs(r, err, errlen);
 	if (rc == 0 && (w = kmt_warning(rd)) != NULL)
 		snprintf(r->r_warning, sizeof(r->r_warning), "%s", w);
+	return rc;
+}
+
+int
+replay_run_reader(struct replay *r, struct machine *m, struct probe *p,
+    struct kmt_reader *rd, const char *name, char *err, size_t errlen)
+{
+	int rc;
+
+	if (replay_start(r, m, p, name, err, errlen) != 0)
+		return 1;
+	rc = replay_events(r, rd, err, errlen);
+	if (rc == 0 && p != NULL)
+		probe_finish(p, r);
+	return rc;
+}
+
+int
+replay_run_digest(struct replay *r, struct machine *m, struct probe *p,
+    const char *path, char digest[65], char *err, size_t errlen)
+{
+	struct sha256 sha;
+	struct kmt_reader *rd;
+	int rc;
+
+	if (replay_start(r, m, p, path, err, errlen) != 0)
+		return 1;
+	/* A held image comes with its digest (tracehold.h). */
+	if ((rd = tracehold_open(path, digest)) != NULL)
+		digest = NULL;
+	sha256_init(&sha);
+	if (rd == NULL && (rd = kmt_open_tap(path, digest != NULL ?
+	    digest_tap : NULL, &sha, err, errlen)) == NULL)
+		return 2;
+	rc = replay_events(r, rd, err, errlen);
 	/* The digest covers the whole file, read once, as it was read. */
 	if (rc == 0 && digest != NULL) {
 		if (kmt_drain(rd, err, errlen) != 0)

@@ -114,6 +114,12 @@ int	replay_run(struct replay *, struct machine *, struct probe *p,
  */
 int	replay_run_digest(struct replay *, struct machine *, struct probe *p,
 	    const char *path, char digest[65], char *err, size_t errlen);
+/*
+ * The same from a reader the caller opened and closes (kmt_open_fn()'s,
+ * say), NAME naming the trace in messages; it must outlive the replay.
+ */
+int	replay_run_reader(struct replay *, struct machine *, struct probe *p,
+	    struct kmt_reader *rd, const char *name, char *err, size_t errlen);
 void	replay_free(struct replay *);
 
 /* The process record for PID, or NULL. */

@@ -277,6 +277,66 @@ Test(capacity, scale_by_hand)
 	unlink(trace);
 }
 
+/* The number after "KEY": in JSON S (asserted to be there). */
+static long
+jnum(const char *s, const char *key)
+{
+	char want[64];
+	const char *p;
+
+	snprintf(want, sizeof(want), "\"%s\":", key);
+	p = strstr(s, want);
+	cr_assert(p != NULL, "no %s in %s", want, s);
+	return strtol(p + strlen(want), NULL, 10);
+}
+
+/*
+ * A scale search replays the copies as they are made, without a file:
+ * each try must be what replaying "gen scale K"'s file gives.  The
+ * shipped postgres recording, 2 and 3 copies (the grid) on i386-32M
+ * under canfail; no figure is derived here, the two paths are compared
+ * figure by figure: events, skipped, hung and the kmem_map peak.
+ */
+Test(capacity, scale_stream_is_gen_scale, .timeout = 120)
+{
+	char src[512], file[64], args[1024], try[512], *out, *run, *e;
+	const char *t;
+	long k;
+
+	snprintf(src, sizeof(src), "%s/workloads/traces/postgres.kmt.zst",
+	    kmtest_src());
+	cr_assert_eq(cap("--json --checks 0 --to 4 --grid 2,3 --strategy "
+	    "canfail --machine i386-32M --vary scale", src, &out), 0);
+	for (k = 2; k <= 3; k++) {
+		snprintf(file, sizeof(file), "/tmp/kmcap-stream-%d-%ld.kmb",
+		    (int)getpid(), k);
+		snprintf(args, sizeof(args), "gen scale %ld %s -o %s", k, src,
+		    file);
+		cr_assert_eq(kmtest_cmd(args, &run, &e), 0, "%s", e);
+		free(run);
+		free(e);
+		snprintf(args, sizeof(args), "run --json --strategy canfail "
+		    "--machine i386-32M %s", file);
+		cr_assert_eq(kmtest_cmd(args, &run, &e), 0, "%s", e);
+		snprintf(args, sizeof(args), "{\"value\":%ld,", k);
+		t = strstr(strstr(out, "\"tries\":"), args);
+		cr_assert(t != NULL, "no try of %ld: %s", k, out);
+		snprintf(try, sizeof(try), "%.*s", (int)(strchr(t, '}') - t),
+		    t);
+		t = try;
+		cr_expect_gt(jnum(run, "events"), 7679 * (k - 1));
+		cr_expect_eq(jnum(t, "events"), jnum(run, "events"), "%s", t);
+		cr_expect_eq(jnum(t, "skipped"), jnum(run, "skipped"), "%s", t);
+		cr_expect_eq(jnum(t, "hung"), jnum(run, "hung"), "%s", t);
+		cr_expect_eq(jnum(t, "kmem_map_peak"), jnum(strstr(run,
+		    "\"kmem_map\":"), "peak_pages"), "%s", t);
+		free(run);
+		free(e);
+		unlink(file);
+	}
+	free(out);
+}
+
 /*
  * Not monotonic: a process opens descriptors 3 to 19999 on a machine
  * with a 32-page kmem_map.  With maxusers 1, kern.maxfiles is 191: 188

@@ -1,8 +1,10 @@
 /*
  * gen_scale.c: K copies of one trace at once (gen_scale.h).  A first
- * pass finds the trace's PIDs; then one reader per copy streams the
- * trace and a binary heap of the copies' next events merges them by
- * time, so memory holds K readers and the PID table, never the trace.
+ * pass finds the trace's PIDs and copies it in the plain binary form;
+ * then one reader per copy streams that and a binary heap of the
+ * copies' next events merges them by time, so memory holds K readers
+ * and the PID table, never the trace (unless the caller asks for the
+ * binary copy to be held, for a search that starts many times).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "gen_scale.h"
 #include "kmtrace.h"
@@ -26,11 +29,15 @@ struct scale {
 	uint32_t	*s_pids;	/* sorted, distinct, > 0 */
 	size_t		 s_npids, s_cap;
 	const char	*s_in;		/* TRACE, for messages */
-	uint32_t	 s_k;
+	char		 s_dir[256];	/* the binary copy's directory */
+	char		 s_copy[300];	/* the binary copy */
+	struct kmt_image *s_im;		/* the copy held, or NULL */
+	uint32_t	 s_k;		/* copies started; 0: none */
 	uint64_t	 s_stagger;
 	struct scopy	*s_copies;
 	struct scopy	**s_heap;
 	size_t		 s_nheap;
+	uint32_t	 s_last;	/* the copy of the last event given */
 };
 
 static void pid_uniq(struct scale *);
@@ -230,103 +237,185 @@ heap_down(struct scale *s, size_t i)
 }
 
 int
+scale_open(struct scale **sp, const char *in, size_t hold, char *err,
+    size_t errlen)
+{
+	struct scale *s;
+	struct stat st;
+	const char *tmp;
+	char msg[ERRSZ];
+	int rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return SCALE_WRITE;
+	}
+	*sp = s;
+	s->s_in = in;
+	tmp = getenv("TMPDIR");
+	snprintf(s->s_dir, sizeof(s->s_dir), "%s/kmbench-scale-XXXXXX",
+	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(s->s_dir) == NULL) {
+		snprintf(err, errlen, "%s: %s", s->s_dir, strerror(errno));
+		s->s_dir[0] = '\0';
+		return SCALE_WRITE;
+	}
+	snprintf(s->s_copy, sizeof(s->s_copy), "%s/trace.kmb", s->s_dir);
+	if ((rc = find_pids(s, in, s->s_copy, err, errlen)) != SCALE_OK)
+		return rc;
+	/* Too big to hold, or not loaded: each copy reads the file. */
+	if (hold > 0)
+		s->s_im = kmt_image_load(s->s_copy, hold, NULL, NULL, &st, msg,
+		    sizeof(msg));
+	return SCALE_OK;
+}
+
+int
+scale_check(const struct scale *s, uint32_t k, uint64_t stagger, char *err,
+    size_t errlen)
+{
+
+	if ((uint64_t)k * s->s_npids > KMT_INT_MAX) {
+		snprintf(err, errlen, "%s: %" PRIu32 " copies of %zu PIDs are "
+		    "more than %llu PIDs", s->s_in, k, s->s_npids,
+		    KMT_INT_MAX);
+		return SCALE_BADINPUT;
+	}
+	if (stagger != 0 && (uint64_t)(k - 1) > UINT64_MAX / stagger) {
+		snprintf(err, errlen, "stagger %" PRIu64 " x %" PRIu32 " copies "
+		    "does not fit in a time", stagger, k - 1);
+		return SCALE_BADINPUT;
+	}
+	return SCALE_OK;
+}
+
+int
+scale_start(struct scale *s, uint32_t k, uint64_t stagger, char *err,
+    size_t errlen)
+{
+	struct scopy *c;
+	size_t i;
+	int got, rc;
+
+	scale_stop(s);
+	if ((rc = scale_check(s, k, stagger, err, errlen)) != SCALE_OK)
+		return rc;
+	s->s_k = k;
+	s->s_stagger = stagger;
+	if ((s->s_copies = calloc(k, sizeof(*s->s_copies))) == NULL ||
+	    (s->s_heap = calloc(k, sizeof(*s->s_heap))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		return SCALE_WRITE;
+	}
+	for (i = 0; i < k; i++) {
+		c = &s->s_copies[i];
+		c->c_i = (uint32_t)i;
+		/* Our own copy: a failure now is one of resources. */
+		c->c_r = s->s_im != NULL ? kmt_open_image(s->s_im, err,
+		    errlen) : kmt_open(s->s_copy, err, errlen);
+		if (c->c_r == NULL)
+			return SCALE_WRITE;
+		if ((got = next(s, c, err, errlen)) < 0)
+			return SCALE_BADINPUT;
+		if (got == 1)
+			s->s_heap[s->s_nheap++] = c;
+	}
+	for (i = s->s_nheap; i-- > 0;)
+		heap_down(s, i);
+	return SCALE_OK;
+}
+
+int
+scale_next(struct scale *s, struct kmt_event *ev, char *err, size_t errlen)
+{
+	struct scopy *c;
+	int got;
+
+	if (s->s_nheap == 0)
+		return 0;
+	c = s->s_heap[0];
+	*ev = c->c_ev;
+	s->s_last = c->c_i;
+	if ((got = next(s, c, err, errlen)) < 0)
+		return -1;
+	if (got == 0)
+		s->s_heap[0] = s->s_heap[--s->s_nheap];
+	heap_down(s, 0);
+	return 1;
+}
+
+void
+scale_stop(struct scale *s)
+{
+	size_t i;
+
+	for (i = 0; s->s_copies != NULL && i < s->s_k; i++)
+		if (s->s_copies[i].c_r != NULL)
+			kmt_close(s->s_copies[i].c_r);
+	free(s->s_copies);
+	free(s->s_heap);
+	s->s_copies = NULL;
+	s->s_heap = NULL;
+	s->s_nheap = 0;
+	s->s_k = 0;
+}
+
+void
+scale_close(struct scale *s)
+{
+
+	if (s == NULL)
+		return;
+	scale_stop(s);
+	kmt_image_free(s->s_im);
+	free(s->s_pids);
+	if (s->s_dir[0] != '\0') {
+		unlink(s->s_copy);
+		rmdir(s->s_dir);
+	}
+	free(s);
+}
+
+int
 gen_scale(const char *in, uint32_t k, uint64_t stagger, const char *cmd,
     struct kmt_writer *w, char *err, size_t errlen)
 {
-	struct scale s;
-	struct scopy *c;
-	char msg[ERRSZ], dir[256], copy[300];
-	const char *tmp;
-	size_t i;
-	int rc = SCALE_WRITE, got;
+	struct scale *s = NULL;
+	struct kmt_event ev;
+	char msg[ERRSZ];
+	int rc, got;
 
-	memset(&s, 0, sizeof(s));
-	dir[0] = '\0';
 	if (k < 1 || k > SCALE_K_MAX) {
 		snprintf(err, errlen, "K %" PRIu32 ": must be 1 to %d", k,
 		    SCALE_K_MAX);
 		return SCALE_BADINPUT;
 	}
-	s.s_in = in;
-	s.s_k = k;
-	s.s_stagger = stagger;
-	tmp = getenv("TMPDIR");
-	snprintf(dir, sizeof(dir), "%s/kmbench-scale-XXXXXX", tmp != NULL &&
-	    *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-		dir[0] = '\0';
-		return SCALE_WRITE;
-	}
-	snprintf(copy, sizeof(copy), "%s/trace.kmb", dir);
-	if ((rc = find_pids(&s, in, copy, err, errlen)) != SCALE_OK)
+	if ((rc = scale_open(&s, in, 0, err, errlen)) != SCALE_OK ||
+	    (rc = scale_check(s, k, stagger, err, errlen)) != SCALE_OK)
 		goto out;
-	if ((uint64_t)k * s.s_npids > KMT_INT_MAX) {
-		snprintf(err, errlen, "%s: %" PRIu32 " copies of %zu PIDs are "
-		    "more than %llu PIDs", in, k, s.s_npids, KMT_INT_MAX);
-		rc = SCALE_BADINPUT;
-		goto out;
-	}
-	if (stagger != 0 && (uint64_t)(k - 1) > UINT64_MAX / stagger) {
-		snprintf(err, errlen, "stagger %" PRIu64 " x %" PRIu32 " copies "
-		    "does not fit in a time", stagger, k - 1);
-		rc = SCALE_BADINPUT;
-		goto out;
-	}
 	rc = SCALE_WRITE;
-	if ((s.s_copies = calloc(k, sizeof(*s.s_copies))) == NULL ||
-	    (s.s_heap = calloc(k, sizeof(*s.s_heap))) == NULL) {
-		snprintf(err, errlen, "%s", strerror(ENOMEM));
-		goto out;
-	}
 	if (kmt_wheader(w, "source", "gen scale") != 0 ||
 	    kmt_wheader(w, "command", cmd) != 0) {
 		snprintf(err, errlen, "%s", kmt_werror(w));
 		goto out;
 	}
-	for (i = 0; i < k; i++) {
-		c = &s.s_copies[i];
-		c->c_i = (uint32_t)i;
-		/* Our own copy: a failure now is one of resources. */
-		if ((c->c_r = kmt_open(copy, err, errlen)) == NULL)
-			goto out;
-		if ((got = next(&s, c, err, errlen)) < 0) {
-			rc = SCALE_BADINPUT;
-			goto out;
-		}
-		if (got == 1)
-			s.s_heap[s.s_nheap++] = c;
-	}
-	for (i = s.s_nheap; i-- > 0;)
-		heap_down(&s, i);
-	while (s.s_nheap > 0) {
-		c = s.s_heap[0];
-		if (kmt_wevent(w, &c->c_ev) != 0) {
+	if ((rc = scale_start(s, k, stagger, err, errlen)) != SCALE_OK)
+		goto out;
+	while ((got = scale_next(s, &ev, msg, sizeof(msg))) == 1)
+		if (kmt_wevent(w, &ev) != 0) {
 			snprintf(err, errlen, "%s: event %" PRIu64 " of copy "
-			    "%" PRIu32 ": %s", in, c->c_ev.ke_no, c->c_i,
-			    kmt_werror(w));
+			    "%" PRIu32 ": %s", in, ev.ke_no,
+			    s->s_last, kmt_werror(w));
+			rc = SCALE_WRITE;
 			goto out;
 		}
-		if ((got = next(&s, c, msg, sizeof(msg))) < 0) {
-			snprintf(err, errlen, "%s", msg);
-			rc = SCALE_BADINPUT;
-			goto out;
-		}
-		if (got == 0)
-			s.s_heap[0] = s.s_heap[--s.s_nheap];
-		heap_down(&s, 0);
+	if (got < 0) {
+		snprintf(err, errlen, "%s", msg);
+		rc = SCALE_BADINPUT;
+		goto out;
 	}
 	rc = SCALE_OK;
 out:
-	for (i = 0; s.s_copies != NULL && i < k; i++)
-		if (s.s_copies[i].c_r != NULL)
-			kmt_close(s.s_copies[i].c_r);
-	free(s.s_copies);
-	free(s.s_heap);
-	free(s.s_pids);
-	if (dir[0] != '\0') {
-		unlink(copy);
-		rmdir(dir);
-	}
+	scale_close(s);
 	return rc;
 }

@@ -46,4 +46,30 @@
 int	gen_scale(const char *in, uint32_t k, uint64_t stagger,
 	    const char *cmd, struct kmt_writer *w, char *err, size_t errlen);
 
+/*
+ * The same copies as a stream of events, for a caller that replays
+ * them as they are made (a capacity search over K) instead of writing
+ * them.  scale_open() reads IN once, as gen_scale() does, into a
+ * struct scale that *SP points to (scale_close() it whatever the
+ * result); with HOLD > 0 the binary copy is also held in memory when it
+ * has at most HOLD bytes, so that the copies read memory, not the file.
+ * scale_start() begins K copies with STAGGER (any copies begun before
+ * are ended), and scale_next() gives their events in gen_scale()'s
+ * order, each as gen_scale() would write it: 1, 0 after the last, or
+ * -1 with ERR.  scale_check() makes only the checks of K and STAGGER
+ * that scale_start() makes first.  The return values of scale_open(),
+ * scale_check() and scale_start() are gen_scale()'s.
+ */
+struct scale;
+int	scale_open(struct scale **sp, const char *in, size_t hold, char *err,
+	    size_t errlen);
+int	scale_check(const struct scale *s, uint32_t k, uint64_t stagger,
+	    char *err, size_t errlen);
+int	scale_start(struct scale *s, uint32_t k, uint64_t stagger, char *err,
+	    size_t errlen);
+int	scale_next(struct scale *s, struct kmt_event *ev, char *err,
+	    size_t errlen);
+void	scale_stop(struct scale *s);
+void	scale_close(struct scale *s);
+
 #endif /* KM_GEN_SCALE_H */

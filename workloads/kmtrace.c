@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <zlib.h>
 #include <zstd.h>
@@ -34,7 +35,8 @@
 #define QUOTE_MAX	40		/* longest token quoted in a message */
 #define NFIELDS		8		/* TIME PID OP, four args, one extra */
 
-enum kmt_comp { C_PLAIN, C_GZIP, C_ZSTD };
+/* C_MEM: a kmt_image's text, in memory. */
+enum kmt_comp { C_PLAIN, C_GZIP, C_ZSTD, C_MEM };
 
 /* Where a message is about: the file, a line, or an event. */
 enum kmt_where { W_FILE, W_LINE, W_EVENT };
@@ -66,6 +68,14 @@ struct kmt_reader {
 	ZSTD_DStream	*r_zs;
 	ZSTD_inBuffer	 r_zsin;
 	size_t		 r_zslast;		/* 0: between zstd frames */
+
+	/* C_MEM: the image's text, and how much of it was given. */
+	const char	*r_mem;
+	size_t		 r_memlen, r_mempos;
+
+	/* Events made by a function instead (kmt_open_fn()). */
+	kmt_next_fn	*r_next;
+	void		*r_nextarg;
 
 	/* Every byte read from the file goes through the tap, if set. */
 	kmt_tap_fn	*r_tap;
@@ -345,6 +355,20 @@ zstd_fill(struct kmt_reader *r, char *dst, size_t room)
 	}
 }
 
+/* An image's text is copied as the file's would be, so that the
+ * reading that follows is the same, byte for byte. */
+static ssize_t
+mem_fill(struct kmt_reader *r, char *dst, size_t room)
+{
+	size_t n = r->r_memlen - r->r_mempos;
+
+	if (n > room)
+		n = room;
+	memcpy(dst, r->r_mem + r->r_mempos, n);
+	r->r_mempos += n;
+	return (ssize_t)n;
+}
+
 static ssize_t
 fill(struct kmt_reader *r, char *dst, size_t room)
 {
@@ -359,6 +383,8 @@ fill(struct kmt_reader *r, char *dst, size_t room)
 		return gzip_fill(r, dst, room);
 	case C_ZSTD:
 		return zstd_fill(r, dst, room);
+	case C_MEM:
+		return mem_fill(r, dst, room);
 	default:
 		return plain_fill(r, dst, room);
 	}
@@ -1381,23 +1407,17 @@ kmt_open(const char *path, char *err, size_t errlen)
 	return kmt_open_tap(path, NULL, NULL, err, errlen);
 }
 
-struct kmt_reader *
-kmt_open_tap(const char *path, kmt_tap_fn *tap, void *taparg, char *err,
+/* A reader of PATH with nothing open yet; NULL (ERR set) out of memory. */
+static struct kmt_reader *
+reader_new(const char *path, kmt_tap_fn *tap, void *taparg, char *err,
     size_t errlen)
 {
-	static const unsigned char gzmagic[] = { 0x1f, 0x8b };
-	static const unsigned char zsmagic[] = { 0x28, 0xb5, 0x2f, 0xfd };
 	struct kmt_reader *r;
-	const char *line, *p;
-	size_t len, plen;
-	ssize_t n;
-	int rc;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		goto nomem;
 	r->r_fd = -1;
-	plen = strlen(path);
-	r->r_emsgsz = plen + EMSG_EXTRA;
+	r->r_emsgsz = strlen(path) + EMSG_EXTRA;
 	if ((r->r_path = strdup(path)) == NULL ||
 	    (r->r_emsg = malloc(r->r_emsgsz)) == NULL) {
 		kmt_close(r);
@@ -1407,11 +1427,26 @@ kmt_open_tap(const char *path, kmt_tap_fn *tap, void *taparg, char *err,
 	r->r_allowtrunc = (kmt_defaults & KMT_ALLOW_TRUNCATED) != 0;
 	r->r_tap = tap;
 	r->r_taparg = taparg;
+	return r;
+nomem:
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+	return NULL;
+}
 
-	if ((r->r_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		fail(r, W_FILE, "%s", strerror(errno));
-		goto bad;
-	}
+/*
+ * Open R's file and start its decompressor, from the magic of its first
+ * bytes.  0, or -1 (reported).
+ */
+static int
+reader_source(struct kmt_reader *r)
+{
+	static const unsigned char gzmagic[] = { 0x1f, 0x8b };
+	static const unsigned char zsmagic[] = { 0x28, 0xb5, 0x2f, 0xfd };
+	ssize_t n;
+
+	if ((r->r_fd = open(r->r_path, O_RDONLY | O_CLOEXEC)) < 0)
+		return fail(r, W_FILE, "%s", strerror(errno));
 
 	/* Enough bytes to recognise the compression by its magic. */
 	while (r->r_rend < sizeof(zsmagic) && !r->r_raweof) {
@@ -1419,10 +1454,8 @@ kmt_open_tap(const char *path, kmt_tap_fn *tap, void *taparg, char *err,
 			n = read(r->r_fd, r->r_rbuf + r->r_rend,
 			    sizeof(r->r_rbuf) - r->r_rend);
 		while (n < 0 && errno == EINTR);
-		if (n < 0) {
-			fail(r, W_FILE, "%s", strerror(errno));
-			goto bad;
-		}
+		if (n < 0)
+			return fail(r, W_FILE, "%s", strerror(errno));
 		if (n == 0)
 			r->r_raweof = 1;
 		else if (r->r_tap != NULL)
@@ -1436,10 +1469,9 @@ kmt_open_tap(const char *path, kmt_tap_fn *tap, void *taparg, char *err,
 		r->r_z.next_in = r->r_rbuf;
 		r->r_z.avail_in = (uInt)r->r_rend;
 		/* 15 + 16: a gzip stream only, with a 32 KiB window. */
-		if (inflateInit2(&r->r_z, 15 + 16) != Z_OK) {
-			fail(r, W_FILE, "cannot start gzip decompression");
-			goto bad;
-		}
+		if (inflateInit2(&r->r_z, 15 + 16) != Z_OK)
+			return fail(r, W_FILE,
+			    "cannot start gzip decompression");
 		r->r_zinit = 1;
 	} else if (r->r_rend >= sizeof(zsmagic) &&
 	    memcmp(r->r_rbuf, zsmagic, sizeof(zsmagic)) == 0) {
@@ -1447,31 +1479,38 @@ kmt_open_tap(const char *path, kmt_tap_fn *tap, void *taparg, char *err,
 		if ((r->r_zs = ZSTD_createDStream()) == NULL ||
 		    ZSTD_isError(ZSTD_initDStream(r->r_zs)) ||
 		    ZSTD_isError(ZSTD_DCtx_setParameter(r->r_zs,
-		    ZSTD_d_windowLogMax, KMT_ZSTD_WINDOWLOG_MAX))) {
-			fail(r, W_FILE, "cannot start zstd decompression");
-			goto bad;
-		}
+		    ZSTD_d_windowLogMax, KMT_ZSTD_WINDOWLOG_MAX)))
+			return fail(r, W_FILE,
+			    "cannot start zstd decompression");
 		r->r_zsin.src = r->r_rbuf;
 		r->r_zsin.size = r->r_rend;
 		r->r_zsin.pos = 0;
 		r->r_zslast = 1;	/* inside a frame until one ends */
 	} else
 		r->r_comp = C_PLAIN;
+	return 0;
+}
+
+/*
+ * The first line, and the headers up to the first event, which is kept
+ * for kmt_read().  0, or -1 (reported).
+ */
+static int
+reader_start(struct kmt_reader *r)
+{
+	const char *line, *p;
+	size_t len;
+	int rc;
 
 	/* A first line too long or holding a NUL is not "kmtrace 1". */
 	if ((rc = next_line(r, &line, &len)) == -2)
 		goto notkmt;
 	if (rc < 0)
-		goto bad;
-	if (rc == 0) {
-		fail(r, W_FILE, "empty file, expected 'kmtrace 1'");
-		goto bad;
-	}
-	if (len == KMB_MAGIC_LEN && memcmp(line, KMB_MAGIC, len) == 0) {
-		if (bin_headers(r) != 0)
-			goto bad;
-		return r;
-	}
+		return -1;
+	if (rc == 0)
+		return fail(r, W_FILE, "empty file, expected 'kmtrace 1'");
+	if (len == KMB_MAGIC_LEN && memcmp(line, KMB_MAGIC, len) == 0)
+		return bin_headers(r);
 	if (len != 9 || memcmp(line, "kmtrace ", 8) != 0 ||
 	    (line[8] != '1' && line[8] != '2'))
 		goto notkmt;
@@ -1481,50 +1520,170 @@ kmt_open_tap(const char *path, kmt_tap_fn *tap, void *taparg, char *err,
 		    "truncated trace cannot be told from a whole one "
 		    "(kmbench convert writes kmtrace 2)");
 
-	/* Headers, up to the first event, which is kept for kmt_read(). */
 	for (;;) {
 		if ((rc = next_line(r, &line, &len)) < 0)
-			goto bad;
-		if (rc == 0) {
-			if (text_end(r) != 0)
-				goto bad;
-			break;
-		}
+			return -1;
+		if (rc == 0)
+			return text_end(r);
 		switch (classify(line, len, &p)) {
 		case K_BLANK:
 			if (blank_line(r, p, line + len) != 0)
-				goto bad;
+				return -1;
 			continue;
 		case K_HEADER:
-			if (r->r_sawend) {
-				fail(r, W_LINE, "text after the end line");
-				goto bad;
-			}
+			if (r->r_sawend)
+				return fail(r, W_LINE,
+				    "text after the end line");
 			if (parse_header(r, p + 1, line + len) != 0)
-				goto bad;
+				return -1;
 			continue;
 		case K_EVENT:
 			r->r_pend = 1;
 			r->r_pline = line;
 			r->r_plen = len;
-			break;
+			return 0;
 		}
-		break;
 	}
-	return r;
 
 notkmt:
 	r->r_lineno = 1;
-	fail(r, W_LINE, "not a kmtrace file (first line must be "
+	return fail(r, W_LINE, "not a kmtrace file (first line must be "
 	    "'kmtrace 1' or 'kmtrace 2')");
+}
+
+struct kmt_reader *
+kmt_open_tap(const char *path, kmt_tap_fn *tap, void *taparg, char *err,
+    size_t errlen)
+{
+	struct kmt_reader *r;
+
+	if ((r = reader_new(path, tap, taparg, err, errlen)) == NULL)
+		return NULL;
+	if (reader_source(r) != 0 || reader_start(r) != 0) {
+		copyerr(r, err, errlen);
+		kmt_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct kmt_image {
+	char	*im_path;
+	char	*im_text;
+	size_t	 im_len;
+};
+
+struct kmt_image *
+kmt_image_load(const char *path, size_t max, kmt_tap_fn *tap, void *taparg,
+    struct stat *st, char *err, size_t errlen)
+{
+	struct kmt_reader *r;
+	struct kmt_image *im;
+	size_t cap = 0;
+	ssize_t n;
+	char *nt;
+
+	if ((im = calloc(1, sizeof(*im))) == NULL ||
+	    (im->im_path = strdup(path)) == NULL) {
+		kmt_image_free(im);
+		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		return NULL;
+	}
+	if ((r = reader_new(path, tap, taparg, err, errlen)) == NULL) {
+		kmt_image_free(im);
+		return NULL;
+	}
+	if (reader_source(r) != 0)
+		goto bad;
+	if (fstat(r->r_fd, st) != 0) {
+		fail(r, W_FILE, "%s", strerror(errno));
+		goto bad;
+	}
+	for (;;) {
+		if (cap - im->im_len < DBUF_SIZE) {
+			cap = cap ? 2 * cap : 4 * DBUF_SIZE;
+			if (cap > max + DBUF_SIZE)
+				cap = max + DBUF_SIZE;
+			if (cap - im->im_len < DBUF_SIZE) {
+				fail(r, W_FILE, "more than %zu bytes of text",
+				    max);
+				goto bad;
+			}
+			if ((nt = realloc(im->im_text, cap)) == NULL) {
+				fail(r, W_FILE, "%s", strerror(ENOMEM));
+				goto bad;
+			}
+			im->im_text = nt;
+		}
+		if ((n = fill(r, im->im_text + im->im_len, DBUF_SIZE)) < 0)
+			goto bad;
+		if (n == 0)
+			break;
+		im->im_len += (size_t)n;
+		if (im->im_len > max) {
+			fail(r, W_FILE, "more than %zu bytes of text", max);
+			goto bad;
+		}
+	}
+	kmt_close(r);
+	return im;
 bad:
 	copyerr(r, err, errlen);
 	kmt_close(r);
+	kmt_image_free(im);
 	return NULL;
-nomem:
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s: %s", path, strerror(ENOMEM));
-	return NULL;
+}
+
+size_t
+kmt_image_size(const struct kmt_image *im)
+{
+
+	return im->im_len;
+}
+
+struct kmt_reader *
+kmt_open_image(const struct kmt_image *im, char *err, size_t errlen)
+{
+	struct kmt_reader *r;
+
+	if ((r = reader_new(im->im_path, NULL, NULL, err, errlen)) == NULL)
+		return NULL;
+	r->r_comp = C_MEM;
+	r->r_mem = im->im_text;
+	r->r_memlen = im->im_len;
+	r->r_raweof = 1;
+	if (reader_start(r) != 0) {
+		copyerr(r, err, errlen);
+		kmt_close(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct kmt_reader *
+kmt_open_fn(const char *name, kmt_next_fn *next, void *arg, char *err,
+    size_t errlen)
+{
+	struct kmt_reader *r;
+
+	if ((r = reader_new(name, NULL, NULL, err, errlen)) == NULL)
+		return NULL;
+	r->r_next = next;
+	r->r_nextarg = arg;
+	r->r_bin = 1;		/* ke_line is the event number */
+	r->r_raweof = r->r_texteof = 1;
+	return r;
+}
+
+void
+kmt_image_free(struct kmt_image *im)
+{
+
+	if (im == NULL)
+		return;
+	free(im->im_text);
+	free(im->im_path);
+	free(im);
 }
 
 int
@@ -1539,6 +1698,19 @@ kmt_read(struct kmt_reader *r, struct kmt_event *ev, char *err,
 		goto bad;
 	if (r->r_done)
 		return 0;
+	if (r->r_next != NULL) {
+		if ((rc = r->r_next(r->r_nextarg, ev, r->r_emsg,
+		    r->r_emsgsz)) < 0) {
+			r->r_failed = 1;
+			goto bad;
+		}
+		if (rc == 0) {
+			r->r_done = 1;
+			return 0;
+		}
+		ev->ke_no = ev->ke_line = ++r->r_nevents;
+		return 1;
+	}
 	if (r->r_bin) {
 		if ((rc = bin_event(r, ev)) < 0)
 			goto bad;

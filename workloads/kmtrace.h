@@ -173,6 +173,41 @@ struct kmt_reader *kmt_open_tap(const char *path, kmt_tap_fn *tap,
 int	kmt_drain(struct kmt_reader *r, char *err, size_t errlen);
 
 /*
+ * An image: the whole text of a trace (decompressed, text or binary
+ * form) in memory, so that it can be read many times without the file,
+ * the decompressor or a digest.  kmt_image_load() reads PATH to its end
+ * through TAP as kmt_open_tap() would, and fills *ST from the open
+ * file: what the image holds is that file's content, whatever PATH
+ * names later.  It checks nothing but the decompression: NULL with
+ * ERR for an unreadable or corrupt file, or one of more than MAX bytes
+ * of text.  kmt_open_image() then gives a reader that reads the image
+ * exactly as kmt_open() reads the file, messages included (they name
+ * the path); the image must outlive its readers.
+ */
+struct kmt_image;
+struct stat;
+struct kmt_image *kmt_image_load(const char *path, size_t max,
+    kmt_tap_fn *tap, void *arg, struct stat *st, char *err, size_t errlen);
+struct kmt_reader *kmt_open_image(const struct kmt_image *im, char *err,
+    size_t errlen);
+size_t	kmt_image_size(const struct kmt_image *im);
+void	kmt_image_free(struct kmt_image *im);
+
+/*
+ * A reader of events made as they are read: each kmt_read() gets the
+ * next from NEXT(ARG, EV, ERR, ERRLEN), which returns 1 with EV filled
+ * (but for ke_no and ke_line, which the reader numbers as in the
+ * binary form), 0 after the last, or -1 with a message in ERR that the
+ * reader then repeats as its own.  The events are not checked: NEXT
+ * gives only what kmt_wevent() would take.  NAME names the trace in
+ * the replay's messages.  No headers; kmt_isbinary() is 1.
+ */
+typedef int kmt_next_fn(void *arg, struct kmt_event *ev, char *err,
+    size_t errlen);
+struct kmt_reader *kmt_open_fn(const char *name, kmt_next_fn *next,
+    void *arg, char *err, size_t errlen);
+
+/*
  * Read the next event into EV.  Returns 1 for an event, 0 at the end of
  * the trace, -1 on error, with a message in the form
  * "FILE:LINE: event N: what is wrong" (or "FILE:LINE: what is wrong" for

@@ -1,0 +1,94 @@
+/*
+ * tracehold.c: the last trace a process replayed, held in memory
+ * (tracehold.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../db/sha256.h"
+#include "tracehold.h"
+
+static struct {
+	size_t		 h_max;		/* 0: off */
+	char		*h_path;	/* NULL: nothing held or tried */
+	struct stat	 h_st;		/* of the file that was read */
+	struct kmt_image *h_im;		/* NULL: it could not be held */
+	char		 h_digest[65];
+} hold;
+
+void
+tracehold_enable(size_t max)
+{
+
+	hold.h_max = max;
+}
+
+static void
+forget(void)
+{
+
+	kmt_image_free(hold.h_im);
+	free(hold.h_path);
+	hold.h_im = NULL;
+	hold.h_path = NULL;
+}
+
+void
+tracehold_disable(void)
+{
+
+	forget();
+	hold.h_max = 0;
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	    a->st_size == b->st_size &&
+	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+static void
+tap(void *arg, const void *bytes, size_t len)
+{
+
+	sha256_update(arg, bytes, len);
+}
+
+struct kmt_reader *
+tracehold_open(const char *path, char digest[65])
+{
+	struct sha256 sha;
+	struct stat st;
+	char err[512];
+
+	if (hold.h_max == 0 || stat(path, &st) != 0)
+		return NULL;
+	if (hold.h_path == NULL || strcmp(hold.h_path, path) != 0 ||
+	    !same_file(&hold.h_st, &st)) {
+		forget();
+		if ((hold.h_path = strdup(path)) == NULL)
+			return NULL;
+		sha256_init(&sha);
+		/* A file that cannot be held is marked so (h_im NULL),
+		 * so that the next replay does not try again. */
+		hold.h_im = kmt_image_load(path, hold.h_max, tap, &sha,
+		    &hold.h_st, err, sizeof(err));
+		if (hold.h_im == NULL)
+			hold.h_st = st;
+		else
+			sha256_hex(&sha, hold.h_digest);
+	}
+	if (hold.h_im == NULL)
+		return NULL;
+	if (digest != NULL)
+		memcpy(digest, hold.h_digest, sizeof(hold.h_digest));
+	return kmt_open_image(hold.h_im, err, sizeof(err));
+}
