@@ -21,18 +21,11 @@
 #include "commands.h"
 #include "json.h"
 #include "numopt.h"
+#include "pathbase.h"
 
 #define ERRSZ		1024
 #define SCALE_TO_DEF	64
 #define CHECKS_DEF	4
-
-static const char *
-base(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s != NULL ? s + 1 : p;
-}
 
 /* T as a short phrase: "panic at event 12", "survived", ... */
 static void
@@ -77,7 +70,7 @@ text_answer(FILE *f, const struct cap_spec *sp, const struct cap_result *res,
     const char *machine)
 {
 	const char *sname = sp->cp_strategy->s_name;
-	const char *trace = base(sp->cp_trace);
+	const char *trace = path_base(sp->cp_trace);
 	char p[128];
 
 	if (!res->cr_found && res->cr_monotonic == 0) {

@@ -258,7 +258,7 @@ worker_reap(struct worker *w, int *status)
 
 /* The stored figure NAME of the newest case with KEY, or -1. */
 static double
-figure(struct sqlite3 *db, const char *key, const char *name)
+stored_figure(struct sqlite3 *db, const char *key, const char *name)
 {
 	sqlite3_stmt *s;
 	double v = -1;
@@ -296,9 +296,9 @@ print_table(const char *db, const struct job *jv, int total, int swept)
 	    "kmem_map pk", swept ? "  sweep" : "");
 	for (k = 0; k < total; k++) {
 		const struct job *j = &jv[k];
-		double pe = figure(st.st_db, j->key, "panic_event");
+		double pe = stored_figure(st.st_db, j->key, "panic_event");
 
-		if (figure(st.st_db, j->key, "events") < 0)
+		if (stored_figure(st.st_db, j->key, "events") < 0)
 			continue;	/* not stored: failed or interrupted */
 		if (pe > 0)
 			snprintf(outcome, sizeof(outcome), "panic at event %.0f",
@@ -306,14 +306,14 @@ print_table(const char *db, const struct job *jv, int total, int swept)
 		else
 			snprintf(outcome, sizeof(outcome), "survived");
 		for (refused = 0, e = 0; e < 5; e++)
-			refused += figure(st.st_db, j->key, errs[e]);
+			refused += stored_figure(st.st_db, j->key, errs[e]);
 		base = strrchr(j->cs.cs_trace, '/');
 		printf("%-11s %-10s %-20.20s %-24s %9.0f %9.0f %5.0f %5.0f/%-5llu",
 		    j->cs.cs_strategy->s_name, j->machine,
 		    base ? base + 1 : j->cs.cs_trace, outcome,
-		    figure(st.st_db, j->key, "max_fds"), refused,
-		    figure(st.st_db, j->key, "hung"),
-		    figure(st.st_db, j->key, "kmem_map.peak_pages"),
+		    stored_figure(st.st_db, j->key, "max_fds"), refused,
+		    stored_figure(st.st_db, j->key, "hung"),
+		    stored_figure(st.st_db, j->key, "kmem_map.peak_pages"),
 		    (unsigned long long)profile_nkmempages(&j->cs.cs_prof));
 		/* The swept values of the case. */
 		for (e = (int)(j->nsets - j->nswept); e < (int)j->nsets; e++)

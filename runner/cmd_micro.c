@@ -482,7 +482,7 @@ ratio(const struct mentry *e, size_t n, const char *num, const char *den,
 	return isnan(x) || isnan(y) || y <= 0 ? NAN : x / y;
 }
 
-struct cmp {
+struct mcmp {
 	const char	*c_label;
 	const char	*c_num;
 	const char	*c_den;
@@ -502,7 +502,7 @@ put_ratio(FILE *out, double r, int width)
 /* A table: one row per size LO..HI (times STEP), one column per cmp. */
 static void
 ratio_table(FILE *out, const struct mentry *e, size_t n, const char *title,
-    const struct cmp *c, size_t nc, long lo, long hi, long step)
+    const struct mcmp *c, size_t nc, long lo, long hi, long step)
 {
 	double lsum[8], r;
 	char label[32];
@@ -544,7 +544,7 @@ ratio_table(FILE *out, const struct mentry *e, size_t n, const char *title,
 int
 micro_ratios(FILE *out, const char *json, char *err, size_t errlen)
 {
-	static const struct cmp pairs[] = {
+	static const struct mcmp pairs[] = {
 		{ "bucket/glibc", "pair/bucket", "pair/glibc", 8192 },
 		{ "nointr/mimalloc", "pair/nointr", "pair/mimalloc",
 		    512 << 10 },
@@ -552,7 +552,7 @@ micro_ratios(FILE *out, const char *json, char *err, size_t errlen)
 		{ "nointr/bucket", "pair/nointr", "pair/bucket", 512 << 10 },
 		{ "jemalloc/glibc", "pair/jemalloc", "pair/glibc", 512 << 10 },
 	};
-	static const struct cmp bursts[] = {
+	static const struct mcmp bursts[] = {
 		{ "bucket/glibc", "burst/bucket", "burst/glibc", 4096 },
 		{ "nointr/mimalloc", "burst/nointr", "burst/mimalloc", 4096 },
 		{ "pool/mimalloc", "burst/pool", "burst/mimalloc", 4096 },

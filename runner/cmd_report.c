@@ -85,7 +85,7 @@ latest_run(struct rpt *r, const char *db)
 }
 
 static int
-namecmp(const void *a, const void *b)
+textplot_cmp(const void *a, const void *b)
 {
 
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -114,7 +114,7 @@ textplots(struct rpt *r, const char *dir)
 			n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(names[0]), namecmp);
+	qsort(names, n, sizeof(names[0]), textplot_cmp);
 	if (n == 0)
 		printf("%sNo text plots in %s (kmbench plot draws them).\n",
 		    r->r_md ? "## Plots\n\n" : "", dir);

@@ -13,6 +13,7 @@
 #include "../strategies/strategy.h"
 #include "case.h"
 #include "commands.h"
+#include "help.h"
 #include "numopt.h"
 
 /* The largest --sample: a sample every 10^12 events is never taken. */
@@ -105,7 +106,8 @@ cmd_run(int argc, char **argv)
 			sets[nsets++] = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			/* Its entry of kmbench --help, as main() gives it. */
+			help_command(stdout, "run");
 			return 0;
 		case 'p': parseonly = 1; break;
 		case 'C': check = 1; break;

@@ -13,6 +13,7 @@
 #include "../workloads/kmtrace_write.h"
 #include "cmd_gen.h"
 #include "numopt.h"
+#include "pathbase.h"
 
 #define ERRSZ	1024
 
@@ -39,14 +40,6 @@ static const char scale_usage_text[] =
 "\n"
 "exit status: 0 done, 2 bad usage or an unreadable or malformed TRACE,\n"
 "1 when FILE cannot be written.\n";
-
-static const char *
-base(const char *p)
-{
-	const char *s = strrchr(p, '/');
-
-	return s != NULL ? s + 1 : p;
-}
 
 int
 cmd_gen_scale(int argc, char **argv)
@@ -100,7 +93,7 @@ cmd_gen_scale(int argc, char **argv)
 		return 2;
 	}
 	snprintf(cmd, sizeof(cmd), "kmbench gen scale %" PRIu64 " %.900s "
-	    "--stagger %" PRIu64, k, base(in), stagger);
+	    "--stagger %" PRIu64, k, path_base(in), stagger);
 	if ((w = kmt_wopen(out, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "kmbench gen scale: %s\n", err);
 		return 1;

@@ -50,7 +50,7 @@ struct hcase {
 	int	 h_headline;
 };
 
-struct hist {
+struct history {
 	struct rpt	*hi_r;
 	struct store	*hi_st;
 	struct hcommit	*hi_c;
@@ -69,7 +69,7 @@ static const char script[] =
 "});";
 
 static int
-commits(struct hist *hi)
+commits(struct history *hi)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -95,7 +95,7 @@ commits(struct hist *hi)
 
 /* Each commit against the one before, as kmbench compare judges. */
 static int
-judge_all(struct hist *hi, const struct cmp_opts *co, char *err,
+judge_all(struct history *hi, const struct cmp_opts *co, char *err,
     size_t errlen)
 {
 	char bcond[256], hcond[256];
@@ -112,7 +112,7 @@ judge_all(struct hist *hi, const struct cmp_opts *co, char *err,
 }
 
 static int
-commit_index(const struct hist *hi, const char *id)
+commit_index(const struct history *hi, const char *id)
 {
 	int k;
 
@@ -142,7 +142,7 @@ cases_free(struct hcase *hc, int n)
  * when LAT) of every case and commit into *HC: how many cases, or -1.
  */
 static int
-values(struct hist *hi, const char *name, const char *op,
+values(struct history *hi, const char *name, const char *op,
     const char *arena, int lat, struct hcase **hcp)
 {
 	struct hcase *hc = NULL, *h;
@@ -229,7 +229,7 @@ fail:
 
 /* Each point's verdict: compare's row for it, else what is plain. */
 static void
-verdicts(struct hist *hi, struct hcase *hc, int n, const char *name,
+verdicts(struct history *hi, struct hcase *hc, int n, const char *name,
     int lat)
 {
 	const struct rpt *r = hi->hi_r;
@@ -336,7 +336,7 @@ fmtnum(double v, char *buf, size_t len)
 
 /* The chart of case H: an SVG with a point per commit. */
 static void
-chart(FILE *f, const struct hist *hi, const struct hcase *h,
+chart(FILE *f, const struct history *hi, const struct hcase *h,
     const char *fig, const char *unit)
 {
 	const double W = 560, H = 220, L = 62, R = 14, T = 12, B = 46;
@@ -489,7 +489,7 @@ count_at(const struct hcase *hc, int n, int k, int v)
 
 /* The page of figure NAME; its moves at the latest commit into *MOVED. */
 static int
-page(struct hist *hi, const struct html_opts *o, const char *name,
+page(struct history *hi, const struct html_opts *o, const char *name,
     const char *op, const char *arena, int lat, const char *file,
     int *nmoved, int *ncases, char *err, size_t errlen)
 {
@@ -615,15 +615,15 @@ page(struct hist *hi, const struct html_opts *o, const char *name,
 	return html_end(&h, script, err, errlen);
 }
 
-struct fig {
+struct hfig {
 	char	name[160], op[64], arena[64];
 	int	lat;
 };
 
 static int
-figures(struct hist *hi, struct fig **figp)
+figures(struct history *hi, struct hfig **figp)
 {
-	struct fig *fg = NULL, *t;
+	struct hfig *fg = NULL, *t;
 	sqlite3_stmt *s;
 	int n = 0, cap = 0, rc;
 
@@ -669,8 +669,8 @@ int
 html_history(struct rpt *r, struct store *st, const struct html_opts *o,
     char *err, size_t errlen)
 {
-	struct hist hi;
-	struct fig *fg = NULL;
+	struct history hi;
+	struct hfig *fg = NULL;
 	struct html h;
 	char file[200], base[180];
 	int nf, i, k, rc = -1, moved, ncases, lat, labelled = 0;

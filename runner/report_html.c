@@ -227,7 +227,7 @@ headlines(struct html *h, struct rpt *r)
 }
 
 static int
-namecmp(const void *a, const void *b)
+svgplot_cmp(const void *a, const void *b)
 {
 
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -263,7 +263,7 @@ plots(struct html *h, struct rpt *r, const char *dir, char *err,
 		fprintf(h->h_f, "</code> draws them).</p>\n");
 		return 0;
 	}
-	qsort(names, n, sizeof(names[0]), namecmp);
+	qsort(names, n, sizeof(names[0]), svgplot_cmp);
 	fprintf(h->h_f, "<p class=\"sub\">Drawn by <code>kmbench "
 	    "plot</code> into <code>");
 	html_esc(h->h_f, dir);

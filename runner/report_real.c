@@ -147,7 +147,7 @@ srcmp(const void *a, const void *b)
  * start with a blank are kept, the others filled to 72 columns.
  */
 static void
-put(FILE *f, const char *text, const char *machines, int md)
+put_cell(FILE *f, const char *text, const char *machines, int md)
 {
 	char *buf, *p, *q, *w, *nl;
 	size_t n = 0, cap, col;
@@ -623,7 +623,7 @@ real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 			continue;
 		}
 		if (prev != NULL)
-			put(f, prev, label, md);
+			put_cell(f, prev, label, md);
 		free(prev);
 		prev = body;
 		snprintf(ptrace, sizeof(ptrace), "%s", trace);
@@ -634,7 +634,7 @@ real(FILE *f, sqlite3 *db, int md, char *why, size_t whylen)
 	sqlite3_finalize(s);
 	if (prev != NULL) {
 		if (rc == SQLITE_DONE)
-			put(f, prev, label, md);
+			put_cell(f, prev, label, md);
 		free(prev);
 	}
 	if (rc != SQLITE_DONE) {

@@ -140,7 +140,7 @@ jw(struct rpt *r, struct hl *h, int k, char *why, size_t whylen)
 
 /* Latency rows of SERIES: p50 (when P50), p99 and its spread, max. */
 static int
-latency(struct rpt *r, struct hl *h, const char *op, const char *series,
+hl_latency(struct rpt *r, struct hl *h, const char *op, const char *series,
     int p50, int *nreps, int *stalls)
 {
 	struct exp_lat el[SEL_MAXSTRAT];
@@ -266,8 +266,8 @@ rpt_hl_build(struct rpt *r, struct rpt_hl *h)
 	    "%.0f") != 0 ||
 	    jw(r, h, 3, jwwhy, sizeof(jwwhy)) != 0 ||
 	    jw(r, h, 4, jwwhy, sizeof(jwwhy)) != 0 ||
-	    latency(r, h, "malloc", "malloc", 0, &nreps, &stalls) != 0 ||
-	    latency(r, h, "fdexpand", "fdexpand", 0, &nreps, &stalls) != 0 ||
+	    hl_latency(r, h, "malloc", "malloc", 0, &nreps, &stalls) != 0 ||
+	    hl_latency(r, h, "fdexpand", "fdexpand", 0, &nreps, &stalls) != 0 ||
 	    calls(r, h, "fdexpand calls", "fdexpand") != 0 ||
 	    calls(r, h, "  refused", "fdexpand.refused") != 0)
 		return -1;

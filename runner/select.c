@@ -58,7 +58,7 @@ sqlerr(sqlite3 *db, sqlite3_stmt *st, char *why, size_t whylen)
 }
 
 static int
-namecmp(const void *a, const void *b)
+trace_cmp(const void *a, const void *b)
 {
 	const char *x = a, *y = b;
 
@@ -91,7 +91,7 @@ store_traces(sqlite3 *db, char all[SEL_MAXTRACE][SEL_NAMELEN], char *why,
 	if (rc != SQLITE_DONE)
 		return sqlerr(db, st, why, whylen);
 	sqlite3_finalize(st);
-	qsort(all, (size_t)n, SEL_NAMELEN, namecmp);
+	qsort(all, (size_t)n, SEL_NAMELEN, trace_cmp);
 	return n;
 }
 

@@ -14,17 +14,17 @@
 
 #include "gen.h"
 
-enum { P_SEED, P_PID, P_MAPS, P_MAXPAGES, P_UNMAP, P_STEP, P_N };
+enum { AS_SEED, AS_PID, AS_MAPS, AS_MAXPAGES, AS_UNMAP, AS_STEP, AS_N };
 
-static const struct gen_param params[P_N] = {
-	[P_SEED] = { "seed", 1, 0, INT64_MAX, NULL, "PRNG seed" },
-	[P_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL, "PID of the process" },
-	[P_MAPS] = { "maps", 20000, 1, 10000000, NULL, "mappings made" },
-	[P_MAXPAGES] = { "max_pages", 4, 1, KMT_NPAGES_MAX, NULL,
+static const struct gen_param amap_storm_params[AS_N] = {
+	[AS_SEED] = { "seed", 1, 0, INT64_MAX, NULL, "PRNG seed" },
+	[AS_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL, "PID of the process" },
+	[AS_MAPS] = { "maps", 20000, 1, 10000000, NULL, "mappings made" },
+	[AS_MAXPAGES] = { "max_pages", 4, 1, KMT_NPAGES_MAX, NULL,
 	    "largest mapping, pages (each is 1 .. max_pages)" },
-	[P_UNMAP] = { "unmap_pct", 50, 0, 100, NULL,
+	[AS_UNMAP] = { "unmap_pct", 50, 0, 100, NULL,
 	    "share of the mappings unmapped before exit, %" },
-	[P_STEP] = { "step_ns", 1000, 0, 1000000000, NULL,
+	[AS_STEP] = { "step_ns", 1000, 0, 1000000000, NULL,
 	    "time between events, ns" },
 };
 
@@ -58,13 +58,13 @@ storm_new(const int64_t *v)
 
 	if ((sm = calloc(1, sizeof(*sm))) == NULL)
 		return NULL;
-	gen_rng_seed(&sm->sm_rng, (uint64_t)v[P_SEED]);
-	sm->sm_pid = (uint32_t)v[P_PID];
-	sm->sm_maps = (uint32_t)v[P_MAPS];
-	sm->sm_maxpages = (uint64_t)v[P_MAXPAGES];
-	sm->sm_nunmap = (uint32_t)((uint64_t)v[P_MAPS] *
-	    (uint64_t)v[P_UNMAP] / 100);
-	sm->sm_step = (uint64_t)v[P_STEP];
+	gen_rng_seed(&sm->sm_rng, (uint64_t)v[AS_SEED]);
+	sm->sm_pid = (uint32_t)v[AS_PID];
+	sm->sm_maps = (uint32_t)v[AS_MAPS];
+	sm->sm_maxpages = (uint64_t)v[AS_MAXPAGES];
+	sm->sm_nunmap = (uint32_t)((uint64_t)v[AS_MAPS] *
+	    (uint64_t)v[AS_UNMAP] / 100);
+	sm->sm_step = (uint64_t)v[AS_STEP];
 	return sm;
 }
 
@@ -141,8 +141,8 @@ storm_free(void *st)
 const struct gen gen_amap_storm = {
 	.g_name = "amap-storm",
 	.g_summary = "many tiny written mappings, some unmapped at random",
-	.g_params = params,
-	.g_nparams = P_N,
+	.g_params = amap_storm_params,
+	.g_nparams = AS_N,
 	.g_check = NULL,
 	.g_npids = storm_npids,
 	.g_new = storm_new,

@@ -15,18 +15,18 @@
 
 #include "gen.h"
 
-enum { P_SEED, P_PID, P_CONNS, P_RATE, P_MEAN, P_MAX, P_N };
+enum { FS_SEED, FS_PID, FS_CONNS, FS_RATE, FS_MEAN, FS_MAX, FS_N };
 
-static const struct gen_param params[P_N] = {
-	[P_SEED] = { "seed", 1, 0, INT64_MAX, NULL, "PRNG seed" },
-	[P_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL, "PID of the server" },
-	[P_CONNS] = { "conns", 100000, 0, 1000000000, NULL,
+static const struct gen_param fd_server_params[FS_N] = {
+	[FS_SEED] = { "seed", 1, 0, INT64_MAX, NULL, "PRNG seed" },
+	[FS_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL, "PID of the server" },
+	[FS_CONNS] = { "conns", 100000, 0, 1000000000, NULL,
 	    "connections in all" },
-	[P_RATE] = { "rate", 2000, 1, 1000000000, NULL,
+	[FS_RATE] = { "rate", 2000, 1, 1000000000, NULL,
 	    "mean arrivals per second (Poisson)" },
-	[P_MEAN] = { "mean_ms", 50, 1, 1000000, NULL,
+	[FS_MEAN] = { "mean_ms", 50, 1, 1000000, NULL,
 	    "mean connection time, ms (log-normal)" },
-	[P_MAX] = { "max_conns", 500, 1, 10000000, NULL,
+	[FS_MAX] = { "max_conns", 500, 1, 10000000, NULL,
 	    "most connections open at once" },
 };
 
@@ -56,7 +56,7 @@ fds_check(const int64_t *v, char *err, size_t errlen)
 {
 
 	/* The mean time of the last arrival must fit in 64 bits of ns. */
-	if ((double)v[P_CONNS] * 1e9 / (double)v[P_RATE] > 1e17) {
+	if ((double)v[FS_CONNS] * 1e9 / (double)v[FS_RATE] > 1e17) {
 		snprintf(err, errlen, "fd-server: conns / rate is too long a "
 		    "time");
 		return -1;
@@ -79,12 +79,12 @@ fds_new(const int64_t *v)
 
 	if ((fs = calloc(1, sizeof(*fs))) == NULL)
 		return NULL;
-	gen_rng_seed(&fs->fs_rng, (uint64_t)v[P_SEED]);
-	fs->fs_pid = (uint32_t)v[P_PID];
-	fs->fs_conns = (uint64_t)v[P_CONNS];
-	fs->fs_gap = 1e9 / (double)v[P_RATE];
-	fs->fs_mean = (double)v[P_MEAN] * 1e6;
-	fs->fs_max = (uint64_t)v[P_MAX];
+	gen_rng_seed(&fs->fs_rng, (uint64_t)v[FS_SEED]);
+	fs->fs_pid = (uint32_t)v[FS_PID];
+	fs->fs_conns = (uint64_t)v[FS_CONNS];
+	fs->fs_gap = 1e9 / (double)v[FS_RATE];
+	fs->fs_mean = (double)v[FS_MEAN] * 1e6;
+	fs->fs_max = (uint64_t)v[FS_MAX];
 	fs->fs_nextfd = LISTEN_FD + 1;
 	return fs;
 }
@@ -176,8 +176,8 @@ const struct gen gen_fd_server = {
 	.g_name = "fd-server",
 	.g_summary = "a server taking Poisson connections on the lowest "
 	    "free fd",
-	.g_params = params,
-	.g_nparams = P_N,
+	.g_params = fd_server_params,
+	.g_nparams = FS_N,
 	.g_check = fds_check,
 	.g_npids = fds_npids,
 	.g_new = fds_new,

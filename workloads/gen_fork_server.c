@@ -17,22 +17,22 @@
 
 #include "gen.h"
 
-enum { P_SEED, P_PID, P_CHILDREN, P_HEAP, P_REQUESTS, P_ROUNDS, P_REQUS,
-    P_N };
+enum { FK_SEED, FK_PID, FK_CHILDREN, FK_HEAP, FK_REQUESTS, FK_ROUNDS, FK_REQUS,
+    FK_N };
 
-static const struct gen_param params[P_N] = {
-	[P_SEED] = { "seed", 1, 0, INT64_MAX, NULL, "PRNG seed" },
-	[P_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL,
+static const struct gen_param fork_server_params[FK_N] = {
+	[FK_SEED] = { "seed", 1, 0, INT64_MAX, NULL, "PRNG seed" },
+	[FK_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL,
 	    "PID of the parent; children follow" },
-	[P_CHILDREN] = { "children", 8, 1, 10000, NULL,
+	[FK_CHILDREN] = { "children", 8, 1, 10000, NULL,
 	    "children at once (child slots)" },
-	[P_HEAP] = { "heap_pages", 64, 1, KMT_NPAGES_MAX, NULL,
+	[FK_HEAP] = { "heap_pages", 64, 1, KMT_NPAGES_MAX, NULL,
 	    "pages of the parent's heap, shared copy-on-write" },
-	[P_REQUESTS] = { "requests", 100, 0, 1000000, NULL,
+	[FK_REQUESTS] = { "requests", 100, 0, 1000000, NULL,
 	    "requests a child serves before it exits" },
-	[P_ROUNDS] = { "rounds", 50, 1, 1000000, NULL,
+	[FK_ROUNDS] = { "rounds", 50, 1, 1000000, NULL,
 	    "child lives of each slot (forks a slot)" },
-	[P_REQUS] = { "req_us", 500, 1, 10000000, NULL,
+	[FK_REQUS] = { "req_us", 500, 1, 10000000, NULL,
 	    "mean request time, and time between, us" },
 };
 
@@ -76,8 +76,8 @@ fork_check(const int64_t *v, char *err, size_t errlen)
 	 * A slot's lives follow one another: their mean time must leave
 	 * room in 64 bits of nanoseconds (the PIDs are checked apart).
 	 */
-	slot = (double)v[P_ROUNDS] * (2.0 * (double)v[P_REQUESTS] + 1) *
-	    (double)v[P_REQUS] * 1e3;
+	slot = (double)v[FK_ROUNDS] * (2.0 * (double)v[FK_REQUESTS] + 1) *
+	    (double)v[FK_REQUS] * 1e3;
 	if (slot > 1e17) {
 		snprintf(err, errlen, "fork-server: rounds * requests * req_us "
 		    "is too long a time");
@@ -90,7 +90,7 @@ static uint64_t
 fork_npids(const int64_t *v)
 {
 
-	return 1 + (uint64_t)v[P_CHILDREN] * (uint64_t)v[P_ROUNDS];
+	return 1 + (uint64_t)v[FK_CHILDREN] * (uint64_t)v[FK_ROUNDS];
 }
 
 static void *
@@ -100,14 +100,14 @@ fork_new(const int64_t *v)
 
 	if ((fk = calloc(1, sizeof(*fk))) == NULL)
 		return NULL;
-	gen_rng_seed(&fk->fk_rng, (uint64_t)v[P_SEED]);
-	fk->fk_pid = (uint32_t)v[P_PID];
+	gen_rng_seed(&fk->fk_rng, (uint64_t)v[FK_SEED]);
+	fk->fk_pid = (uint32_t)v[FK_PID];
 	fk->fk_nextpid = fk->fk_pid + 1;
-	fk->fk_children = (uint64_t)v[P_CHILDREN];
-	fk->fk_heap = (uint64_t)v[P_HEAP];
-	fk->fk_requests = (uint64_t)v[P_REQUESTS];
-	fk->fk_rounds = (uint64_t)v[P_ROUNDS];
-	fk->fk_req = (double)v[P_REQUS] * 1e3;
+	fk->fk_children = (uint64_t)v[FK_CHILDREN];
+	fk->fk_heap = (uint64_t)v[FK_HEAP];
+	fk->fk_requests = (uint64_t)v[FK_REQUESTS];
+	fk->fk_rounds = (uint64_t)v[FK_ROUNDS];
+	fk->fk_req = (double)v[FK_REQUS] * 1e3;
 	if ((fk->fk_slots = calloc(fk->fk_children,
 	    sizeof(*fk->fk_slots))) == NULL) {
 		free(fk);
@@ -207,8 +207,8 @@ fork_free(void *st)
 const struct gen gen_fork_server = {
 	.g_name = "fork-server",
 	.g_summary = "a preforking server; children copy the heap's amap",
-	.g_params = params,
-	.g_nparams = P_N,
+	.g_params = fork_server_params,
+	.g_nparams = FK_N,
 	.g_check = fork_check,
 	.g_npids = fork_npids,
 	.g_new = fork_new,

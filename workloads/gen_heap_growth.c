@@ -12,19 +12,19 @@
 
 #include "gen.h"
 
-enum { P_SEED, P_PID, P_INIT, P_STEPS, P_STEPPAGES, P_STEP, P_N };
+enum { HG_SEED, HG_PID, HG_INIT, HG_STEPS, HG_STEPPAGES, HG_STEP, HG_N };
 
-static const struct gen_param params[P_N] = {
-	[P_SEED] = { "seed", 1, 0, INT64_MAX, NULL,
+static const struct gen_param heap_growth_params[HG_N] = {
+	[HG_SEED] = { "seed", 1, 0, INT64_MAX, NULL,
 	    "PRNG seed (unused: no randomness here)" },
-	[P_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL, "PID of the process" },
-	[P_INIT] = { "init_pages", 4, 1, KMT_NPAGES_MAX, NULL,
+	[HG_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL, "PID of the process" },
+	[HG_INIT] = { "init_pages", 4, 1, KMT_NPAGES_MAX, NULL,
 	    "pages of the heap at first" },
-	[P_STEPS] = { "steps", 1000, 0, KMT_NPAGES_MAX, NULL,
+	[HG_STEPS] = { "steps", 1000, 0, KMT_NPAGES_MAX, NULL,
 	    "times the heap grows" },
-	[P_STEPPAGES] = { "step_pages", 4, 1, KMT_NPAGES_MAX, NULL,
+	[HG_STEPPAGES] = { "step_pages", 4, 1, KMT_NPAGES_MAX, NULL,
 	    "pages it grows by each time" },
-	[P_STEP] = { "step_ns", 1000, 0, 1000000000, NULL,
+	[HG_STEP] = { "step_ns", 1000, 0, 1000000000, NULL,
 	    "time between events, ns" },
 };
 
@@ -42,8 +42,8 @@ static int
 heap_check(const int64_t *v, char *err, size_t errlen)
 {
 
-	if ((uint64_t)v[P_INIT] + (uint64_t)v[P_STEPS] *
-	    (uint64_t)v[P_STEPPAGES] > KMT_NPAGES_MAX) {
+	if ((uint64_t)v[HG_INIT] + (uint64_t)v[HG_STEPS] *
+	    (uint64_t)v[HG_STEPPAGES] > KMT_NPAGES_MAX) {
 		snprintf(err, errlen, "heap-growth: init_pages + steps * "
 		    "step_pages is more than %llu pages",
 		    (unsigned long long)KMT_NPAGES_MAX);
@@ -67,11 +67,11 @@ heap_new(const int64_t *v)
 
 	if ((hs = calloc(1, sizeof(*hs))) == NULL)
 		return NULL;
-	hs->hs_pid = (uint32_t)v[P_PID];
-	hs->hs_pages = (uint64_t)v[P_INIT];
-	hs->hs_steps = (uint64_t)v[P_STEPS];
-	hs->hs_by = (uint64_t)v[P_STEPPAGES];
-	hs->hs_step = (uint64_t)v[P_STEP];
+	hs->hs_pid = (uint32_t)v[HG_PID];
+	hs->hs_pages = (uint64_t)v[HG_INIT];
+	hs->hs_steps = (uint64_t)v[HG_STEPS];
+	hs->hs_by = (uint64_t)v[HG_STEPPAGES];
+	hs->hs_step = (uint64_t)v[HG_STEP];
 	return hs;
 }
 
@@ -114,8 +114,8 @@ heap_free(void *st)
 const struct gen gen_heap_growth = {
 	.g_name = "heap-growth",
 	.g_summary = "a heap written and grown step by step, like brk",
-	.g_params = params,
-	.g_nparams = P_N,
+	.g_params = heap_growth_params,
+	.g_nparams = HG_N,
 	.g_check = heap_check,
 	.g_npids = heap_npids,
 	.g_new = heap_new,

@@ -16,22 +16,22 @@
 
 #include "gen.h"
 
-enum { P_SEED, P_RATE, P_SECONDS, P_HOLD, P_WMBUF, P_WCLUSTER, P_WBIG,
-    P_N };
+enum { IL_SEED, IL_RATE, IL_SECONDS, IL_HOLD, IL_WMBUF, IL_WCLUSTER, IL_WBIG,
+    IL_N };
 
-static const struct gen_param params[P_N] = {
-	[P_SEED] = { "seed", 1, 0, INT64_MAX, NULL, "PRNG seed" },
-	[P_RATE] = { "rate", 10000, 1, 1000000000, NULL,
+static const struct gen_param intr_load_params[IL_N] = {
+	[IL_SEED] = { "seed", 1, 0, INT64_MAX, NULL, "PRNG seed" },
+	[IL_RATE] = { "rate", 10000, 1, 1000000000, NULL,
 	    "allocations per second" },
-	[P_SECONDS] = { "seconds", 10, 1, 1000000, NULL,
+	[IL_SECONDS] = { "seconds", 10, 1, 1000000, NULL,
 	    "how long, seconds" },
-	[P_HOLD] = { "hold_us", 500, 0, 1000000000, NULL,
+	[IL_HOLD] = { "hold_us", 500, 0, 1000000000, NULL,
 	    "mean time an allocation is held, us (+/- 50%)" },
-	[P_WMBUF] = { "w_mbuf", 70, 0, 1000000, NULL,
+	[IL_WMBUF] = { "w_mbuf", 70, 0, 1000000, NULL,
 	    "weight of 256-byte (mbuf) allocations" },
-	[P_WCLUSTER] = { "w_cluster", 25, 0, 1000000, NULL,
+	[IL_WCLUSTER] = { "w_cluster", 25, 0, 1000000, NULL,
 	    "weight of 2048-byte (cluster) allocations" },
-	[P_WBIG] = { "w_big", 5, 0, 1000000, NULL,
+	[IL_WBIG] = { "w_big", 5, 0, 1000000, NULL,
 	    "weight of 8192-byte allocations" },
 };
 
@@ -61,12 +61,12 @@ static int
 intr_check(const int64_t *v, char *err, size_t errlen)
 {
 
-	if (v[P_WMBUF] + v[P_WCLUSTER] + v[P_WBIG] == 0) {
+	if (v[IL_WMBUF] + v[IL_WCLUSTER] + v[IL_WBIG] == 0) {
 		snprintf(err, errlen, "intr-load: the weights w_mbuf, "
 		    "w_cluster and w_big are all 0");
 		return -1;
 	}
-	if ((uint64_t)v[P_RATE] * (uint64_t)v[P_SECONDS] > 1000000000) {
+	if ((uint64_t)v[IL_RATE] * (uint64_t)v[IL_SECONDS] > 1000000000) {
 		snprintf(err, errlen, "intr-load: rate * seconds is more than "
 		    "10^9 allocations");
 		return -1;
@@ -82,13 +82,13 @@ intr_new(const int64_t *v)
 
 	if ((is = calloc(1, sizeof(*is))) == NULL)
 		return NULL;
-	gen_rng_seed(&is->is_rng, (uint64_t)v[P_SEED]);
-	is->is_rate = (uint64_t)v[P_RATE];
-	is->is_n = (uint64_t)v[P_RATE] * (uint64_t)v[P_SECONDS];
-	is->is_hold = (uint64_t)v[P_HOLD] * 1000;
-	is->is_w[0] = (uint64_t)v[P_WMBUF];
-	is->is_w[1] = (uint64_t)v[P_WCLUSTER];
-	is->is_w[2] = (uint64_t)v[P_WBIG];
+	gen_rng_seed(&is->is_rng, (uint64_t)v[IL_SEED]);
+	is->is_rate = (uint64_t)v[IL_RATE];
+	is->is_n = (uint64_t)v[IL_RATE] * (uint64_t)v[IL_SECONDS];
+	is->is_hold = (uint64_t)v[IL_HOLD] * 1000;
+	is->is_w[0] = (uint64_t)v[IL_WMBUF];
+	is->is_w[1] = (uint64_t)v[IL_WCLUSTER];
+	is->is_w[2] = (uint64_t)v[IL_WBIG];
 	for (c = 0; c < NCLASS; c++)
 		is->is_wsum += is->is_w[c];
 	return is;
@@ -143,8 +143,8 @@ intr_free(void *st)
 const struct gen gen_intr_load = {
 	.g_name = "intr-load",
 	.g_summary = "interrupt-time M_NOWAIT network buffers (PID 0)",
-	.g_params = params,
-	.g_nparams = P_N,
+	.g_params = intr_load_params,
+	.g_nparams = IL_N,
 	.g_check = intr_check,
 	.g_npids = NULL,
 	.g_new = intr_new,

@@ -14,27 +14,27 @@
 
 #include "gen.h"
 
-enum { P_SEED, P_PID, P_PROCS, P_FDS, P_LIMIT, P_MODE, P_STEP, P_EXIT,
-    P_N };
+enum { PR_SEED, PR_PID, PR_PROCS, PR_FDS, PR_LIMIT, PR_MODE, PR_STEP, PR_EXIT,
+    PR_N };
 
-static const char *const modes[] = { "serial", "interleaved", NULL };
+static const char *const pr14721_modes[] = { "serial", "interleaved", NULL };
 
-static const struct gen_param params[P_N] = {
-	[P_SEED] = { "seed", 1, 0, INT64_MAX, NULL,
+static const struct gen_param pr14721_params[PR_N] = {
+	[PR_SEED] = { "seed", 1, 0, INT64_MAX, NULL,
 	    "PRNG seed (unused: no randomness here)" },
-	[P_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL,
+	[PR_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL,
 	    "PID of the first process; the others follow" },
-	[P_PROCS] = { "procs", 1, 1, 100000, NULL,
+	[PR_PROCS] = { "procs", 1, 1, 100000, NULL,
 	    "attacking processes" },
-	[P_FDS] = { "fds", 2000000, 4, KMT_INT_MAX, NULL,
+	[PR_FDS] = { "fds", 2000000, 4, KMT_INT_MAX, NULL,
 	    "descriptors each ends with (0..fds-1: fds-4 dups)" },
-	[P_LIMIT] = { "limit", 10000000, 0, KMT_INT_MAX, NULL,
+	[PR_LIMIT] = { "limit", 10000000, 0, KMT_INT_MAX, NULL,
 	    "value for sysctl maxfiles and limit nofile" },
-	[P_MODE] = { "mode", 0, 0, 1, modes,
+	[PR_MODE] = { "mode", 0, 0, 1, pr14721_modes,
 	    "serial, or interleaved (round-robin)" },
-	[P_STEP] = { "step_ns", 1000, 0, 1000000000, NULL,
+	[PR_STEP] = { "step_ns", 1000, 0, 1000000000, NULL,
 	    "time between events, ns" },
-	[P_EXIT] = { "exit", 0, 0, 1, NULL,
+	[PR_EXIT] = { "exit", 0, 0, 1, NULL,
 	    "1: each exits after its last dup" },
 };
 
@@ -57,9 +57,9 @@ pr_check(const int64_t *v, char *err, size_t errlen)
 	uint64_t events, t;
 
 	/* The last event's time must fit. */
-	if (__builtin_mul_overflow((uint64_t)v[P_PROCS],
-	    (uint64_t)v[P_FDS] + 1, &events) ||
-	    __builtin_mul_overflow(events, (uint64_t)v[P_STEP], &t) ||
+	if (__builtin_mul_overflow((uint64_t)v[PR_PROCS],
+	    (uint64_t)v[PR_FDS] + 1, &events) ||
+	    __builtin_mul_overflow(events, (uint64_t)v[PR_STEP], &t) ||
 	    t > INT64_MAX) {
 		snprintf(err, errlen, "pr14721: procs * fds * step_ns is too "
 		    "large a time");
@@ -72,7 +72,7 @@ static uint64_t
 pr_npids(const int64_t *v)
 {
 
-	return (uint64_t)v[P_PROCS];
+	return (uint64_t)v[PR_PROCS];
 }
 
 static void *
@@ -82,13 +82,13 @@ pr_new(const int64_t *v)
 
 	if ((ps = calloc(1, sizeof(*ps))) == NULL)
 		return NULL;
-	ps->ps_pid = (uint32_t)v[P_PID];
-	ps->ps_procs = (uint64_t)v[P_PROCS];
-	ps->ps_fds = (uint64_t)v[P_FDS];
-	ps->ps_actions = ps->ps_fds + (uint64_t)v[P_EXIT];
-	ps->ps_limit = (uint64_t)v[P_LIMIT];
-	ps->ps_step = (uint64_t)v[P_STEP];
-	ps->ps_interleaved = v[P_MODE] == 1;
+	ps->ps_pid = (uint32_t)v[PR_PID];
+	ps->ps_procs = (uint64_t)v[PR_PROCS];
+	ps->ps_fds = (uint64_t)v[PR_FDS];
+	ps->ps_actions = ps->ps_fds + (uint64_t)v[PR_EXIT];
+	ps->ps_limit = (uint64_t)v[PR_LIMIT];
+	ps->ps_step = (uint64_t)v[PR_STEP];
+	ps->ps_interleaved = v[PR_MODE] == 1;
 	return ps;
 }
 
@@ -160,8 +160,8 @@ const struct gen gen_pr14721 = {
 	.g_name = "pr14721",
 	.g_summary = "root processes dup one descriptor until kmem_map "
 	    "is full",
-	.g_params = params,
-	.g_nparams = P_N,
+	.g_params = pr14721_params,
+	.g_nparams = PR_N,
 	.g_check = pr_check,
 	.g_npids = pr_npids,
 	.g_new = pr_new,

@@ -153,7 +153,7 @@ find_pids(struct scale *s, const char *in, const char *copy, char *err,
 
 /* Copy C's next event, renamed and shifted; 1, 0 at its end, or -1. */
 static int
-next(struct scale *s, struct scopy *c, char *err, size_t errlen)
+copy_next(struct scale *s, struct scopy *c, char *err, size_t errlen)
 {
 	struct kmt_event *ev = &c->c_ev;
 	uint64_t shift = (uint64_t)c->c_i * s->s_stagger, n;
@@ -282,8 +282,8 @@ scale_check(const struct scale *s, uint32_t k, uint64_t stagger, char *err,
 		return SCALE_BADINPUT;
 	}
 	if (stagger != 0 && (uint64_t)(k - 1) > UINT64_MAX / stagger) {
-		snprintf(err, errlen, "stagger %" PRIu64 " x %" PRIu32 " copies "
-		    "does not fit in a time", stagger, k - 1);
+		snprintf(err, errlen, "stagger %" PRIu64 " x %" PRIu32
+		    " copies does not fit in a time", stagger, k - 1);
 		return SCALE_BADINPUT;
 	}
 	return SCALE_OK;
@@ -315,7 +315,7 @@ scale_start(struct scale *s, uint32_t k, uint64_t stagger, char *err,
 		    errlen) : kmt_open(s->s_copy, err, errlen);
 		if (c->c_r == NULL)
 			return SCALE_WRITE;
-		if ((got = next(s, c, err, errlen)) < 0)
+		if ((got = copy_next(s, c, err, errlen)) < 0)
 			return SCALE_BADINPUT;
 		if (got == 1)
 			s->s_heap[s->s_nheap++] = c;
@@ -336,7 +336,7 @@ scale_next(struct scale *s, struct kmt_event *ev, char *err, size_t errlen)
 	c = s->s_heap[0];
 	*ev = c->c_ev;
 	s->s_last = c->c_i;
-	if ((got = next(s, c, err, errlen)) < 0)
+	if ((got = copy_next(s, c, err, errlen)) < 0)
 		return -1;
 	if (got == 0)
 		s->s_heap[0] = s->s_heap[--s->s_nheap];

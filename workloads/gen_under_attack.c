@@ -19,23 +19,23 @@
 
 #include "gen.h"
 
-enum { P_SEED, P_PID, P_AT, P_N_OWN };
+enum { UA_SEED, UA_PID, UA_AT, UA_N_OWN };
 
-static const char *const modes[] = { "serial", "interleaved", NULL };
+static const char *const ua_modes[] = { "serial", "interleaved", NULL };
 
 /* Own parameters first, then each part's, prefixed. */
-static const struct gen_param params[] = {
-	[P_SEED] = { "seed", 1, 0, INT64_MAX, NULL,
+static const struct gen_param ua_params[] = {
+	[UA_SEED] = { "seed", 1, 0, INT64_MAX, NULL,
 	    "PRNG seed; each part gets one drawn from it" },
-	[P_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL,
+	[UA_PID] = { "pid", 100, 1, KMT_INT_MAX, NULL,
 	    "first PID (of the attackers)" },
-	[P_AT] = { "attack_at_ms", 100, 0, 1000000000, NULL,
+	[UA_AT] = { "attack_at_ms", 100, 0, 1000000000, NULL,
 	    "when the attack starts, ms" },
 	{ "attack.procs", 1, 1, 100000, NULL, "pr14721 procs" },
 	{ "attack.fds", 2000000, 4, KMT_INT_MAX, NULL, "pr14721 fds" },
 	{ "attack.limit", 10000000, 0, KMT_INT_MAX, NULL,
 	    "pr14721 limit" },
-	{ "attack.mode", 0, 0, 1, modes, "pr14721 mode" },
+	{ "attack.mode", 0, 0, 1, ua_modes, "pr14721 mode" },
 	{ "attack.step_ns", 1000, 0, 1000000000, NULL, "pr14721 step_ns" },
 	{ "attack.exit", 0, 0, 1, NULL, "pr14721 exit" },
 	{ "fd.conns", 20000, 0, 1000000000, NULL, "fd-server conns" },
@@ -55,7 +55,7 @@ static const struct gen_param params[] = {
 	{ "intr.w_cluster", 25, 0, 1000000, NULL, "intr-load w_cluster" },
 	{ "intr.w_big", 5, 0, 1000000, NULL, "intr-load w_big" },
 };
-#define NPARAMS	(sizeof(params) / sizeof(params[0]))
+#define NPARAMS	(sizeof(ua_params) / sizeof(ua_params[0]))
 
 /* The parts, in the order of the merge's ties and of the PID ranges. */
 #define NPARTS	4
@@ -97,16 +97,16 @@ ua_part_values(const int64_t *v, int i, uint64_t pid, int64_t *pv)
 	int j, idx;
 
 	gen_defaults(g, pv);
-	for (k = P_N_OWN; k < NPARAMS; k++) {
-		if (strncmp(params[k].gp_name, parts[i].pt_prefix, plen) != 0 ||
-		    params[k].gp_name[plen] != '.')
+	for (k = UA_N_OWN; k < NPARAMS; k++) {
+		if (strncmp(ua_params[k].gp_name, parts[i].pt_prefix, plen) !=
+		    0 || ua_params[k].gp_name[plen] != '.')
 			continue;
-		if ((idx = gen_param_index(g, params[k].gp_name + plen + 1))
-		    >= 0)
+		if ((idx = gen_param_index(g, ua_params[k].gp_name + plen +
+		    1)) >= 0)
 			pv[idx] = v[k];
 	}
 	/* Part I's seed: the (I + 1)th number from ours. */
-	gen_rng_seed(&rng, (uint64_t)v[P_SEED]);
+	gen_rng_seed(&rng, (uint64_t)v[UA_SEED]);
 	for (j = 0; j <= i; j++)
 		seed = gen_rng_next(&rng);
 	pv[gen_param_index(g, "seed")] = (int64_t)(seed >> 1);
@@ -122,7 +122,7 @@ static uint64_t
 ua_pids_end(const int64_t *v)
 {
 	int64_t pv[GEN_MAXPARAMS];
-	uint64_t pid = (uint64_t)v[P_PID];
+	uint64_t pid = (uint64_t)v[UA_PID];
 	int i;
 
 	for (i = 0; i < NPARTS; i++) {
@@ -137,7 +137,7 @@ static int
 ua_check(const int64_t *v, char *err, size_t errlen)
 {
 	int64_t pv[GEN_MAXPARAMS];
-	uint64_t pid = (uint64_t)v[P_PID];
+	uint64_t pid = (uint64_t)v[UA_PID];
 	char msg[512];
 	int i;
 
@@ -157,7 +157,7 @@ static uint64_t
 ua_npids(const int64_t *v)
 {
 
-	return ua_pids_end(v) - (uint64_t)v[P_PID];
+	return ua_pids_end(v) - (uint64_t)v[UA_PID];
 }
 
 static void ua_free(void *);
@@ -168,7 +168,7 @@ ua_new(const int64_t *v)
 	int64_t pv[GEN_MAXPARAMS];
 	struct ua_state *ua;
 	struct ua_part *up;
-	uint64_t pid = (uint64_t)v[P_PID];
+	uint64_t pid = (uint64_t)v[UA_PID];
 	int i;
 
 	if ((ua = calloc(1, sizeof(*ua))) == NULL)
@@ -178,7 +178,7 @@ ua_new(const int64_t *v)
 		pid = ua_part_values(v, i, pid, pv);
 		up->up_gen = parts[i].pt_gen;
 		if (up->up_gen == &gen_pr14721)
-			up->up_toff = (uint64_t)v[P_AT] * 1000000;
+			up->up_toff = (uint64_t)v[UA_AT] * 1000000;
 		if ((up->up_st = up->up_gen->g_new(pv)) == NULL) {
 			ua_free(ua);
 			return NULL;
@@ -264,7 +264,7 @@ const struct gen gen_under_attack = {
 	.g_name = "under-attack",
 	.g_summary = "fd-server, fork-server and intr-load while pr14721 "
 	    "attacks",
-	.g_params = params,
+	.g_params = ua_params,
 	.g_nparams = NPARAMS,
 	.g_check = ua_check,
 	.g_npids = ua_npids,

@@ -93,7 +93,7 @@ kdump_command(const struct kdump_conv *c)
  * a shell would split it, as kmbench record writes it.
  */
 static void
-keep_command(struct kdump_conv *c, const char *path)
+kd_keep_command(struct kdump_conv *c, const char *path)
 {
 	size_t n = 0, len = strlen(path);
 
@@ -144,7 +144,7 @@ malformed(char *err, size_t errlen, const char *what, const char *s,
  * than 2^64 - 1, or below -2^63); *VP is then 0.
  */
 static const char *
-number(const char *p, const char *end, int64_t *vp, int *big)
+kd_number(const char *p, const char *end, int64_t *vp, int *big)
 {
 	const char *s, *slash;
 	uint64_t v = 0;
@@ -201,7 +201,7 @@ call_args(const char *text, int64_t *args)
 		return 0;
 	end = text + strlen(text);
 	for (p++; p < end && n < MAXARGS; n++) {
-		if (number(p, end, &args[n], &big) == NULL)
+		if (kd_number(p, end, &args[n], &big) == NULL)
 			args[n] = 0;
 		/* To the next top-level comma. */
 		while (p < end && *p != ',' && *p != ')') {
@@ -275,7 +275,7 @@ task_of(struct kdump_conv *c, uint32_t pid, struct imp_task **tp)
  * it (or the sum of -R's gaps) is past 2^64 ns.
  */
 static int
-timestamp(struct kdump_conv *c, const char *p, const char *end)
+kd_timestamp(struct kdump_conv *c, const char *p, const char *end)
 {
 	uint64_t sec = 0, frac = 0, scale = NS, v;
 	int digits = 0;
@@ -395,7 +395,7 @@ do_ret(struct kdump_conv *c, struct imp_task *t, const char *p,
 	if (istoken(p, (size_t)(end - p), "JUSTRETURN"))
 		hasv = 0;
 	else {
-		if ((q = number(p, end, &v, &big)) == NULL)
+		if ((q = kd_number(p, end, &v, &big)) == NULL)
 			return malformed(err, errlen, "RET value is not a "
 			    "number:", p, (size_t)(end - p));
 		while (q < end && *q != ',' && *q != ' ')
@@ -403,7 +403,7 @@ do_ret(struct kdump_conv *c, struct imp_task *t, const char *p,
 		if (q + 1 < end && *q == ',') {
 			for (q++; q < end && *q == ' '; q++)
 				continue;
-			if (number(q, end, &v2, &big) == NULL)
+			if (kd_number(q, end, &v2, &big) == NULL)
 				v2 = -1;
 		}
 	}
@@ -490,7 +490,7 @@ do_ret(struct kdump_conv *c, struct imp_task *t, const char *p,
 	} else if (name_is(call, "execve")) {
 		if (c->c_cmd == NULL && (path = strchr(call, '\n')) != NULL &&
 		    path[1] != '\0')
-			keep_command(c, path + 1);
+			kd_keep_command(c, path + 1);
 		rc = imp_exec(im, t);
 	} else if (name_is(call, "mmap")) {
 		if (hasv)
@@ -529,7 +529,7 @@ done:
 
 /* A CALL: keep it until its RET. */
 static int
-do_call(struct kdump_conv *c, struct imp_task *t, const char *p,
+kd_do_call(struct kdump_conv *c, struct imp_task *t, const char *p,
     const char *end, char *err, size_t errlen)
 {
 	const char *q;
@@ -657,7 +657,7 @@ kdump_line(struct kdump_conv *c, const char *line, size_t len, char *err,
 	    memchr(prev, '.', (size_t)(tok - prev)) != NULL) {
 		for (body = prev; body < tok && *body != ' '; body++)
 			continue;
-		if ((rc = timestamp(c, prev, body)) == -2)
+		if ((rc = kd_timestamp(c, prev, body)) == -2)
 			return malformed(err, errlen, "timestamp out of range:",
 			    prev, (size_t)(body - prev));
 		if (rc != 0)
@@ -671,7 +671,7 @@ kdump_line(struct kdump_conv *c, const char *line, size_t len, char *err,
 		return rc;
 	switch (ty) {
 	case T_CALL:
-		return do_call(c, t, body, end, err, errlen);
+		return kd_do_call(c, t, body, end, err, errlen);
 	case T_RET:
 		return do_ret(c, t, body, end, err, errlen);
 	case T_NAMI:

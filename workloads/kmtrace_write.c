@@ -500,7 +500,7 @@ bin_body(struct kmt_writer *w)
 
 /* EV, checked, in the binary form; room() has been called. */
 static void
-bin_event(struct kmt_writer *w, const struct kmt_event *ev)
+wbin_event(struct kmt_writer *w, const struct kmt_event *ev)
 {
 	unsigned op = (unsigned)ev->ke_op;
 	char *p;
@@ -587,7 +587,7 @@ kmt_wevent(struct kmt_writer *w, const struct kmt_event *ev)
 	if (room(w) != 0)
 		return -1;
 	if (w->w_bin) {
-		bin_event(w, ev);
+		wbin_event(w, ev);
 		return 0;
 	}
 	p = w->w_tbuf + w->w_tlen;
