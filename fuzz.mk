@@ -38,13 +38,14 @@ FUZZ_WORK	 = $(FUZZ_B)/work
 # the library; this one only starts it.
 ifneq ($(VARIANT),fuzz)
 $(FUZZ_B)/libkm.a: $(FUZZ_B)/cov-ignore.txt FORCE
-	$(MAKE) -f $(FUZZ_TOP) --no-print-directory VARIANT=fuzz \
+	$(MAKE) -f $(FUZZ_TOP) --no-print-directory VARIANT=fuzz UNITY=0 \
 	    CC=$(FUZZ_CC) CFLAGS="$(FUZZ_LIBFLAGS)" $@
 endif
 
 # machine_check() walks every page of the machine; its comparisons are
 # no guide to new input and, traced, took three quarters of fuzz_replay's
-# time.  The file must exist before anything is compiled.
+# time.  The file must exist before anything is compiled.  The list
+# names source files, so the library is built file by file (UNITY=0).
 $(FUZZ_B)/cov-ignore.txt:
 	@mkdir -p $(FUZZ_B)
 	echo 'src:*kernel/kcheck.c' >$@
