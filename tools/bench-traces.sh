@@ -23,8 +23,7 @@ gen() {
 	fi
 	if [ ! -s "$out/$name.kmt.zst" ]; then
 		echo "bench: generating $out/$name.kmt.zst" >&2
-		"$kmbench" gen "$name" "$@" -o "$out/$name.tmp.kmt.zst"
-		mv "$out/$name.tmp.kmt.zst" "$out/$name.kmt.zst"
+		echo "$name${*:+ $*}" >>"$generate"
 	fi
 	tobin "$out/$name.kmt.zst"
 }
@@ -40,6 +39,7 @@ tobin() {
 traces=""
 mkdir -p "$out"
 convert=$(mktemp "${TMPDIR:-/tmp}/kmbench-convert.XXXXXX")
+generate=$(mktemp "${TMPDIR:-/tmp}/kmbench-generate.XXXXXX")
 gen pr14721
 gen fd-server
 gen fork-server
@@ -59,7 +59,17 @@ for t in workloads/traces/*.kmt.zst; do
 	esac
 	tobin "$t"
 done
-# Two conversions at a time; convert replaces its OUT only when whole.
+# Two generators at a time, then two conversions; each output is moved
+# or written into place only when whole.
+export kmbench out
+if [ -s "$generate" ] && ! xargs -P 2 -L 1 sh -c '"$kmbench" gen "$0" "$@" \
+    -o "$out/$0.tmp.kmt.zst" && mv "$out/$0.tmp.kmt.zst" \
+    "$out/$0.kmt.zst"' <"$generate"; then
+	rm -f "$convert" "$generate"
+	echo "bench: kmbench gen failed" >&2
+	exit 1
+fi
+rm -f "$generate"
 if [ -s "$convert" ]; then
 	echo "bench: converting $(wc -l <"$convert") traces to binary" >&2
 	xargs -P 2 -L 1 "$kmbench" convert <"$convert" || {
