@@ -6,13 +6,13 @@
 # more repetitions of every case of one machine, i386-64M, so that
 # kmbench compare can judge latency between two commits (it needs 4 a
 # side; KMBENCH_REPS and KMBENCH_LATENCY_MACHINE override; 5 of every
-# case would take make bench past 3 minutes).  Then it draws the plots
-# and writes the report, as text and as HTML pages (bench-out/html/).  Cases already stored for this commit
-# are reused.  Then the scale cliffs of the recorded servers and the
-# least kmem_map of each trace under each strategy on i386-64M
-# (tools/bench-scale.sh; "sh tools/bench.sh full", make bench-full,
-# searches more of them).  Each phase's wall and CPU time goes to stderr
-# (tools/bench-phase.sh).
+# case would take make bench past 3 minutes).  Cases already stored for
+# this commit are reused.  Then the scale cliffs of the recorded
+# servers and the least kmem_map of each trace under each strategy on
+# i386-64M (tools/bench-scale.sh; "sh tools/bench.sh full", make
+# bench-full, searches more of them), with the plots drawn meanwhile.
+# Then the report, as text and as HTML pages (bench-out/html/).  Each
+# phase's wall and CPU time goes to stderr (tools/bench-phase.sh).
 set -e
 mode=${1:-quick}
 out=bench-out
@@ -29,10 +29,16 @@ phase matrix
 ./kmbench matrix --db "$db" --jobs 2 --reps "$reps" --machines "$latmachine" \
     --traces "$traces" >/dev/null
 phase reps
+# The plots read the matrix's cases, not the searches': they are drawn
+# while the searches run, on what the searches leave of the two cores
+# (the store's readers do not wait for its writer).
+./kmbench plot --db "$db" --out "$out/plots" &
+plot_pid=$!
 . tools/bench-scale.sh "$mode"
-phase scale
-./kmbench plot --db "$db" --out "$out/plots"
-phase plots
+plot_rc=0
+wait "$plot_pid" || plot_rc=$?
+[ "$plot_rc" -eq 0 ] || exit "$plot_rc"
+phase scale+plot
 # The text report and, at once on the other core, the same as a static
 # site, with the plots inline, the last two commits compared and every
 # figure across commits (open $out/html/index.html).
