@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../kernel/kern_malloc.h"
+#include "../workloads/gen_scale.h"
 #include "../workloads/kmtrace.h"
 #include "kmtest.h"
 
@@ -191,4 +192,63 @@ Test(gen_scale, bad_input)
 		free(e);
 	}
 	unlink(bad_trace);
+}
+
+/*
+ * A search holds the trace's events decoded when they fit in its HOLD
+ * bytes, else the binary copy's text when that fits, else each copy
+ * reads the file (gen scale's way, HOLD 0).  The three must give the
+ * same events.  The trace: a spawn, a limit, the opens of descriptors
+ * 3 to 1000 (at times 3 to 1000) and an exit, 1001 events: held decoded they take 1001 x
+ * sizeof(struct kmt_event) bytes, more than 64 KiB; the binary copy
+ * takes a few bytes an event, less.  So HOLD 1 MiB holds the events,
+ * 64 KiB the copy's text, 0 neither.  Five copies, stagger 2 ns: the
+ * copies' times interleave.
+ */
+Test(gen_scale, held_events_text_and_file_agree)
+{
+	static const size_t holds[] = { 0, 64 << 10, 1 << 20 };
+	char path[256], err[512], line[256], *all[3];
+	struct kmt_event ev;
+	struct scale *s;
+	size_t i, n, len, cap;
+	int rc;
+
+	FILE *f;
+	int fd;
+
+	cr_assert_gt(1001 * sizeof(struct kmt_event), (size_t)64 << 10);
+	f = kmtest_create(path, sizeof(path), "held");
+	fprintf(f, "kmtrace 2\n0 1 spawn\n0 1 limit nofile 2000\n");
+	for (fd = 3; fd <= 1000; fd++)
+		fprintf(f, "%d 1 open %d\n", fd, fd);
+	fprintf(f, "2000 1 exit\n# end 1001 events\n");
+	cr_assert_eq(fclose(f), 0);
+	for (i = 0; i < 3; i++) {
+		s = NULL;
+		cr_assert_eq(scale_open(&s, path, holds[i], err, sizeof(err)),
+		    SCALE_OK, "%s", err);
+		cr_assert_eq(scale_start(s, 5, 2, err, sizeof(err)), SCALE_OK,
+		    "%s", err);
+		cap = 1 << 20;
+		all[i] = malloc(cap);
+		cr_assert(all[i] != NULL);
+		len = 0;
+		n = 0;
+		while ((rc = scale_next(s, &ev, err, sizeof(err))) == 1) {
+			kmtest_event_text(&ev, 1, line, sizeof(line));
+			cr_assert_lt(len + strlen(line), cap);
+			memcpy(all[i] + len, line, strlen(line) + 1);
+			len += strlen(line);
+			n++;
+		}
+		cr_assert_eq(rc, 0, "%s", err);
+		cr_expect_eq(n, 5 * 1001, "hold %zu: %zu events", holds[i], n);
+		scale_close(s);
+	}
+	cr_expect_str_eq(all[1], all[0]);
+	cr_expect_str_eq(all[2], all[0]);
+	for (i = 0; i < 3; i++)
+		free(all[i]);
+	unlink(path);
 }

@@ -51,8 +51,9 @@ int	gen_scale(const char *in, uint32_t k, uint64_t stagger,
  * them as they are made (a capacity search over K) instead of writing
  * them.  scale_open() reads IN once, as gen_scale() does, into a
  * struct scale that *SP points to (scale_close() it whatever the
- * result); with HOLD > 0 the binary copy is also held in memory when it
- * has at most HOLD bytes, so that the copies read memory, not the file.
+ * result); with HOLD > 0 the trace's events are also held in memory,
+ * decoded, when they take at most HOLD bytes (else its binary copy,
+ * when that does), so that the copies read memory, not the file.
  * scale_start() begins K copies with STAGGER (any copies begun before
  * are ended), and scale_next() gives their events in gen_scale()'s
  * order, each as gen_scale() would write it: 1, 0 after the last, or
