@@ -1,6 +1,6 @@
 # kmbench: build, test and benchmark.  See README.md.
 #
-#   make            build ./kmbench
+#   make            build ./kmbench (UNITY=0: file by file, see below)
 #   make deps       install the Debian packages it needs (apt-get)
 #   make test       deps, then build and run the Criterion tests
 #   make check      includes run down the data flow (tools/layers.sh), then
