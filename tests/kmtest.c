@@ -163,6 +163,58 @@ kmcase_pool(struct kmcase *c, const char *name)
 	return NULL;
 }
 
+/* The paths kmtest_tmppath() gave, for kmtest_tmpclean(). */
+#define KMTEST_NTMP	16
+static char kmtest_tmps[KMTEST_NTMP][64];
+static int kmtest_ntmps;
+
+const char *
+kmtest_tmppath(const char *suffix)
+{
+	char *p;
+
+	cr_assert_lt(kmtest_ntmps, KMTEST_NTMP);
+	p = kmtest_tmps[kmtest_ntmps++];
+	snprintf(p, sizeof(kmtest_tmps[0]), "/tmp/kmtest-tmp-%d-%d%s",
+	    (int)getpid(), kmtest_ntmps, suffix);
+	return p;
+}
+
+void
+kmtest_tmpclean(void)
+{
+	int i;
+
+	for (i = 0; i < kmtest_ntmps; i++)
+		unlink(kmtest_tmps[i]);
+	kmtest_ntmps = 0;
+}
+
+void
+kmtest_same_event(const struct kmt_event *a, const struct kmt_event *b,
+    int lines)
+{
+
+	cr_assert_eq(a->ke_no, b->ke_no);
+	if (lines)
+		cr_assert_eq(a->ke_line, b->ke_line, "event %" PRIu64,
+		    a->ke_no);
+	cr_assert_eq(a->ke_time, b->ke_time, "event %" PRIu64, a->ke_no);
+	cr_assert_eq(a->ke_pid, b->ke_pid, "event %" PRIu64, a->ke_no);
+	cr_assert_eq(a->ke_op, b->ke_op, "event %" PRIu64, a->ke_no);
+	cr_assert_eq(a->ke_child, b->ke_child);
+	cr_assert_eq(a->ke_fd, b->ke_fd);
+	cr_assert_eq(a->ke_oldfd, b->ke_oldfd);
+	cr_assert_eq(a->ke_cloexec, b->ke_cloexec);
+	cr_assert_eq(a->ke_n, b->ke_n);
+	cr_assert_eq(a->ke_ranged, b->ke_ranged);
+	cr_assert_eq(a->ke_off, b->ke_off);
+	cr_assert_eq(a->ke_npages, b->ke_npages);
+	cr_assert_eq(a->ke_mflags, b->ke_mflags);
+	cr_assert_str_eq(a->ke_id, b->ke_id, "event %" PRIu64, a->ke_no);
+	cr_assert_str_eq(a->ke_type, b->ke_type);
+}
+
 /* One event as "[TIME ]PID OP ARGS\n", as a trace writes it. */
 void
 kmtest_event_text(const struct kmt_event *ev, int withtime, char *buf,

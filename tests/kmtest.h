@@ -83,6 +83,15 @@ int	kmtest_sh(const char *dir, const char *fmt, ...)
 
 struct kmt_event;
 
+/*
+ * A fresh temporary path ending in SUFFIX (not created), at most 16 at
+ * once; kmtest_tmpclean() removes them all (a suite's .fini).
+ */
+const char *kmtest_tmppath(const char *suffix);
+void	kmtest_tmpclean(void);
+/* Assert every field of A and B the same, ke_line too if LINES. */
+void	kmtest_same_event(const struct kmt_event *a,
+	    const struct kmt_event *b, int lines);
 /* EV as a trace line "[TIME ]PID OP ARGS\n" into BUF. */
 void	kmtest_event_text(const struct kmt_event *ev, int withtime,
 	    char *buf, size_t len);

@@ -17,36 +17,9 @@
 #include "../workloads/kmtrace_write.h"
 #include "kmtest.h"
 
-#define NTMP	16
 #define ERRSZ	1024
 
-static char tmps[NTMP][64];
-static int ntmps;
-
-static void
-cleanup(void)
-{
-	int i;
-
-	for (i = 0; i < ntmps; i++)
-		unlink(tmps[i]);
-	ntmps = 0;
-}
-
-TestSuite(binary, .fini = cleanup);
-
-/* A fresh temporary path ending in SUFFIX (not created). */
-static const char *
-tmppath(const char *suffix)
-{
-	char *p;
-
-	cr_assert_lt(ntmps, NTMP);
-	p = tmps[ntmps++];
-	snprintf(p, sizeof(tmps[0]), "/tmp/kmb-test-%d-%d%s", (int)getpid(),
-	    ntmps, suffix);
-	return p;
-}
+TestSuite(binary, .fini = kmtest_tmpclean);
 
 static int
 convert(const char *in, const char *out)
@@ -67,28 +40,6 @@ shipped(const char *name)
 	snprintf(path, sizeof(path), "%s/workloads/traces/%s.kmt.zst",
 	    kmtest_src(), name);
 	return path;
-}
-
-/* Every field of two events but ke_line. */
-static void
-expect_same_event(const struct kmt_event *a, const struct kmt_event *b)
-{
-
-	cr_assert_eq(a->ke_no, b->ke_no);
-	cr_assert_eq(a->ke_time, b->ke_time, "event %" PRIu64, a->ke_no);
-	cr_assert_eq(a->ke_pid, b->ke_pid, "event %" PRIu64, a->ke_no);
-	cr_assert_eq(a->ke_op, b->ke_op, "event %" PRIu64, a->ke_no);
-	cr_assert_eq(a->ke_child, b->ke_child);
-	cr_assert_eq(a->ke_fd, b->ke_fd);
-	cr_assert_eq(a->ke_oldfd, b->ke_oldfd);
-	cr_assert_eq(a->ke_cloexec, b->ke_cloexec);
-	cr_assert_eq(a->ke_n, b->ke_n);
-	cr_assert_eq(a->ke_ranged, b->ke_ranged);
-	cr_assert_eq(a->ke_off, b->ke_off);
-	cr_assert_eq(a->ke_npages, b->ke_npages);
-	cr_assert_eq(a->ke_mflags, b->ke_mflags);
-	cr_assert_str_eq(a->ke_id, b->ke_id, "event %" PRIu64, a->ke_no);
-	cr_assert_str_eq(a->ke_type, b->ke_type);
 }
 
 /* Assert that A and B hold the same headers and events; the count. */
@@ -119,7 +70,7 @@ expect_same_trace(const char *a, const char *b)
 		cr_assert_eq(na, nb, "one trace ends at event %" PRIu64, n);
 		if (na == 0)
 			break;
-		expect_same_event(&ea, &eb);
+		kmtest_same_event(&ea, &eb, 0);
 		n++;
 	}
 	kmt_close(ra);
@@ -135,9 +86,9 @@ Test(binary, roundtrip)
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		bin = tmppath(".kmb");
-		back = tmppath(".kmt");
-		text = tmppath(".kmt");
+		bin = kmtest_tmppath(".kmb");
+		back = kmtest_tmppath(".kmt");
+		text = kmtest_tmppath(".kmt");
 		cr_assert_eq(convert(shipped(names[i]), bin), 0);
 		cr_assert_eq(convert(bin, back), 0);
 		cr_assert_eq(convert(shipped(names[i]), text), 0);
@@ -154,7 +105,8 @@ Test(binary, roundtrip)
 
 Test(binary, compressed)
 {
-	const char *gz = tmppath(".kmb.gz"), *zst = tmppath(".kmb.zst");
+	const char *gz = kmtest_tmppath(".kmb.gz");
+	const char *zst = kmtest_tmppath(".kmb.zst");
 	struct kmt_reader *r;
 	char err[ERRSZ];
 
@@ -199,7 +151,7 @@ Test(binary, same_replay)
 	size_t i, j;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		bin = tmppath(".kmb.zst");
+		bin = kmtest_tmppath(".kmb.zst");
 		cr_assert_eq(convert(shipped(names[i]), bin), 0);
 		for (j = 0; j < sizeof(strategies) / sizeof(strategies[0]);
 		    j++) {
@@ -237,7 +189,7 @@ slurp(const char *path, size_t *lenp)
 static const char *
 spew(const char *suffix, const void *data, size_t len)
 {
-	const char *path = tmppath(suffix);
+	const char *path = kmtest_tmppath(suffix);
 	FILE *f;
 
 	f = fopen(path, "wb");
@@ -285,7 +237,7 @@ nevents(const char *path)
 
 Test(binary, truncated)
 {
-	const char *bin = tmppath(".kmb"), *cut;
+	const char *bin = kmtest_tmppath(".kmb"), *cut;
 	unsigned char *buf;
 	char err[ERRSZ], want[512], *out, *cerr, args[512];
 	size_t len;
@@ -316,7 +268,7 @@ Test(binary, truncated)
 
 Test(binary, lying_trailer)
 {
-	const char *bin = tmppath(".kmb"), *lie;
+	const char *bin = kmtest_tmppath(".kmb"), *lie;
 	unsigned char *buf;
 	char err[ERRSZ], want[512];
 	size_t len;
@@ -449,7 +401,7 @@ Test(binary, type_after_good_type)
 
 Test(binary, writer)
 {
-	const char *bin = tmppath(".kmb");
+	const char *bin = kmtest_tmppath(".kmb");
 	struct kmt_writer *w;
 	struct kmt_reader *r;
 	struct kmt_event ev, got;
@@ -510,7 +462,7 @@ Test(binary, token_bytes)
 {
 	static const unsigned char bad[] = { 0x00, 0x01, 0x1f, ' ', 0x7f };
 	static const unsigned char good[] = { '!', '~', 0x80, 0xff };
-	const char *path = tmppath(".kmb");
+	const char *path = kmtest_tmppath(".kmb");
 	unsigned char buf[256], id[40];
 	struct kmt_reader *r;
 	struct kmt_event ev;

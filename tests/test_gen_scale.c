@@ -199,11 +199,11 @@ Test(gen_scale, bad_input)
  * bytes, else the binary copy's text when that fits, else each copy
  * reads the file (gen scale's way, HOLD 0).  The three must give the
  * same events.  The trace: a spawn, a limit, the opens of descriptors
- * 3 to 1000 (at times 3 to 1000) and an exit, 1001 events: held decoded they take 1001 x
- * sizeof(struct kmt_event) bytes, more than 64 KiB; the binary copy
- * takes a few bytes an event, less.  So HOLD 1 MiB holds the events,
- * 64 KiB the copy's text, 0 neither.  Five copies, stagger 2 ns: the
- * copies' times interleave.
+ * 3 to 1000 (at times 3 to 1000) and an exit, 1001 events.  Held
+ * decoded they take 1001 x sizeof(struct kmt_event) bytes, more than
+ * 64 KiB; the binary copy takes a few bytes an event, less.  So HOLD
+ * 1 MiB holds the events, 64 KiB the copy's text, 0 neither.  Five
+ * copies, stagger 2 ns: the copies' times interleave.
  */
 Test(gen_scale, held_events_text_and_file_agree)
 {

@@ -15,41 +15,21 @@
 #include <unistd.h>
 
 #include "../db/sha256.h"
-#include "../runner/cmd_convert.h"
 #include "../runner/tracehold.h"
 #include "../workloads/kmtrace.h"
 #include "kmtest.h"
 
-#define NTMP	8
 #define ERRSZ	1024
-
-static char tmps[NTMP][64];
-static int ntmps;
 
 static void
 cleanup(void)
 {
-	int i;
 
-	for (i = 0; i < ntmps; i++)
-		unlink(tmps[i]);
-	ntmps = 0;
+	kmtest_tmpclean();
 	tracehold_disable();
 }
 
 TestSuite(tracehold, .fini = cleanup);
-
-static const char *
-tmppath(const char *suffix)
-{
-	char *p;
-
-	cr_assert_lt(ntmps, NTMP);
-	p = tmps[ntmps++];
-	snprintf(p, sizeof(tmps[0]), "/tmp/kmhold-test-%d-%d%s", (int)getpid(),
-	    ntmps, suffix);
-	return p;
-}
 
 static void
 put(const char *path, const char *text)
@@ -59,28 +39,6 @@ put(const char *path, const char *text)
 	cr_assert(f != NULL, "%s", path);
 	cr_assert_eq(fputs(text, f) >= 0, 1);
 	cr_assert_eq(fclose(f), 0);
-}
-
-static void
-expect_same_event(const struct kmt_event *a, const struct kmt_event *b)
-{
-
-	cr_assert_eq(a->ke_no, b->ke_no);
-	cr_assert_eq(a->ke_line, b->ke_line, "event %" PRIu64, a->ke_no);
-	cr_assert_eq(a->ke_time, b->ke_time, "event %" PRIu64, a->ke_no);
-	cr_assert_eq(a->ke_pid, b->ke_pid, "event %" PRIu64, a->ke_no);
-	cr_assert_eq(a->ke_op, b->ke_op, "event %" PRIu64, a->ke_no);
-	cr_assert_eq(a->ke_child, b->ke_child);
-	cr_assert_eq(a->ke_fd, b->ke_fd);
-	cr_assert_eq(a->ke_oldfd, b->ke_oldfd);
-	cr_assert_eq(a->ke_cloexec, b->ke_cloexec);
-	cr_assert_eq(a->ke_n, b->ke_n);
-	cr_assert_eq(a->ke_ranged, b->ke_ranged);
-	cr_assert_eq(a->ke_off, b->ke_off);
-	cr_assert_eq(a->ke_npages, b->ke_npages);
-	cr_assert_eq(a->ke_mflags, b->ke_mflags);
-	cr_assert_str_eq(a->ke_id, b->ke_id, "event %" PRIu64, a->ke_no);
-	cr_assert_str_eq(a->ke_type, b->ke_type);
 }
 
 /*
@@ -135,7 +93,7 @@ expect_image_reads_as_file(const char *path, char *msg, size_t msglen)
 		    "(%s), image %d (%s)", path, n, nf, ferr, ni, ierr);
 		if (nf != 1)
 			break;
-		expect_same_event(&ef, &ei);
+		kmtest_same_event(&ef, &ei, 1);
 		n++;
 	}
 	msg[0] = '\0';
@@ -152,12 +110,14 @@ expect_image_reads_as_file(const char *path, char *msg, size_t msglen)
 static int
 convert(const char *in, const char *out)
 {
-	char a0[] = "convert", a1[256], a2[256];
-	char *argv[] = { a0, a1, a2, NULL };
+	char args[1024], *o, *e;
+	int rc;
 
-	snprintf(a1, sizeof(a1), "%s", in);
-	snprintf(a2, sizeof(a2), "%s", out);
-	return cmd_convert(3, argv);
+	snprintf(args, sizeof(args), "convert %s %s", in, out);
+	rc = kmtest_cmd(args, &o, &e);
+	free(o);
+	free(e);
+	return rc;
 }
 
 /*
@@ -167,7 +127,8 @@ convert(const char *in, const char *out)
 Test(tracehold, image_reads_as_the_file)
 {
 	char src[512], msg[ERRSZ];
-	const char *kmbz = tmppath(".kmb.zst"), *kmb = tmppath(".kmb");
+	const char *kmbz = kmtest_tmppath(".kmb.zst");
+	const char *kmb = kmtest_tmppath(".kmb");
 	uint64_t n;
 
 	snprintf(src, sizeof(src), "%s/workloads/traces/nginx-c10k.kmt.zst",
@@ -191,8 +152,8 @@ Test(tracehold, image_reads_as_the_file)
  */
 Test(tracehold, image_fails_as_the_file)
 {
-	const char *bad = tmppath(".kmt"), *v1 = tmppath(".kmt");
-	const char *cut = tmppath(".kmb"), *not = tmppath(".kmt");
+	const char *bad = kmtest_tmppath(".kmt"), *v1 = kmtest_tmppath(".kmt");
+	const char *cut = kmtest_tmppath(".kmb"), *not = kmtest_tmppath(".kmt");
 	char msg[ERRSZ];
 	struct stat st;
 
@@ -223,7 +184,7 @@ Test(tracehold, image_fails_as_the_file)
 /* A corrupt compressed file is not held: the message names it. */
 Test(tracehold, corrupt_file_is_not_an_image)
 {
-	const char *z = tmppath(".kmt.zst");
+	const char *z = kmtest_tmppath(".kmt.zst");
 	char err[ERRSZ];
 	struct stat st;
 	/* The zstd magic, then a frame header no decoder takes. */
@@ -263,7 +224,7 @@ count_events(struct kmt_reader *r)
  */
 Test(tracehold, digest_follows_the_file)
 {
-	const char *t = tmppath(".kmt"), *u = tmppath(".kmt");
+	const char *t = kmtest_tmppath(".kmt"), *u = kmtest_tmppath(".kmt");
 	char want[65], got[65];
 	struct kmt_reader *r;
 
