@@ -32,12 +32,24 @@ phase reps
 # The plots read the matrix's cases, not the searches': they are drawn
 # while the searches run, on what the searches leave of the two cores
 # (the store's readers do not wait for its writer).
-./kmbench plot --db "$db" --out "$out/plots" &
+# Their own wall time is printed before the phase's.
+plot_time=$(mktemp "${TMPDIR:-/tmp}/kmbench-plot.XXXXXX")
+(
+	t0=$(phase_now)
+	./kmbench plot --db "$db" --out "$out/plots"
+	rc=$?
+	echo "$t0 $(phase_now)" >"$plot_time"
+	exit "$rc"
+) &
 plot_pid=$!
 . tools/bench-scale.sh "$mode"
 plot_rc=0
 wait "$plot_pid" || plot_rc=$?
+read -r plot_t0 plot_t1 <"$plot_time" || true
+rm -f "$plot_time"
 [ "$plot_rc" -eq 0 ] || exit "$plot_rc"
+awk -v a="$plot_t0" -v b="$plot_t1" 'BEGIN { printf "bench: the plots " \
+    "took %.1f s wall of the phase below\n", (b - a) / 1e9 }' >&2
 phase scale+plot
 # The text report and, at once on the other core, the same as a static
 # site, with the plots inline, the last two commits compared and every
