@@ -1600,15 +1600,11 @@ kmt_image_load(const char *path, size_t max, kmt_tap_fn *tap, void *taparg,
 		goto bad;
 	}
 	for (;;) {
+		/* IM_LEN <= MAX here, so a full-size fill always has room. */
 		if (cap - im->im_len < DBUF_SIZE) {
 			cap = cap ? 2 * cap : 4 * DBUF_SIZE;
 			if (cap > max + DBUF_SIZE)
 				cap = max + DBUF_SIZE;
-			if (cap - im->im_len < DBUF_SIZE) {
-				fail(r, W_FILE, "more than %zu bytes of text",
-				    max);
-				goto bad;
-			}
 			if ((nt = realloc(im->im_text, cap)) == NULL) {
 				fail(r, W_FILE, "%s", strerror(ENOMEM));
 				goto bad;
@@ -1634,13 +1630,6 @@ bad:
 	return NULL;
 }
 
-size_t
-kmt_image_size(const struct kmt_image *im)
-{
-
-	return im->im_len;
-}
-
 struct kmt_reader *
 kmt_open_image(const struct kmt_image *im, char *err, size_t errlen)
 {
@@ -1651,7 +1640,6 @@ kmt_open_image(const struct kmt_image *im, char *err, size_t errlen)
 	r->r_comp = C_MEM;
 	r->r_mem = im->im_text;
 	r->r_memlen = im->im_len;
-	r->r_raweof = 1;
 	if (reader_start(r) != 0) {
 		copyerr(r, err, errlen);
 		kmt_close(r);
@@ -1671,7 +1659,6 @@ kmt_open_fn(const char *name, kmt_next_fn *next, void *arg, char *err,
 	r->r_next = next;
 	r->r_nextarg = arg;
 	r->r_bin = 1;		/* ke_line is the event number */
-	r->r_raweof = r->r_texteof = 1;
 	return r;
 }
 

@@ -190,7 +190,6 @@ struct kmt_image *kmt_image_load(const char *path, size_t max,
     kmt_tap_fn *tap, void *arg, struct stat *st, char *err, size_t errlen);
 struct kmt_reader *kmt_open_image(const struct kmt_image *im, char *err,
     size_t errlen);
-size_t	kmt_image_size(const struct kmt_image *im);
 void	kmt_image_free(struct kmt_image *im);
 
 /*
