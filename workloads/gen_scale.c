@@ -4,7 +4,8 @@
  * then one reader per copy streams that and a tournament of the
  * copies' next events merges them by time, so memory holds K readers
  * and the PID table, never the trace (unless the caller asks for the
- * binary copy to be held, for a search that starts many times).
+ * trace to be held, decoded or as the copy's text, for a search that
+ * starts many times).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,7 +24,6 @@ struct scopy {
 	struct kmt_reader *c_r;
 	struct kmt_event c_ev;		/* its next event, renamed */
 	uint32_t	 c_i;		/* copy number */
-	int		 c_done;	/* no event left */
 	size_t		 c_pos;		/* its next in s_ev, when held */
 };
 
@@ -252,13 +252,15 @@ copy_next(struct scale *s, struct scopy *c, char *err, size_t errlen)
  * the tournament below compares without a branch to mispredict.
  */
 typedef unsigned __int128 mkey;
+#define KEY_DONE	(~(mkey)0)
 
+/* C's key after copy_next() returned GOT. */
 static inline mkey
-copy_key(const struct scopy *c)
+copy_key(const struct scopy *c, int got)
 {
 
-	if (c->c_done)
-		return ~(mkey)0;
+	if (got == 0)
+		return KEY_DONE;
 	return (mkey)c->c_ev.ke_time << 32 | c->c_i;
 }
 
@@ -398,15 +400,13 @@ scale_start(struct scale *s, uint32_t k, uint64_t stagger, char *err,
 		c = &s->s_copies[i];
 		c->c_i = (uint32_t)i;
 		/* Our own copy: a failure now is one of resources. */
-		if (s->s_ev != NULL)
-			c->c_pos = 0;
-		else if ((c->c_r = s->s_im != NULL ? kmt_open_image(s->s_im,
-		    err, errlen) : kmt_open(s->s_copy, err, errlen)) == NULL)
+		if (s->s_ev == NULL && (c->c_r = s->s_im != NULL ?
+		    kmt_open_image(s->s_im, err, errlen) : kmt_open(s->s_copy,
+		    err, errlen)) == NULL)
 			return SCALE_WRITE;
 		if ((got = copy_next(s, c, err, errlen)) < 0)
 			return SCALE_BADINPUT;
-		c->c_done = got == 0;
-		s->s_keys[i] = copy_key(c);
+		s->s_keys[i] = copy_key(c, got);
 	}
 	tree_build(s);
 	return SCALE_OK;
@@ -418,14 +418,14 @@ scale_next(struct scale *s, struct kmt_event *ev, char *err, size_t errlen)
 	struct scopy *c;
 	int got;
 
-	if (s->s_k == 0 || (c = &s->s_copies[s->s_win])->c_done)
+	if (s->s_k == 0 || s->s_keys[s->s_win] == KEY_DONE)
 		return 0;
+	c = &s->s_copies[s->s_win];
 	*ev = c->c_ev;
 	s->s_last = c->c_i;
 	if ((got = copy_next(s, c, err, errlen)) < 0)
 		return -1;
-	c->c_done = got == 0;
-	s->s_keys[c->c_i] = copy_key(c);
+	s->s_keys[c->c_i] = copy_key(c, got);
 	tree_replay(s);
 	return 1;
 }
