@@ -193,6 +193,13 @@ sha256_update(struct sha256 *s, const void *data, size_t len)
 }
 
 void
+sha256_tap(void *ctx, const void *bytes, size_t len)
+{
+
+	sha256_update(ctx, bytes, len);
+}
+
+void
 sha256_hex(struct sha256 *s, char hex[65])
 {
 	uint64_t bits = s->s_len * 8;

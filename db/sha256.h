@@ -16,6 +16,8 @@ struct sha256 {
 
 void	sha256_init(struct sha256 *);
 void	sha256_update(struct sha256 *, const void *, size_t);
+/* sha256_update() for a reader's tap: CTX is the struct sha256. */
+void	sha256_tap(void *ctx, const void *bytes, size_t len);
 /* The digest as 64 lowercase hex digits and a NUL. */
 void	sha256_hex(struct sha256 *, char hex[65]);
 

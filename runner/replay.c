@@ -911,13 +911,6 @@ replay_run(struct replay *r, struct machine *m, struct probe *p,
 	return replay_run_digest(r, m, p, path, NULL, err, errlen);
 }
 
-static void
-digest_tap(void *arg, const void *bytes, size_t len)
-{
-
-	sha256_update(arg, bytes, len);
-}
-
 /* Start R on machine M with probes P (or NULL); 0, or 1 with ERR. */
 static int
 replay_start(struct replay *r, struct machine *m, struct probe *p,
@@ -1032,7 +1025,7 @@ replay_run_digest(struct replay *r, struct machine *m, struct probe *p,
 		digest = NULL;
 	sha256_init(&sha);
 	if (rd == NULL && (rd = kmt_open_tap(path, digest != NULL ?
-	    digest_tap : NULL, &sha, err, errlen)) == NULL)
+	    sha256_tap : NULL, &sha, err, errlen)) == NULL)
 		return 2;
 	rc = replay_events(r, rd, err, errlen);
 	/* The digest covers the whole file, read once, as it was read. */

@@ -55,13 +55,6 @@ same_file(const struct stat *a, const struct stat *b)
 	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
-static void
-tap(void *arg, const void *bytes, size_t len)
-{
-
-	sha256_update(arg, bytes, len);
-}
-
 struct kmt_reader *
 tracehold_open(const char *path, char digest[65])
 {
@@ -79,7 +72,7 @@ tracehold_open(const char *path, char digest[65])
 		sha256_init(&sha);
 		/* A file that cannot be held is marked so (h_im NULL),
 		 * so that the next replay does not try again. */
-		hold.h_im = kmt_image_load(path, hold.h_max, tap, &sha,
+		hold.h_im = kmt_image_load(path, hold.h_max, sha256_tap, &sha,
 		    &hold.h_st, err, sizeof(err));
 		if (hold.h_im == NULL)
 			hold.h_st = st;
