@@ -128,9 +128,10 @@ probe_check(struct probe *p, char *err, size_t errlen)
 	uint32_t pid;
 	int i;
 
+	/* Without a ledger there is nothing kept to check. */
+	if (p->p_oom)
+		return 0;
 	for (i = 0; i < PROBE_NMAPS; i++) {
-		if (p->p_oom)
-			break;
 		pid = biggest_walk(p, i, &v);
 		if (biggest_holder(p, i) != pid ||
 		    p->p_ledger.kl_acct[i].ka_bestv != v) {
