@@ -271,7 +271,8 @@ out:
 	return rc;
 }
 
-/* Free extents sorted, inside, apart; free + used == size. */
+/* Free extents sorted, inside, apart; free + used == size; nothing in
+ * use above the top. */
 static int
 check_map(const struct vm_map *map, char *err, size_t errlen)
 {
@@ -327,6 +328,20 @@ check_map(const struct vm_map *map, char *err, size_t errlen)
 		return fail(err, errlen, "%s: vm_used %" PRIu32 " above "
 		    "vm_peak %" PRIu32, map->vm_name, map->vm_used,
 		    map->vm_peak);
+	/*
+	 * Every page in use lies below vm_top: the pages above it are one
+	 * free extent that ends the map (or there are none).
+	 */
+	if (map->vm_top > map->vm_npages || map->vm_peak > map->vm_top)
+		return fail(err, errlen, "%s: vm_top %" PRIu32 " below "
+		    "vm_peak %" PRIu32 " or past the map's %" PRIu32 " pages",
+		    map->vm_name, map->vm_top, map->vm_peak, map->vm_npages);
+	if (map->vm_top < map->vm_npages && (map->vm_nfree == 0 ||
+	    e[map->vm_nfree - 1].ve_start > map->vm_top ||
+	    e[map->vm_nfree - 1].ve_start + e[map->vm_nfree - 1].ve_npages !=
+	    map->vm_npages))
+		return fail(err, errlen, "%s: a page in use above vm_top %"
+		    PRIu32, map->vm_name, map->vm_top);
 	return check_sizes(map, err, errlen);
 }
 

@@ -171,6 +171,8 @@ vm_map_take(struct vm_map *map, uint32_t i, uint32_t start, uint32_t npages)
 	map->vm_used += npages;
 	if (map->vm_used > map->vm_peak)
 		map->vm_peak = map->vm_used;
+	if (end > map->vm_top)
+		map->vm_top = end;
 }
 
 static int

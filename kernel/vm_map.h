@@ -3,7 +3,8 @@
  *
  * Only the free space is recorded, as address-ordered extents; a request
  * is placed first fit from the lowest address, as uvm_map_findspace()
- * places it.  The map counts its pages in use and remembers the peak.
+ * places it.  The map counts its pages in use and remembers the peak,
+ * and how far up the map it has ever placed a range.
  *
  * Beside the extents, the map keeps their sizes as a multiset: the
  * distinct sizes in ascending order, each with the number of free
@@ -42,6 +43,12 @@ struct vm_map {
 	uint32_t	 vm_nsizes;	/* distinct sizes, <= vm_nfree */
 	uint32_t	 vm_used;	/* pages in use */
 	uint32_t	 vm_peak;	/* most pages in use at once */
+	/*
+	 * The end of the highest range ever taken, in pages from the map
+	 * start: the least size of map that would have held every range
+	 * where it was placed.
+	 */
+	uint32_t	 vm_top;
 };
 
 int	vm_map_init(struct vm_map *, const char *name, vaddr_t min,

@@ -4,7 +4,8 @@
  * K "gen scale" copies of the trace as they are made, without probes;
  * tries are kept so that no value is replayed twice in the bisection,
  * and the answer and its neighbour are then replayed once more to
- * confirm them.
+ * confirm them.  For nkmempages the bisection starts from a guess, the
+ * top of kmem_map where the good end's replay left it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -137,6 +138,7 @@ replay_at(struct search *s, uint64_t value, struct cap_try *t, char *err,
 		t->ct_hung = report_nhung(&r);
 		t->ct_kmem_peak = m->m_kmem_map.vm_peak;
 		t->ct_kmem_pages = m->m_kmem_map.vm_npages;
+		t->ct_kmem_top = m->m_kmem_map.vm_top;
 		if (r.r_panicked) {
 			t->ct_outcome = CO_PANIC;
 			t->ct_panic_event = r.r_panic_event;
@@ -298,6 +300,33 @@ capacity_search(const struct cap_spec *sp, struct cap_result *res,
 		goto check;
 	}
 	bad = t->ct_value;
+	/*
+	 * nkmempages: the replay at the good end placed every range of
+	 * kmem_map below its top, first fit from the map's start, so a
+	 * kmem_map of exactly that size replays it the same, and one page
+	 * smaller fails where the highest range went, unless the strategy
+	 * gets by another way (reclaim frees pages and retries).  Those two
+	 * values are tried first: a guess that each try checks and, right
+	 * or wrong, narrows the bracket as a bisection step would.
+	 */
+	if (up && !sp->cp_scale && !sp->cp_skey &&
+	    strcmp(sp->cp_key, "nkmempages") == 0) {
+		for (k = 0; k < res->cr_ntries; k++)
+			if (res->cr_tries[k].ct_value == good)
+				break;
+		v = res->cr_tries[k].ct_kmem_top;
+		if (v > bad && v < good)
+			res->cr_guess = v;
+		for (i = 0; i < 2 && v > bad && v < good; i++, v--) {
+			if ((t = try_at(&s, v, 0, &rc, err, errlen)) == NULL)
+				goto out;
+			if (!GOOD(&s, t)) {
+				bad = v;
+				break;
+			}
+			good = v;
+		}
+	}
 	/* Bisect: BAD fails, GOOD survives, |GOOD - BAD| shrinks to 1. */
 	while ((up ? good - bad : bad - good) > 1) {
 		mid = up ? bad + (good - bad) / 2 : good + (bad - good) / 2;

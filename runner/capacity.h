@@ -35,6 +35,7 @@ struct cap_try {
 	long		 ct_hung;	/* processes asleep for good */
 	uint64_t	 ct_panic_event;
 	uint32_t	 ct_kmem_peak, ct_kmem_pages;
+	uint32_t	 ct_kmem_top;	/* kmem_map's vm_top (vm_map.h) */
 };
 
 /*
@@ -81,6 +82,11 @@ struct cap_result {
 	 */
 	int		 cr_hasnext;
 	struct cap_try	 cr_at, cr_next;
+	/*
+	 * nkmempages: the value tried first after the ends, kmem_map's top
+	 * at the good end (capacity.c); 0 when there was none.
+	 */
+	uint64_t	 cr_guess;
 	int		 cr_monotonic;	/* 1, 0, or -1 unchecked */
 	struct cap_try	 cr_bad_a, cr_bad_b;	/* a counterexample */
 	struct cap_try	*cr_tries;	/* every replay, in order */

@@ -120,7 +120,11 @@ text_answer(FILE *f, const struct cap_spec *sp, const struct cap_result *res,
 		    res->cr_bad_b.ct_value, p, res->cr_found ? "; the answer "
 		    "above is only where the bisection ended" : "");
 	}
-	fprintf(f, "  %zu replays; monotonic: %s\n", res->cr_ntries,
+	fprintf(f, "  %zu replays", res->cr_ntries);
+	if (res->cr_guess != 0)
+		fprintf(f, " (the first guess %" PRIu64 ", kmem_map's top "
+		    "at the good end)", res->cr_guess);
+	fprintf(f, "; monotonic: %s\n",
 	    res->cr_monotonic == 1 ? "yes, at every point tried" :
 	    res->cr_monotonic == 0 ? "no" : "unchecked (--checks 0)");
 	if (sp->cp_dir == CAP_AUTO)
@@ -203,6 +207,10 @@ json_answer(FILE *f, const struct cap_spec *sp, const struct cap_result *res,
 			json_null(&j, "above");
 	}
 	json_uint(&j, "replays", res->cr_ntries);
+	if (res->cr_guess != 0)
+		json_uint(&j, "guess", res->cr_guess);
+	else
+		json_null(&j, "guess");
 	if (res->cr_monotonic < 0)
 		json_string(&j, "monotonic", "unchecked");
 	else
@@ -398,7 +406,8 @@ static const char capacity_usage_text[] =
 "unchecked.  --grid V,V,... replays these values too (when there is an\n"
 "answer; for scale, none past twice the first K that fails), each\n"
 "checked the same way: the report's outcome grid.  Scale doubles K\n"
-"from A to the first K that fails before it bisects.\n"
+"from A to the first K that fails before it bisects; nkmempages first\n"
+"tries kmem_map's top at the good end, and one page less.\n"
 "--stagger NS is gen scale's (default 1000000).  --db FILE\n"
 "stores the search and every replay of it (the report's real-workloads\n"
 "section reads them).\n"

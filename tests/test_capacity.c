@@ -1,7 +1,8 @@
 /*
  * test_capacity.c: Criterion tests of "kmbench capacity"
  * (runner/capacity.c, runner/cmd_capacity.c, db/capstore.c): answers
- * derived by hand for a machine setting (nkmempages), for scale and for
+ * derived by hand for a machine setting (nkmempages, with its guess right
+ * and wrong), for scale and for
  * a strategy setting (fdlimit.share), a case that is not monotonic, the
  * store, and bad input.
  */
@@ -102,6 +103,18 @@ Test(capacity, nkmempages_by_hand)
 	cr_expect(strstr(out, "\"next\":{\"value\":31,\"outcome\":\"panic\","
 	    "\"events\":3,") != NULL, "%s", out);
 	cr_expect(strstr(out, "\"panic_event\":3") != NULL, "%s", out);
+	/*
+	 * The replays: the ends, 100 (survived; kmem_map's top 32: pages 0
+	 * and 1 from boot, a at 2 to 11, b at 12 to 31) and 1 (panic); the
+	 * guess, 32 (survived) and 31 (panic), which ends the bisection; 32
+	 * and 31 again to confirm; --checks 4 on each side: (100 - 32) / 5 =
+	 * 13 apart from 32 (45, 58, 71, 84), (31 - 1) / 5 = 6 apart from 1
+	 * (7, 13, 19, 25).  2 + 2 + 2 + 8 = 14; a plain bisection of [1,
+	 * 100] would have taken 50, 25, 37, 31, 34 and 32 instead of 32 and
+	 * 31.
+	 */
+	cr_expect(strstr(out, "\"replays\":14,\"guess\":32,") != NULL, "%s",
+	    out);
 	free(out);
 
 	/* Text: the answer, then the two confirming replays. */
@@ -111,6 +124,8 @@ Test(capacity, nkmempages_by_hand)
 	    "(0.1 MiB)\n  nkmempages=32: survived") != NULL, "%s", out);
 	cr_expect(strstr(out, "\n  nkmempages=31: panic at event 3 ") != NULL,
 	    "%s", out);
+	cr_expect(strstr(out, "\n  14 replays (the first guess 32, kmem_map's "
+	    "top at the good end); monotonic: yes") != NULL, "%s", out);
 	free(out);
 
 	/* Nothing in [1, 31] survives: exit status 3, value null. */
@@ -179,6 +194,75 @@ Test(capacity, dup_storm_by_hand, .timeout = 120)
 	expect_smallest(out, "nkmempages", 132);
 	expect_try(out, "at", 132, "survived", 25602, 0, 104);
 	expect_try(out, "next", 131, "panic", 25601, 25601, 57);
+	free(out);
+	unlink(trace);
+}
+
+/*
+ * A guess that is wrong.  The kernel (PID 0) mallocs 1280 blocks of 32
+ * bytes, M_TEMP (events 2 to 1281), 128 to a page of the 32 bucket:
+ * pages 2 to 11, after boot's 0 and 1 (nkmempages_by_hand); then frees
+ * them all (events 1282 to 2561), and 1.5 keeps the pages in the
+ * bucket.  Then PID 1 raises its limits, opens 3 (events 2562 to 2564)
+ * and dups it to 4 ... 1600 (the dup to D is event D + 2561), and
+ * exits.  Its table grows as in dup_storm_by_hand: 50 to 800 slots one
+ * page each from buckets 256 to 4096 (12 to 16), 1600 slots the 8192
+ * bucket's two pages (17, 18), and at the dup to 1600 (event 4161)
+ * 3200 slots, 16000 bytes: 4 whole pages, 19 to 22.
+ *
+ * panic-only: kmem_map's top is 23, and so is the answer; at 22 the
+ * dup to 1600 panics (the peak then 19: 0 to 18).
+ *
+ * reclaim releases the bucket pages whose elements are all free before
+ * it gives up, so the top is no answer: at 12 pages the 1280 blocks
+ * just fit (2 + 10); the first table page finds kmem_map full, and the
+ * release of pages 2 to 11 makes room; at the 3200-slot table the free
+ * bucket pages of the tables of 50 to 800 slots are released too, and
+ * its 4 pages fit among them.  At 11 the 1153rd block (event 1154)
+ * needs a tenth page of the 32 bucket, which the kernel's own malloc
+ * cannot get: panic.  So reclaim's answer is 12.  Its replays: 100 and
+ * 1, the guess 23 (survived, top 23) and 22 (survived too: the guess
+ * was wrong), then the bisection of [1, 22]: 11 (panic), 16, 13 and 12
+ * (survived); 12 and 11 to confirm; --checks 1: (100 - 12) / 2 = 44
+ * from 12 (56) and (11 - 1) / 2 = 5 from 1 (6).  12 replays.
+ */
+Test(capacity, guess_wrong_by_hand)
+{
+	char trace[64], *out;
+	FILE *f;
+	int i, t = 1;
+
+	f = kmtest_create(trace, sizeof(trace), "reclaim");
+	fprintf(f, "kmtrace 1\n0 1 spawn\n");
+	for (i = 1; i <= 1280; i++)
+		fprintf(f, "%d 0 kmalloc k%d 32 M_TEMP WAITOK\n", t++, i);
+	for (i = 1; i <= 1280; i++)
+		fprintf(f, "%d 0 kfree k%d\n", t++, i);
+	fprintf(f, "%d 1 sysctl maxfiles 100000\n", t++);
+	fprintf(f, "%d 1 limit nofile 100000\n", t++);
+	fprintf(f, "%d 1 open 3\n", t++);
+	for (i = 4; i <= 1600; i++)
+		fprintf(f, "%d 1 dup 3 %d\n", t++, i);
+	fprintf(f, "%d 1 exit\n", t);
+	cr_assert_eq(fclose(f), 0);
+
+	cr_assert_eq(cap("--json --strategy panic-only --machine i386-64M "
+	    "--vary nkmempages --to 100 --checks 1", trace, &out), 0);
+	expect_smallest(out, "nkmempages", 23);
+	expect_try(out, "at", 23, "survived", 4162, 0, 23);
+	expect_try(out, "next", 22, "panic", 4161, 4161, 19);
+	cr_expect(strstr(out, "\"guess\":23,") != NULL, "%s", out);
+	free(out);
+
+	cr_assert_eq(cap("--json --strategy reclaim --machine i386-64M "
+	    "--vary nkmempages --to 100 --checks 1", trace, &out), 0);
+	expect_smallest(out, "nkmempages", 12);
+	expect_try(out, "at", 12, "survived", 4162, 0, 12);
+	expect_try(out, "next", 11, "panic", 1154, 1154, 11);
+	cr_expect(strstr(out, "\"replays\":12,\"guess\":23,") != NULL, "%s",
+	    out);
+	cr_expect(strstr(out, "{\"value\":22,\"outcome\":\"survived\",")
+	    != NULL, "%s", out);
 	free(out);
 	unlink(trace);
 }

@@ -500,8 +500,42 @@ Test(check, kmem_map_pages)
 	f.m->m_kmem_map.vm_sizes[0].vs_size--;
 	f.m->m_kmem_map.vm_used++;
 	f.m->m_kmem_map.vm_peak++;
+	f.m->m_kmem_map.vm_top++;
 	CHECK_FAILS(f.m, "kmem_map: vm_used");
 	CHECK_FAILS(f.m, "+ large blocks");
+	machine_free(f.m);
+}
+
+/*
+ * kmem_map's top.  Nothing of the fixture went back to kmem_map (its
+ * 32-byte and 8 KiB blocks stay with their buckets), so its pages lie
+ * from the map's start and the top is the count in use.  One lower, it
+ * is below the peak.  Then a second 5-page block goes above the first
+ * and the first is freed: a 5-page hole under it, the top 5 above the
+ * count in use; a top (and a peak) moved down to the count leaves the
+ * second block above it.
+ */
+Test(check, kmem_map_top)
+{
+	struct fixture f;
+	struct vm_map *km;
+	vaddr_t big;
+	uint32_t top;
+
+	fixture(&f);
+	km = &f.m->m_kmem_map;
+	cr_assert_eq(km->vm_top, km->vm_used);
+	km->vm_top--;
+	CHECK_FAILS(f.m, "kmem_map: vm_top");
+	km->vm_top++;
+	cr_assert(kern_malloc(f.m, 5 * 4096 - 100, f.type, M_NOWAIT, &big) ==
+	    0);
+	kern_free(f.m, f.large, f.type);
+	CHECK_OK(f.m);
+	top = km->vm_top;
+	cr_assert_eq(top, km->vm_used + 5);
+	km->vm_peak = km->vm_top = top - 5;
+	CHECK_FAILS(f.m, "kmem_map: a page in use above vm_top");
 	machine_free(f.m);
 }
 
