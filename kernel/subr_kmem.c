@@ -2,9 +2,10 @@
  * subr_kmem.c: kmem(9) over a vmem arena (see subr_kmem.h).  The size
  * classes are those of NetBSD 6's subr_kmem.c (1.40); a cache page
  * carves page size / class items (the pool page header is not
- * modelled).  Within a page the lowest free item goes first and freed
- * items are reused last in, first out, as pool(9) does; a page whose
- * items are all free is kept until the pagedaemon drains it.
+ * modelled).  An item comes from the newest page that has one; within
+ * a page the lowest free item goes first and freed items are reused
+ * last in, first out, as pool(9) does; a page whose items are all free
+ * is kept until the pagedaemon drains it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -79,12 +80,14 @@ kmem_arena_fini(struct kmem_arena *ka)
 	struct kmem_cpage *cp, *next;
 	int i;
 
-	for (i = 0; i < ka->ka_ncaches; i++)
+	for (i = 0; i < ka->ka_ncaches; i++) {
 		for (cp = ka->ka_caches[i].kc_pages; cp != NULL; cp = next) {
 			next = cp->cp_next;
 			free(cp->cp_free);
 			free(cp);
 		}
+		free(ka->ka_caches[i].kc_room);
+	}
 	free(ka->ka_pgcache);
 	free(ka->ka_large);
 	vmem_destroy(&ka->ka_vmem);
@@ -144,6 +147,65 @@ km_kmem_free(struct machine *m, struct kmem_arena *ka, vaddr_t va,
 	vmem_free(&ka->ka_vmem, va, size);
 }
 
+/* Restore kc_room's order from slot I down. */
+static void
+room_down(struct kmem_cache *kc, uint32_t i)
+{
+	struct kmem_cpage **h = kc->kc_room, *cp = h[i];
+	uint32_t c;
+
+	for (; (c = 2 * i + 1) < kc->kc_nroom; i = c) {
+		if (c + 1 < kc->kc_nroom && h[c + 1]->cp_seq > h[c]->cp_seq)
+			c++;
+		if (h[c]->cp_seq <= cp->cp_seq)
+			break;
+		h[i] = h[c];
+	}
+	h[i] = cp;
+}
+
+/* CP has room: onto kc_room, unless it is there. */
+static void
+room_add(struct kmem_cache *kc, struct kmem_cpage *cp)
+{
+	struct kmem_cpage **h;
+	uint32_t i, p;
+
+	if (cp->cp_inheap)
+		return;
+	if (kc->kc_nroom == kc->kc_roomcap) {
+		kc->kc_roomcap = kc->kc_roomcap ? 2 * kc->kc_roomcap : 16;
+		h = realloc(kc->kc_room, kc->kc_roomcap * sizeof(*h));
+		if (h == NULL)
+			abort();	/* host out of memory */
+		kc->kc_room = h;
+	}
+	h = kc->kc_room;
+	for (i = kc->kc_nroom++; i > 0; i = p) {
+		p = (i - 1) / 2;
+		if (h[p]->cp_seq > cp->cp_seq)
+			break;
+		h[i] = h[p];
+	}
+	h[i] = cp;
+	cp->cp_inheap = 1;
+}
+
+/* The newest page of KC with room, or NULL; full pages leave the top. */
+static struct kmem_cpage *
+room_newest(struct kmem_cache *kc)
+{
+	struct kmem_cpage *cp;
+
+	while (kc->kc_nroom > 0 && (cp = kc->kc_room[0])->cp_nfree == 0) {
+		cp->cp_inheap = 0;
+		kc->kc_room[0] = kc->kc_room[--kc->kc_nroom];
+		if (kc->kc_nroom > 0)
+			room_down(kc, 0);
+	}
+	return kc->kc_nroom > 0 ? kc->kc_room[0] : NULL;
+}
+
 /* An item of KC: the newest page with one, or a new page. */
 static int
 cache_get(struct machine *m, struct kmem_arena *ka, struct kmem_cache *kc,
@@ -154,10 +216,7 @@ cache_get(struct machine *m, struct kmem_arena *ka, struct kmem_cache *kc,
 	uint32_t i;
 	int error;
 
-	for (cp = kc->kc_pages; cp != NULL; cp = cp->cp_next)
-		if (cp->cp_nfree > 0)
-			break;
-	if (cp == NULL) {
+	if ((cp = room_newest(kc)) == NULL) {
 		if ((error = km_kmem_alloc(m, ka, m->m_pagesize, flags,
 		    &va)) != 0)
 			return error;
@@ -170,8 +229,10 @@ cache_get(struct machine *m, struct kmem_arena *ka, struct kmem_cache *kc,
 		for (i = 0; i < kc->kc_perpage; i++)
 			cp->cp_free[i] = (uint16_t)(kc->kc_perpage - 1 - i);
 		cp->cp_nfree = kc->kc_perpage;
+		cp->cp_seq = kc->kc_seq++;
 		cp->cp_next = kc->kc_pages;
 		kc->kc_pages = cp;
+		room_add(kc, cp);
 		kc->kc_npages++;
 		ka->ka_pgcache[arena_page(ka, m, va)] = cp;
 		/* The whole page is idle, its tail past the items too. */
@@ -226,6 +287,7 @@ kmem_free(struct machine *m, struct kmem_arena *ka, vaddr_t va)
 	kc = cp->cp_cache;
 	cp->cp_free[cp->cp_nfree++] = (uint16_t)((va - cp->cp_va) /
 	    kc->kc_size);
+	room_add(kc, cp);
 	kc->kc_nput++;
 	m->m_xidle += kc->kc_size;
 	return kc->kc_size;
@@ -236,11 +298,25 @@ kmem_drain(struct machine *m, struct kmem_arena *ka)
 {
 	struct kmem_cpage *cp, **pp;
 	struct kmem_cache *kc;
-	uint32_t n = 0;
+	uint32_t n = 0, j, k;
 	int i;
 
 	for (i = 0; i < ka->ka_ncaches; i++) {
 		kc = &ka->ka_caches[i];
+		/*
+		 * kc_room without the pages about to go (and those that
+		 * are full), in heap order again.
+		 */
+		for (j = k = 0; j < kc->kc_nroom; j++) {
+			cp = kc->kc_room[j];
+			if (cp->cp_nfree == 0 || cp->cp_nfree == kc->kc_perpage)
+				cp->cp_inheap = 0;
+			else
+				kc->kc_room[k++] = cp;
+		}
+		kc->kc_nroom = k;
+		for (j = k / 2; j-- > 0;)
+			room_down(kc, j);
 		for (pp = &kc->kc_pages; (cp = *pp) != NULL;) {
 			if (cp->cp_nfree != kc->kc_perpage) {
 				pp = &cp->cp_next;

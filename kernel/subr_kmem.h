@@ -35,15 +35,26 @@ struct kmem_cpage {
 	vaddr_t		 cp_va;
 	uint32_t	 cp_nfree;	/* items on cp_free[] */
 	uint16_t	*cp_free;	/* item indexes, a stack */
+	uint64_t	 cp_seq;	/* its cache's pages, oldest first */
+	int		 cp_inheap;	/* on kc_room */
 };
 
-/* A size-class cache (a pool_cache of subr_kmem.c). */
+/*
+ * A size-class cache (a pool_cache of subr_kmem.c).  An item comes from
+ * the newest page with room.  kc_room finds it without a walk of
+ * kc_pages: a heap of pages by cp_seq, newest on top, holding every
+ * page with room and perhaps pages filled since they went on (dropped
+ * when they reach the top).
+ */
 struct kmem_cache {
 	char		 kc_name[16];
 	uint32_t	 kc_size;
 	uint32_t	 kc_perpage;
 	struct kmem_cpage *kc_pages;	/* newest first */
 	long		 kc_nget, kc_nput, kc_npages;
+	uint64_t	 kc_seq;	/* the next page's cp_seq */
+	struct kmem_cpage **kc_room;
+	uint32_t	 kc_nroom, kc_roomcap;
 };
 
 struct kmem_arena {

@@ -110,3 +110,58 @@ Test(kmem, page_tail_is_idle)
 	cr_expect_eq(machine_check(m, err, sizeof(err)), 0, "%s", err);
 	machine_free(m);
 }
+
+/* The next 256-byte item of the arena. */
+static vaddr_t
+get256(struct machine *m, struct kmem_arena *ka)
+{
+	vaddr_t va;
+	size_t given;
+
+	cr_assert_eq(kmem_alloc(m, ka, 256, KM_NOSLEEP, &va, &given), 0);
+	cr_assert_eq(given, 256);
+	return va;
+}
+
+/*
+ * An item comes from the newest page with one, whatever order the pages
+ * got their room back in.  kmem-256 carves 16 items a page; 48 items
+ * fill cache pages P0, P1 and P2, at arena pages 0, 1 and 2 (each a
+ * 1-page quantum-cache item of the segment at page 0), item J of page K
+ * at base + K pages + J * 256.  Items are freed from P0 (5), then P2
+ * (7), then P1 (3): the next three come from P2, P1, P0 in that order
+ * (by age, not by when room came back), and the fourth from a new page,
+ * P3 at arena page 3, which keeps 15 free.  Then all of P1 is freed and
+ * drained (1 page: P0 and P2 are full, P3 holds an item), and P0's item
+ * 2 is freed: the next item still comes from P3, the newest with room
+ * (its item 1), neither from P0 nor from the page that went.
+ */
+Test(kmem, newest_page_with_room)
+{
+	struct machine *m = kmtest_boot("kmem-vmem", "i386-64M", NULL);
+	struct kmem_arena *ka = m->m_sdata;
+	vaddr_t base = ka->ka_vmem.vm_base, va[48], p3;
+	int i;
+
+	m->m_curproc = NULL;
+	for (i = 0; i < 48; i++) {
+		va[i] = get256(m, ka);
+		cr_assert_eq(va[i], base + (vaddr_t)(i / 16) * PG +
+		    (vaddr_t)(i % 16) * 256);
+	}
+	cr_expect_eq(kmem_free(m, ka, va[5]), 256);
+	cr_expect_eq(kmem_free(m, ka, va[32 + 7]), 256);
+	cr_expect_eq(kmem_free(m, ka, va[16 + 3]), 256);
+	cr_expect_eq(get256(m, ka), base + 2 * PG + 7 * 256);
+	cr_expect_eq(get256(m, ka), base + PG + 3 * 256);
+	cr_expect_eq(get256(m, ka), base + 5 * 256);
+	p3 = get256(m, ka);
+	cr_expect_eq(p3, base + 3 * PG);
+	for (i = 16; i < 32; i++)
+		cr_expect_eq(kmem_free(m, ka, va[i]), 256);
+	cr_expect_eq(kmem_drain(m, ka), 1);
+	cr_expect_eq(kmem_free(m, ka, va[2]), 256);
+	cr_expect_eq(get256(m, ka), base + 3 * PG + 256);
+	cr_expect_eq(get256(m, ka), base + 3 * PG + 2 * 256);
+	machine_free(m);
+}
