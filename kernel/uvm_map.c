@@ -82,13 +82,14 @@ vm_insert(struct vmspace *vm, uint32_t idx, struct vm_map_entry *e)
 	return 0;
 }
 
+/* Entries IDX to IDX + N - 1 leave the map. */
 static void
-vm_remove(struct vmspace *vm, uint32_t idx)
+vm_remove(struct vmspace *vm, uint32_t idx, uint32_t n)
 {
 
-	memmove(&vm->vm_entries[idx], &vm->vm_entries[idx + 1],
-	    (vm->vm_nentries - idx - 1) * sizeof(*vm->vm_entries));
-	vm->vm_nentries--;
+	memmove(&vm->vm_entries[idx], &vm->vm_entries[idx + n],
+	    (vm->vm_nentries - idx - n) * sizeof(*vm->vm_entries));
+	vm->vm_nentries -= n;
 }
 
 /* The index of the first entry ending after PAGE. */
@@ -250,7 +251,7 @@ uvm_unmap(struct machine *m, struct vmspace *vm, uint64_t start,
 {
 	struct vm_map_entry *spare[2] = { NULL, NULL };
 	uint64_t end = start + npages;
-	uint32_t idx, last;
+	uint32_t idx, last, cur;
 	int nspare = 0, front, back, error;
 
 	idx = vm_lookup(vm, start);
@@ -264,15 +265,22 @@ uvm_unmap(struct machine *m, struct vmspace *vm, uint64_t start,
 		vm_clip(m, vm, idx, start, spare[nspare++]);
 		idx++;
 	}
-	while (idx < vm->vm_nentries && vm->vm_entries[idx]->start < end) {
-		struct vm_map_entry *e = vm->vm_entries[idx];
+	/*
+	 * The entries from IDX that start before END go, one after the
+	 * other as uvm_unmap_remove() takes them; their slots are closed
+	 * up once, at the end, not one memmove an entry.  A clip of the
+	 * last inserts its tail after it, past the slots that go.
+	 */
+	for (cur = idx; cur < vm->vm_nentries &&
+	    vm->vm_entries[cur]->start < end; cur++) {
+		struct vm_map_entry *e = vm->vm_entries[cur];
 
 		if (e->end > end)
-			vm_clip(m, vm, idx, end, spare[nspare++]);
-		vm_remove(vm, idx);
+			vm_clip(m, vm, cur, end, spare[nspare++]);
 		entry_unref(m, e);
 		entry_free(m, e);
 	}
+	vm_remove(vm, idx, cur - idx);
 	return 0;
 }
 
