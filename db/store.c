@@ -428,6 +428,14 @@ store_open_ro(struct store *st, const char *path, char *err, size_t errlen)
 }
 
 int
+store_snapshot(struct store *st, char *err, size_t errlen)
+{
+
+	/* Deferred: the first read takes the snapshot, and keeps it. */
+	return exec(st, "BEGIN", "starting a snapshot", err, errlen);
+}
+
+int
 store_has_run(struct store *st, int64_t run_id, char *err, size_t errlen)
 {
 	sqlite3_stmt *s;

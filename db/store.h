@@ -63,6 +63,13 @@ int	store_open(struct store *, const char *path, char *err, size_t errlen);
  */
 int	store_open_ro(struct store *, const char *path, char *err,
 	    size_t errlen);
+/*
+ * Read a store opened read-only as one snapshot until store_close():
+ * what a writer stores meanwhile is not seen, so a report's parts agree
+ * with each other, and SQLite takes its read lock once, not once a
+ * statement.  0, or -1 with ERR.
+ */
+int	store_snapshot(struct store *, char *err, size_t errlen);
 void	store_close(struct store *);
 
 /* A run row for COMMAND ("run", "matrix", ...).  0 or -1 with ERR. */

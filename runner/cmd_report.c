@@ -212,7 +212,9 @@ cmd_report(int argc, char **argv)
 		return 2;
 	}
 	fclose(probe);
-	if (store_open_ro(&st, db, err, sizeof(err)) != 0) {
+	if (store_open_ro(&st, db, err, sizeof(err)) != 0 ||
+	    store_snapshot(&st, err, sizeof(err)) != 0) {
+		store_close(&st);
 		fprintf(stderr, "kmbench report: %s\n", err);
 		return 2;
 	}

@@ -1289,3 +1289,50 @@ Test(store, sha256_accelerated_as_portable)
 	sha256_hex(&s, b);
 	cr_expect_str_eq(a, b);
 }
+
+/* Runs in the store as ST's connection sees it. */
+static int64_t
+runs_seen(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t n = -1;
+
+	cr_assert_eq(sqlite3_prepare_v2(st->st_db, "SELECT count(*) FROM run",
+	    -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/*
+ * store_snapshot(), which report reads under: the store as it was at
+ * the reader's first read.  One run stored; the reader counts 1; a
+ * writer stores a second; the reader still counts 1, while a reader
+ * without a snapshot (and a new connection) count 2.
+ */
+Test(store, snapshot_hides_later_writes)
+{
+	struct store w, snap, plain;
+	char err[256];
+	int64_t id;
+
+	cr_assert_eq(store_open(&w, dbpath, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(store_run(&w, "run", &id, err, sizeof(err)), 0, "%s",
+	    err);
+	cr_assert_eq(store_open_ro(&snap, dbpath, err, sizeof(err)), 0, "%s",
+	    err);
+	cr_assert_eq(store_snapshot(&snap, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(store_open_ro(&plain, dbpath, err, sizeof(err)), 0, "%s",
+	    err);
+	cr_expect_eq(runs_seen(&snap), 1);
+	cr_expect_eq(runs_seen(&plain), 1);
+	cr_assert_eq(store_run(&w, "run", &id, err, sizeof(err)), 0, "%s",
+	    err);
+	cr_expect_eq(runs_seen(&snap), 1, "the snapshot saw a later write");
+	cr_expect_eq(runs_seen(&plain), 2);
+	cr_expect_eq(count("SELECT count(*) FROM run"), 2);
+	store_close(&plain);
+	store_close(&snap);
+	store_close(&w);
+}
