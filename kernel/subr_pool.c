@@ -473,13 +473,14 @@ pool_destroy(struct machine *m, struct pool *pp)
 {
 	struct pool_page *ph, *next;
 
-	(void)m;
 	for (ph = pp->pr_head; ph != NULL; ph = next) {
 		next = ph->ph_next;
+		pgowner_set(m, kva_page(m, ph->ph_page), NULL);
 		free(ph);
 	}
 	for (ph = pp->pr_full; ph != NULL; ph = next) {
 		next = ph->ph_next;
+		pgowner_set(m, kva_page(m, ph->ph_page), NULL);
 		free(ph);
 	}
 	free(pp);

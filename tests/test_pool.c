@@ -547,3 +547,44 @@ Test(pool, refill_from_first_page_with_free_item)
 	cr_expect_eq(machine_check(m, err, sizeof(err)), 0, "%s", err);
 	machine_free(m);
 }
+
+/* The kernel pages m_pgowner[] names an owner for, by a walk of it all. */
+static uint32_t
+owners(const struct machine *m)
+{
+	uint32_t pg, n = 0;
+
+	for (pg = 0; pg < m->m_kvapages; pg++)
+		n += m->m_pgowner[pg] != NULL;
+	return n;
+}
+
+/*
+ * A machine freed leaves m_pgowner[] empty (pool_destroy() clears what
+ * its pages owned), so the next machine of the same kernel space may
+ * take the array over without zeroing it (machine.c).  A pool of 48-byte
+ * items has 84 to a 4096-byte page (the 40-byte header on the page:
+ * 4056 / 48); 200 gets take 3 pages, each owned, besides whatever the
+ * boot itself took.  Freed and booted again: the same array, and no
+ * owner in it that the new machine does not count.
+ */
+Test(pool, freed_machine_leaves_no_page_owner)
+{
+	struct machine *m = boot64();
+	struct pool *pp = newpool(m, "testpl", 48, 1);
+	struct pool_page **was;
+	uint32_t boot = m->m_npgowned;
+	int i;
+
+	cr_assert_eq(owners(m), boot);
+	for (i = 0; i < 200; i++)
+		(void)get(m, pp);
+	cr_expect_eq(m->m_npgowned, boot + 3);
+	cr_expect_eq(owners(m), boot + 3);
+	was = m->m_pgowner;
+	machine_free(m);
+	m = boot64();
+	cr_expect_eq(m->m_pgowner, was, "the array was not taken over");
+	cr_expect_eq(owners(m), m->m_npgowned);
+	machine_free(m);
+}
