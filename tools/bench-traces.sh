@@ -1,31 +1,40 @@
 # bench-traces.sh: the traces make bench replays, sourced by bench.sh
 # (with $mode quick or full) and check-all.sh.  Generates the workloads
-# into $out (once; they are deterministic) with $kmbench, converts them
-# and the shipped recordings of real programs (workloads/traces/) to
-# binary ($out/NAME.kmb.zst, kmbench convert), and sets $traces to the
-# conversions, comma-separated.  A binary trace holds the same events
-# and is decoded about three times as fast as text: a third of a
-# replay's time on the largest traces (docs/replay-speed.md).  The text
-# traces stay for people to read; a conversion older than its text is
-# made again.
+# into $out (once; they are deterministic) in the binary form
+# ($out/NAME.kmb.zst), converts the shipped recordings of real programs
+# (workloads/traces/) to it, and sets $traces to those files,
+# comma-separated.  A binary trace holds the same events and is decoded
+# about three times as fast as text: a third of a replay's time on the
+# largest traces (docs/replay-speed.md).  The text forms stay for people
+# to read: text_forms converts each generated trace back to
+# $out/NAME.kmt.zst, byte for byte what the generator writes as text,
+# and bench.sh runs it beside the matrix, which needs only the binary.
+# A conversion older than its text is made again.
 gen() {
 	name=$1
 	shift
-	# A trace kept from before kmtrace 2 (no end line) is made again,
-	# and so is one written as plain text under this name (make bench
-	# did until the generator was told a name ending in .zst: every
-	# case hashed 55 MB of pr14721 where it now hashes 1.3).
+	# A binary form that is not zstd (an interrupted or foreign file)
+	# is made again.
+	if [ -s "$out/$name.kmb.zst" ] && [ "$(head -c 4 "$out/$name.kmb.zst" |
+	    od -An -tx1 | tr -d ' \n')" != 28b52ffd ]; then
+		rm -f "$out/$name.kmb.zst"
+	fi
+	if [ ! -s "$out/$name.kmb.zst" ]; then
+		echo "bench: generating $out/$name.kmb.zst" >&2
+		echo "$name${*:+ $*}" >>"$generate"
+	fi
+	# The text form, from before kmtrace 2 (no end line), written as
+	# plain text under this name (make bench did until the generator
+	# was told a name ending in .zst), or older than the binary form,
+	# is made again from the binary.
 	if [ -s "$out/$name.kmt.zst" ] && { "$kmbench" run --parse-only \
 	    "$out/$name.kmt.zst" 2>&1 >/dev/null | grep -q 'kmtrace 1' ||
 	    [ "$(head -c 4 "$out/$name.kmt.zst" | od -An -tx1 |
 	    tr -d ' \n')" != 28b52ffd ]; }; then
 		rm -f "$out/$name.kmt.zst"
 	fi
-	if [ ! -s "$out/$name.kmt.zst" ]; then
-		echo "bench: generating $out/$name.kmt.zst" >&2
-		echo "$name${*:+ $*}" >>"$generate"
-	fi
-	tobin "$out/$name.kmt.zst"
+	echo "$out/$name.kmb.zst $out/$name.kmt.zst" >>"$totext"
+	traces="$traces${traces:+,}$out/$name.kmb.zst"
 }
 # Replay TEXT (a .kmt.zst) as $out/NAME.kmb.zst, converted below.
 tobin() {
@@ -36,10 +45,26 @@ tobin() {
 	fi
 	traces="$traces${traces:+,}$out/$bname.kmb.zst"
 }
+# The text forms of the generated traces that are missing or older than
+# their binary forms, two at a time, each run as "$@ kmbench convert"
+# (bench.sh: nice -n 19); each is written whole or not at all.
+text_forms() {
+	while read -r bin txt; do
+		if [ ! -s "$txt" ] || [ "$bin" -nt "$txt" ]; then
+			echo "$bin $txt"
+		fi
+	done <"$totext" | xargs -P 2 -L 1 "$@" "$kmbench" convert || {
+		echo "bench: kmbench convert (the text forms) failed" >&2
+		rm -f "$totext"
+		return 1
+	}
+	rm -f "$totext"
+}
 traces=""
 mkdir -p "$out"
 convert=$(mktemp "${TMPDIR:-/tmp}/kmbench-convert.XXXXXX")
 generate=$(mktemp "${TMPDIR:-/tmp}/kmbench-generate.XXXXXX")
+totext=$(mktemp "${TMPDIR:-/tmp}/kmbench-totext.XXXXXX")
 gen pr14721
 gen fd-server
 gen fork-server
@@ -63,9 +88,9 @@ done
 # or written into place only when whole.
 export kmbench out
 if [ -s "$generate" ] && ! xargs -P 2 -L 1 sh -c '"$kmbench" gen "$0" "$@" \
-    -o "$out/$0.tmp.kmt.zst" && mv "$out/$0.tmp.kmt.zst" \
-    "$out/$0.kmt.zst"' <"$generate"; then
-	rm -f "$convert" "$generate"
+    -o "$out/$0.tmp.kmb.zst" && mv "$out/$0.tmp.kmb.zst" \
+    "$out/$0.kmb.zst"' <"$generate"; then
+	rm -f "$convert" "$generate" "$totext"
 	echo "bench: kmbench gen failed" >&2
 	exit 1
 fi
@@ -73,7 +98,7 @@ rm -f "$generate"
 if [ -s "$convert" ]; then
 	echo "bench: converting $(wc -l <"$convert") traces to binary" >&2
 	xargs -P 2 -L 1 "$kmbench" convert <"$convert" || {
-		rm -f "$convert"
+		rm -f "$convert" "$totext"
 		echo "bench: kmbench convert failed" >&2
 		exit 1
 	}
