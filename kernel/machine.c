@@ -281,6 +281,9 @@ machine_free(struct machine *m)
 	kmemfini(m);
 	vm_map_destroy(&m->m_kernel_map);
 	pgowner_put(m);
+	while (m->m_nentspare > 0)
+		free(m->m_entspare[--m->m_nentspare]);
+	free(m->m_entspare);
 	hostcache_fini(&m->m_hcache);
 	if (m->m_kva != NULL)
 		munmap(m->m_kva, m->m_kvalen);

@@ -55,6 +55,13 @@ struct machine {
 	uintptr_t	 m_kvabias;	/* m_kva - m_kernbase, for kva() */
 	size_t		 m_kvalen;
 	struct hostcache m_hcache;	/* unwired pages' host memory */
+	/*
+	 * Host records of map entries freed, for the next to be made: a
+	 * fork copies every entry of its parent, and the replays of hung
+	 * forks retry at every free (uvm_map.c).  Freed with the machine.
+	 */
+	struct vm_map_entry **m_entspare;
+	uint32_t	 m_nentspare, m_entsparecap;
 	struct pool_page **m_pgowner;	/* per kernel page: its pool page */
 	uint32_t	 m_npgowned;	/* entries of m_pgowner[] not NULL */
 

@@ -19,17 +19,39 @@
 
 #define CHUNK_MASK	((uint64_t)UVM_AMAP_CHUNK - 1)
 
+/* E's host record, for the next entry_alloc() (machine.h). */
+static void
+entry_spare(struct machine *m, struct vm_map_entry *e)
+{
+	struct vm_map_entry **n;
+	uint32_t cap;
+
+	if (m->m_nentspare == m->m_entsparecap) {
+		cap = m->m_entsparecap ? 2 * m->m_entsparecap : 64;
+		if ((n = realloc(m->m_entspare, cap * sizeof(*n))) == NULL) {
+			free(e);
+			return;
+		}
+		m->m_entspare = n;
+		m->m_entsparecap = cap;
+	}
+	m->m_entspare[m->m_nentspare++] = e;
+}
+
 static int
 entry_alloc(struct machine *m, struct vm_map_entry **ep)
 {
 	struct vm_map_entry *e;
 	int error;
 
-	if ((e = calloc(1, sizeof(*e))) == NULL)
+	if (m->m_nentspare > 0) {
+		e = m->m_entspare[--m->m_nentspare];
+		memset(e, 0, sizeof(*e));
+	} else if ((e = calloc(1, sizeof(*e))) == NULL)
 		return ENOMEM;
 	error = pool_get(m, m->m_pools[POOL_MAPENT], PR_WAITOK, &e->va);
 	if (error != 0) {
-		free(e);
+		entry_spare(m, e);
 		return error;
 	}
 	*ep = e;
@@ -41,7 +63,7 @@ entry_free(struct machine *m, struct vm_map_entry *e)
 {
 
 	pool_put(m, m->m_pools[POOL_MAPENT], e->va);
-	free(e);
+	entry_spare(m, e);
 }
 
 /* Take N spare entries, all or none. */
