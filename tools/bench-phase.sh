@@ -58,6 +58,33 @@ phase_total() {
 	    "$phase_cpu" "$phase_cpre"
 }
 
+# "beside NAME COMMAND...": COMMAND in the background, beside the phases,
+# timed.  "beside_wait NAME BEFORE AFTER" waits for it, exits with its
+# status if it failed, and prints "bench: BEFORE N s wall AFTER".  Its
+# CPU time counts in the phase during which the shell reaps it.
+beside() {
+	_name=$1
+	shift
+	(
+		_t0=$(phase_now)
+		_rc=0
+		"$@" || _rc=$?
+		echo "$_t0 $(phase_now)" >"$phase_tmp.$_name"
+		exit "$_rc"
+	) &
+	eval "beside_$_name=\$!"
+}
+
+beside_wait() {
+	_rc=0
+	eval "wait \"\$beside_$1\"" || _rc=$?
+	read -r _t0 _t1 <"$phase_tmp.$1" || true
+	rm -f "$phase_tmp.$1"
+	[ "$_rc" -eq 0 ] || exit "$_rc"
+	awk -v a="$_t0" -v b="$_t1" -v x="$2" -v y="$3" 'BEGIN {
+	    printf "bench: %s %.1f s wall %s\n", x, (b - a) / 1e9, y }' >&2
+}
+
 # Run as a script: "sh tools/bench-phase.sh NAME COMMAND...": time one
 # command as a phase of its own (the Makefile's build), and leave its
 # start and CPU seconds in $KMBENCH_PHASES for bench.sh's total.

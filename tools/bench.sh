@@ -29,15 +29,7 @@ phase generate
 # they take what the cases leave of the two cores.  Waited for at the
 # end; their CPU time counts in the phase during which they end, and
 # their own wall time is printed at the end.
-forms_time=$(mktemp "${TMPDIR:-/tmp}/kmbench-forms.XXXXXX")
-(
-	t0=$(phase_now)
-	text_forms nice -n 19
-	rc=$?
-	echo "$t0 $(phase_now)" >"$forms_time"
-	exit "$rc"
-) &
-forms_pid=$!
+beside forms text_forms nice -n 19
 ./kmbench matrix --db "$db" --jobs 2 --traces "$traces"
 phase matrix
 # The repetitions for compare: the first is stored already and reused.
@@ -48,23 +40,9 @@ phase reps
 # while the searches run, on what the searches leave of the two cores
 # (the store's readers do not wait for its writer).
 # Their own wall time is printed before the phase's.
-plot_time=$(mktemp "${TMPDIR:-/tmp}/kmbench-plot.XXXXXX")
-(
-	t0=$(phase_now)
-	./kmbench plot --db "$db" --out "$out/plots"
-	rc=$?
-	echo "$t0 $(phase_now)" >"$plot_time"
-	exit "$rc"
-) &
-plot_pid=$!
+beside plots ./kmbench plot --db "$db" --out "$out/plots"
 . tools/bench-scale.sh "$mode"
-plot_rc=0
-wait "$plot_pid" || plot_rc=$?
-read -r plot_t0 plot_t1 <"$plot_time" || true
-rm -f "$plot_time"
-[ "$plot_rc" -eq 0 ] || exit "$plot_rc"
-awk -v a="$plot_t0" -v b="$plot_t1" 'BEGIN { printf "bench: the plots " \
-    "took %.1f s wall of the phase below\n", (b - a) / 1e9 }' >&2
+beside_wait plots "the plots took" "of the phase below"
 phase scale+plot
 # The text report and, at once on the other core, the same as a static
 # site, with the plots inline, the last two commits compared and every
@@ -77,13 +55,7 @@ html_rc=0
 wait "$text_pid"
 [ "$html_rc" -eq 0 ] || exit "$html_rc"
 phase report
-forms_rc=0
-wait "$forms_pid" || forms_rc=$?
-read -r forms_t0 forms_t1 <"$forms_time" || true
-rm -f "$forms_time"
-[ "$forms_rc" -eq 0 ] || exit "$forms_rc"
-awk -v a="$forms_t0" -v b="$forms_t1" 'BEGIN { printf "bench: the text " \
-    "forms took %.1f s wall beside the phases above\n", (b - a) / 1e9 }' >&2
+beside_wait forms "the text forms took" "beside the phases above"
 phase_total
 # The outcome grid of the attack, from the report, on the terminal (the
 # report has one for every trace).
