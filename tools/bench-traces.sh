@@ -1,39 +1,35 @@
 # bench-traces.sh: the traces make bench replays, sourced by bench.sh
 # (with $mode quick or full) and check-all.sh.  Generates the workloads
-# into $out (once; they are deterministic) in the binary form
-# ($out/NAME.kmb.zst), converts the shipped recordings of real programs
-# (workloads/traces/) to it, and sets $traces to those files,
-# comma-separated.  A binary trace holds the same events and is decoded
-# about three times as fast as text: a third of a replay's time on the
-# largest traces (docs/replay-speed.md).  The text forms stay for people
-# to read: text_forms converts each generated trace back to
-# $out/NAME.kmt.zst, byte for byte what the generator writes as text,
-# and bench.sh runs it beside the matrix, which needs only the binary.
-# A conversion older than its text is made again.
+# into $out (once; they are deterministic), each in the binary form
+# ($out/NAME.kmb.zst) that the cases replay and in the text form
+# ($out/NAME.kmt.zst) for people to read, both written by the generator
+# (the binary the same bytes as a conversion of the text); converts the
+# shipped recordings of real programs (workloads/traces/) to the binary
+# form; and sets $traces to the binary files, comma-separated.  A binary
+# trace holds the same events and is decoded about three times as fast
+# as text: a third of a replay's time on the largest traces
+# (docs/replay-speed.md).  A conversion older than its text is made
+# again.
 gen() {
 	name=$1
 	shift
-	# A binary form that is not zstd (an interrupted or foreign file)
-	# is made again.
-	if [ -s "$out/$name.kmb.zst" ] && [ "$(head -c 4 "$out/$name.kmb.zst" |
-	    od -An -tx1 | tr -d ' \n')" != 28b52ffd ]; then
-		rm -f "$out/$name.kmb.zst"
-	fi
-	if [ ! -s "$out/$name.kmb.zst" ]; then
-		echo "bench: generating $out/$name.kmb.zst" >&2
-		echo "$name${*:+ $*}" >>"$generate"
-	fi
-	# The text form, from before kmtrace 2 (no end line), written as
-	# plain text under this name (make bench did until the generator
-	# was told a name ending in .zst), or older than the binary form,
-	# is made again from the binary.
-	if [ -s "$out/$name.kmt.zst" ] && { "$kmbench" run --parse-only \
-	    "$out/$name.kmt.zst" 2>&1 >/dev/null | grep -q 'kmtrace 1' ||
-	    [ "$(head -c 4 "$out/$name.kmt.zst" | od -An -tx1 |
-	    tr -d ' \n')" != 28b52ffd ]; }; then
-		rm -f "$out/$name.kmt.zst"
-	fi
-	echo "$out/$name.kmb.zst $out/$name.kmt.zst" >>"$totext"
+	# A form that is not zstd (an interrupted or foreign file) is made
+	# again; so is a text form from before kmtrace 2 (no end line), or
+	# one written as plain text under this name (make bench did until
+	# the generator was told a name ending in .zst: every case hashed
+	# 55 MB of pr14721 where it now hashes 1.3).
+	for f in "$out/$name.kmt.zst" "$out/$name.kmb.zst"; do
+		if [ -s "$f" ] && { [ "$(head -c 4 "$f" | od -An -tx1 |
+		    tr -d ' \n')" != 28b52ffd ] || { [ "${f%.kmt.zst}" != "$f" ] &&
+		    "$kmbench" run --parse-only "$f" 2>&1 >/dev/null |
+		    grep -q 'kmtrace 1'; }; }; then
+			rm -f "$f"
+		fi
+		if [ ! -s "$f" ]; then
+			echo "bench: generating $f" >&2
+			echo "gen $f $name${*:+ $*}" >>"$jobs"
+		fi
+	done
 	traces="$traces${traces:+,}$out/$name.kmb.zst"
 }
 # Replay TEXT (a .kmt.zst) as $out/NAME.kmb.zst, converted below.
@@ -41,30 +37,15 @@ tobin() {
 	bname=$(basename "$1" .kmt.zst)
 	if [ ! -s "$out/$bname.kmb.zst" ] || [ "$1" -nt "$out/$bname.kmb.zst" ]
 	then
-		echo "$1 $out/$bname.kmb.zst" >>"$convert"
+		echo "convert $out/$bname.kmb.zst $1" >>"$jobs"
+		nconvert=$((nconvert + 1))
 	fi
 	traces="$traces${traces:+,}$out/$bname.kmb.zst"
 }
-# The text forms of the generated traces that are missing or older than
-# their binary forms, two at a time, each run as "$@ kmbench convert"
-# (bench.sh: nice -n 19); each is written whole or not at all.
-text_forms() {
-	while read -r bin txt; do
-		if [ ! -s "$txt" ] || [ "$bin" -nt "$txt" ]; then
-			echo "$bin $txt"
-		fi
-	done <"$totext" | xargs -P 2 -L 1 "$@" "$kmbench" convert || {
-		echo "bench: kmbench convert (the text forms) failed" >&2
-		rm -f "$totext"
-		return 1
-	}
-	rm -f "$totext"
-}
 traces=""
+nconvert=0
 mkdir -p "$out"
-convert=$(mktemp "${TMPDIR:-/tmp}/kmbench-convert.XXXXXX")
-generate=$(mktemp "${TMPDIR:-/tmp}/kmbench-generate.XXXXXX")
-totext=$(mktemp "${TMPDIR:-/tmp}/kmbench-totext.XXXXXX")
+jobs=$(mktemp "${TMPDIR:-/tmp}/kmbench-traces.XXXXXX")
 gen pr14721
 gen fd-server
 gen fork-server
@@ -84,23 +65,26 @@ for t in workloads/traces/*.kmt.zst; do
 	esac
 	tobin "$t"
 done
-# Two generators at a time, then two conversions; each output is moved
-# or written into place only when whole.
+[ "$nconvert" -eq 0 ] ||
+    echo "bench: converting $nconvert traces to binary" >&2
+# Two at a time, the longest first (under-attack's text, then
+# pr14721's), each line "gen OUT NAME PARAMS..." or "convert OUT IN";
+# each output is moved or written into place only when whole (a
+# generator's through a temporary name that keeps OUT's ending).
 export kmbench out
-if [ -s "$generate" ] && ! xargs -P 2 -L 1 sh -c '"$kmbench" gen "$0" "$@" \
-    -o "$out/$0.tmp.kmb.zst" && mv "$out/$0.tmp.kmb.zst" \
-    "$out/$0.kmb.zst"' <"$generate"; then
-	rm -f "$convert" "$generate" "$totext"
-	echo "bench: kmbench gen failed" >&2
+if [ -s "$jobs" ] && ! { grep "under-attack.kmt" "$jobs"
+    grep "pr14721.kmt" "$jobs"
+    grep -v "under-attack.kmt\|pr14721.kmt" "$jobs"; } |
+    xargs -P 2 -L 1 sh -c 'what=$0 dst=$1; shift
+	case $what in
+	gen)
+		tmp=$(dirname "$dst")/tmp.$(basename "$dst")
+		"$kmbench" gen "$@" -o "$tmp" && mv "$tmp" "$dst" ;;
+	convert)
+		"$kmbench" convert "$1" "$dst" ;;
+	esac'; then
+	rm -f "$jobs"
+	echo "bench: making the traces failed" >&2
 	exit 1
 fi
-rm -f "$generate"
-if [ -s "$convert" ]; then
-	echo "bench: converting $(wc -l <"$convert") traces to binary" >&2
-	xargs -P 2 -L 1 "$kmbench" convert <"$convert" || {
-		rm -f "$convert" "$totext"
-		echo "bench: kmbench convert failed" >&2
-		exit 1
-	}
-fi
-rm -f "$convert"
+rm -f "$jobs"

@@ -1,8 +1,7 @@
 #!/bin/sh
 # bench.sh: what make bench runs.  Generates the workloads (once; they
-# are deterministic; their text forms, for people to read, are written
-# meanwhile, tools/bench-traces.sh), adds the shipped recordings of real
-# programs (workloads/traces/), replays every one under every strategy on every
+# are deterministic), adds the shipped recordings of real programs
+# (workloads/traces/), replays every one under every strategy on every
 # machine profile into bench.db, prints one line per case, and adds 4
 # more repetitions of every case of one machine, i386-64M, so that
 # kmbench compare can judge latency between two commits (it needs 4 a
@@ -24,12 +23,6 @@ kmbench=./kmbench
 . tools/bench-phase.sh
 . tools/bench-traces.sh
 phase generate
-# The text forms of the generated traces, for people to read, beside
-# the matrix (which replays the binary forms), at the lowest priority:
-# they take what the cases leave of the two cores.  Waited for at the
-# end; their CPU time counts in the phase during which they end, and
-# their own wall time is printed at the end.
-beside forms text_forms nice -n 19
 ./kmbench matrix --db "$db" --jobs 2 --traces "$traces"
 phase matrix
 # The repetitions for compare: the first is stored already and reused.
@@ -55,7 +48,6 @@ html_rc=0
 wait "$text_pid"
 [ "$html_rc" -eq 0 ] || exit "$html_rc"
 phase report
-beside_wait forms "the text forms took" "beside the phases above"
 phase_total
 # The outcome grid of the attack, from the report, on the terminal (the
 # report has one for every trace).

@@ -60,7 +60,6 @@ trap 'echo "check-all: interrupted" >&2; summary; exit 130' INT TERM
 
 if [ -z "${TRACES:-}" ]; then
 	. tools/bench-traces.sh
-	text_forms || exit 2
 	TRACES=$(echo "$traces" | tr ',' ' ')
 fi
 STRATEGIES=${STRATEGIES:-$("$tmp/kmbench" strategies | awk 'NF && !/:$/ { print $1 }')}
