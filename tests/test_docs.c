@@ -327,7 +327,7 @@ Test(docs, readme_commands)
 	cr_assert_eq(rc, 0, "%s", err);
 	free(out);
 	free(err);
-	/* make bench replays binary conversions (tools/bench-traces.sh). */
+	/* make bench replays the binary forms (tools/bench-traces.sh). */
 	snprintf(args, sizeof(args), "convert %s/bench-out/pr14721.kmt.zst "
 	    "%s/bench-out/pr14721.kmb.zst", tdir, tdir);
 	rc = kmtest_cmd(args, &out, &err);
