@@ -154,19 +154,29 @@ replay_at(struct search *s, uint64_t value, struct cap_try *t, char *err,
 	return rc;
 }
 
+const struct cap_try *
+cap_find_try(const struct cap_result *res, uint64_t value)
+{
+	size_t i;
+
+	for (i = 0; i < res->cr_ntries; i++)
+		if (res->cr_tries[i].ct_value == value)
+			return &res->cr_tries[i];
+	return NULL;
+}
+
 /* A try at VALUE, from the kept ones or replayed; NULL with *RCP. */
 static const struct cap_try *
 try_at(struct search *s, uint64_t value, int again, int *rcp, char *err,
     size_t errlen)
 {
 	struct cap_result *res = s->s_res;
+	const struct cap_try *kept;
 	struct cap_try t, *n;
-	size_t i, ncap;
+	size_t ncap;
 
-	if (!again)
-		for (i = 0; i < res->cr_ntries; i++)
-			if (res->cr_tries[i].ct_value == value)
-				return &res->cr_tries[i];
+	if (!again && (kept = cap_find_try(res, value)) != NULL)
+		return kept;
 	if ((*rcp = replay_at(s, value, &t, err, errlen)) != 0)
 		return NULL;
 	if (s->s_spec->cp_progress)
@@ -311,10 +321,7 @@ capacity_search(const struct cap_spec *sp, struct cap_result *res,
 	 */
 	if (up && !sp->cp_scale && !sp->cp_skey &&
 	    strcmp(sp->cp_key, "nkmempages") == 0) {
-		for (k = 0; k < res->cr_ntries; k++)
-			if (res->cr_tries[k].ct_value == good)
-				break;
-		v = res->cr_tries[k].ct_kmem_top;
+		v = cap_find_try(res, good)->ct_kmem_top;
 		if (v > bad && v < good)
 			res->cr_guess = v;
 		for (i = 0; i < 2 && v > bad && v < good; i++, v--) {
@@ -340,10 +347,7 @@ capacity_search(const struct cap_spec *sp, struct cap_result *res,
 	/* Confirm: the answer and its neighbour, replayed again. */
 	for (i = 0; i < 2; i++) {
 		v = i == 0 ? good : bad;
-		for (k = 0; k < res->cr_ntries; k++)
-			if (res->cr_tries[k].ct_value == v)
-				break;
-		first = res->cr_tries[k];
+		first = *cap_find_try(res, v);
 		if ((t = try_at(&s, v, 1, &rc, err, errlen)) == NULL)
 			goto out;
 		again = *t;

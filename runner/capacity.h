@@ -97,6 +97,9 @@ struct cap_result {
 const char *cap_outcome_name(enum cap_outcome);
 /* Whether T counts as surviving under SPEC. */
 int	cap_survives(const struct cap_spec *, const struct cap_try *);
+/* RES's first replay at VALUE, or NULL. */
+const struct cap_try *cap_find_try(const struct cap_result *,
+	    uint64_t value);
 
 /*
  * Search.  The smallest value in [from, to] at which the case survives

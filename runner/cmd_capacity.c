@@ -152,17 +152,6 @@ json_try(struct json *j, const char *key, const struct cap_try *t)
 	json_end(j);
 }
 
-static const struct cap_try *
-find_try(const struct cap_result *res, uint64_t v)
-{
-	size_t i;
-
-	for (i = 0; i < res->cr_ntries; i++)
-		if (res->cr_tries[i].ct_value == v)
-			return &res->cr_tries[i];
-	return NULL;
-}
-
 static void
 json_answer(FILE *f, const struct cap_spec *sp, const struct cap_result *res,
     const char *machine)
@@ -194,7 +183,7 @@ json_answer(FILE *f, const struct cap_spec *sp, const struct cap_result *res,
 	if (res->cr_found && !res->cr_largest && res->cr_hasnext)
 		below = &res->cr_next;
 	else if (res->cr_found && res->cr_largest && res->cr_value > 0)
-		below = find_try(res, res->cr_value - 1);
+		below = cap_find_try(res, res->cr_value - 1);
 	if (below != NULL)
 		json_string(&j, "below", cap_outcome_name(below->ct_outcome));
 	else
