@@ -11,7 +11,6 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
-#include <immintrin.h>
 #define SHA_HAVE_NI	1
 #else
 #define SHA_HAVE_NI	0
@@ -82,48 +81,80 @@ sha256_block(struct sha256 *s, const uint8_t *p)
  * words plus constants in the low half of its third operand; the
  * schedule W[t] for t >= 16, four words at a time, is
  * msg2(msg1(W[t-16..], W[t-12..]) + W[t-7..t-4], W[t-4..]).
+ *
+ * Written with the compiler's vector extension and its three SHA
+ * builtins rather than <immintrin.h>: that header is 45000 lines, and
+ * parsing it was most of the store's part of the build.  The shuffles
+ * below are pshufd, palignr and pblendw (and pshufb for the byte
+ * swap), which the compiler chooses from the lane orders; lanes are
+ * 32-bit words, lane 0 the lowest.
  */
+typedef int sha_v4i __attribute__((vector_size(16)));
+typedef unsigned int sha_v4u __attribute__((vector_size(16)));
+typedef char sha_v16c __attribute__((vector_size(16)));
+
+#define SHUF(a, b, i, j, k, l) \
+	__builtin_shufflevector((sha_v4i)(a), (sha_v4i)(b), i, j, k, l)
+#define ADD(a, b)	((sha_v4i)((sha_v4u)(a) + (sha_v4u)(b)))
+#define RNDS2(a, b, k)	__builtin_ia32_sha256rnds2(a, b, k)
+
+static inline sha_v4i
+load4(const void *p)
+{
+	sha_v4i v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* Each 32-bit word of 16 message bytes, big-endian. */
+__attribute__((target("ssse3"))) static inline sha_v4i
+load_be(const uint8_t *p)
+{
+	sha_v16c b;
+
+	memcpy(&b, p, sizeof(b));
+	return (sha_v4i)__builtin_shufflevector(b, b, 3, 2, 1, 0, 7, 6, 5, 4,
+	    11, 10, 9, 8, 15, 14, 13, 12);
+}
+
 __attribute__((target("sha,ssse3,sse4.1"))) static void
 sha256_blocks_ni(uint32_t h[8], const uint8_t *p, size_t nblocks)
 {
-	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
-	    0x0405060700010203ULL);
-	__m128i st0, st1, tmp, msg, w[16], abef, cdgh;
+	sha_v4i st0, st1, tmp, msg, w[16], abef, cdgh;
 	int i;
 
-	tmp = _mm_loadu_si128((const __m128i *)&h[0]);		/* DCBA */
-	st1 = _mm_loadu_si128((const __m128i *)&h[4]);		/* HGFE */
-	tmp = _mm_shuffle_epi32(tmp, 0xb1);			/* CDAB */
-	st1 = _mm_shuffle_epi32(st1, 0x1b);			/* EFGH */
-	st0 = _mm_alignr_epi8(tmp, st1, 8);			/* ABEF */
-	st1 = _mm_blend_epi16(st1, tmp, 0xf0);			/* CDGH */
+	tmp = load4(&h[0]);				/* DCBA */
+	st1 = load4(&h[4]);				/* HGFE */
+	tmp = SHUF(tmp, tmp, 1, 0, 3, 2);		/* CDAB */
+	st1 = SHUF(st1, st1, 3, 2, 1, 0);		/* EFGH */
+	st0 = SHUF(st1, tmp, 2, 3, 4, 5);		/* ABEF */
+	st1 = SHUF(st1, tmp, 0, 1, 6, 7);		/* CDGH */
 	for (; nblocks > 0; nblocks--, p += 64) {
 		abef = st0;
 		cdgh = st1;
 		for (i = 0; i < 16; i++) {
 			if (i < 4)
-				w[i] = _mm_shuffle_epi8(_mm_loadu_si128(
-				    (const __m128i *)(p + 16 * i)), bswap);
-			else
-				w[i] = _mm_sha256msg2_epu32(_mm_add_epi32(
-				    _mm_sha256msg1_epu32(w[i - 4], w[i - 3]),
-				    _mm_alignr_epi8(w[i - 1], w[i - 2], 4)),
-				    w[i - 1]);
-			msg = _mm_add_epi32(w[i],
-			    _mm_loadu_si128((const __m128i *)&K[4 * i]));
-			st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
-			msg = _mm_shuffle_epi32(msg, 0x0e);
-			st0 = _mm_sha256rnds2_epu32(st0, st1, msg);
+				w[i] = load_be(p + 16 * i);
+			else	/* W[t-7..t-4]: words 1-3 of i-2, 0 of i-1 */
+				w[i] = __builtin_ia32_sha256msg2(ADD(
+				    __builtin_ia32_sha256msg1(w[i - 4],
+				    w[i - 3]), SHUF(w[i - 2], w[i - 1],
+				    1, 2, 3, 4)), w[i - 1]);
+			msg = ADD(w[i], load4(&K[4 * i]));
+			st1 = RNDS2(st1, st0, msg);
+			msg = SHUF(msg, msg, 2, 3, 0, 0);
+			st0 = RNDS2(st0, st1, msg);
 		}
-		st0 = _mm_add_epi32(st0, abef);
-		st1 = _mm_add_epi32(st1, cdgh);
+		st0 = ADD(st0, abef);
+		st1 = ADD(st1, cdgh);
 	}
-	tmp = _mm_shuffle_epi32(st0, 0x1b);			/* FEBA */
-	st1 = _mm_shuffle_epi32(st1, 0xb1);			/* DCHG */
-	st0 = _mm_blend_epi16(tmp, st1, 0xf0);			/* DCBA */
-	st1 = _mm_alignr_epi8(st1, tmp, 8);			/* HGFE */
-	_mm_storeu_si128((__m128i *)&h[0], st0);
-	_mm_storeu_si128((__m128i *)&h[4], st1);
+	tmp = SHUF(st0, st0, 3, 2, 1, 0);		/* FEBA */
+	st1 = SHUF(st1, st1, 1, 0, 3, 2);		/* DCHG */
+	st0 = SHUF(tmp, st1, 0, 1, 6, 7);		/* DCBA */
+	st1 = SHUF(tmp, st1, 2, 3, 4, 5);		/* HGFE */
+	memcpy(&h[0], &st0, sizeof(st0));
+	memcpy(&h[4], &st1, sizeof(st1));
 }
 #endif
 
