@@ -23,6 +23,7 @@ struct sqlite3;
 struct store {
 	struct sqlite3	*st_db;
 	char		 st_path[512];
+	uint64_t	 st_busy_since;	/* first refusal of a wait, ns */
 };
 
 /* What names a case. */
