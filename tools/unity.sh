@@ -1,13 +1,13 @@
 #!/bin/sh
-# unity.sh PART OUT: write OUT, one translation unit of the library:
-# PART is DIR-IofN, and OUT includes the I-th of every N of DIR's .c
-# files in name order (runner/main.c is the program's, not the
-# library's).  OUT is rewritten only when what it would hold changes,
-# so that make recompiles a part only when its files or their list do.
+# unity.sh PART OUT FILE...: write OUT, one translation unit of the
+# library.  PART is NAME-IofN, and OUT includes the I-th of every N of
+# the FILEs (the Makefile's UNIT_NAME lists them).  OUT is rewritten
+# only when what it would hold changes, so that make recompiles a part
+# only when its files or their list do.
 set -e
 part=$1
 out=$2
-dir=${part%-*}
+shift 2
 i=${part##*-}
 n=${i#*of}
 i=${i%of*}
@@ -16,8 +16,7 @@ mkdir -p "$(dirname "$out")"
 {
 	echo "/* $part, made by tools/unity.sh: do not edit. */"
 	k=0
-	for f in "$dir"/*.c; do
-		[ "$f" = runner/main.c ] && continue
+	for f in "$@"; do
 		[ $((k % n + 1)) -eq "$i" ] && echo "#include \"$f\""
 		k=$((k + 1))
 	done
