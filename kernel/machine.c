@@ -8,6 +8,7 @@
  * the machine (strategy_boot() in strategies/registry.c).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,25 @@ host_release(void *p, size_t len)
 
 	if (a < e)
 		(void)madvise((void *)a, e - a, MADV_DONTNEED);
+}
+
+/*
+ * glibc gives the top of its heap back above M_TRIM_THRESHOLD (128 KiB)
+ * and serves a block above M_MMAP_THRESHOLD from a mapping of its own
+ * that it unmaps when freed; a machine's host records (processes, map
+ * entries, pool pages) and arrays freed at machine_free() then fault in
+ * again for the next machine.  A fork-heavy search (postgres's scale
+ * cliff) spent a third of its time in those faults.  Setting either
+ * stops glibc from moving the mmap threshold itself, so both are set:
+ * blocks to 32 MiB (glibc's own ceiling for it on 64-bit hosts) come
+ * from the heap, and the heap is never trimmed below 256 MiB.
+ */
+void
+host_heap_keep(void)
+{
+
+	(void)mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	(void)mallopt(M_MMAP_THRESHOLD, 32 << 20);
 }
 
 void

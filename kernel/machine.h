@@ -230,6 +230,14 @@ void	*host_reserve(size_t len);
  */
 void	host_release(void *p, size_t len);
 
+/*
+ * For a process that boots machine after machine (a matrix worker, a
+ * capacity search): the host's heap keeps what a machine freed for the
+ * next instead of giving it back to the host, which would fault it in
+ * again, page by page.  The model's figures do not depend on it.
+ */
+void	host_heap_keep(void);
+
 /* Report a refused request in MAP to the probes. */
 void	machine_refused(struct machine *, const struct vm_map *map,
 	    unsigned long size, const char *reason);

@@ -414,6 +414,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "kmbench: %s\n", err);
 		return 2;
 	}
+	/* The commands that boot machine after machine. */
+	if (strcmp(cmd, "run") == 0 || strcmp(cmd, "matrix") == 0 ||
+	    strcmp(cmd, "capacity") == 0 || strcmp(cmd, "case") == 0)
+		host_heap_keep();
 	if (strcmp(cmd, "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "convert") == 0)
