@@ -84,10 +84,9 @@ sha256_block(struct sha256 *s, const uint8_t *p)
  *
  * Written with the compiler's vector extension and its three SHA
  * builtins rather than <immintrin.h>: that header is 45000 lines, and
- * parsing it was most of the store's part of the build.  The shuffles
- * below are pshufd, palignr and pblendw (and pshufb for the byte
- * swap), which the compiler chooses from the lane orders; lanes are
- * 32-bit words, lane 0 the lowest.
+ * parsing it was half of compiling the store's part of the build.  The
+ * shuffles are given as lane orders (lanes are 32-bit words, lane 0
+ * the lowest), from which the compiler picks its instructions.
  */
 typedef int sha_v4i __attribute__((vector_size(16)));
 typedef unsigned int sha_v4u __attribute__((vector_size(16)));

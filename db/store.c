@@ -51,9 +51,10 @@ busy_ms(void)
  * Waiting for another writer.  SQLite's own busy_timeout sleeps 1, 2, 5,
  * 10, 15, 20, 25 ms and on: a matrix worker that finds the other's case
  * transaction (a millisecond or so) in the way sleeps on long after it
- * ended, with its core idle (make bench's matrix slept 1.9 s so).  This
- * one polls from 50 us, doubling to 1 ms, and gives up once busy_ms()
- * have passed since the first refusal, as busy_timeout would.
+ * ended, with its core idle (under strace, make bench's matrix slept
+ * 2.4 s so).  This one polls from 50 us, doubling to 1 ms, and gives up
+ * once busy_ms() have passed since the first refusal, as busy_timeout
+ * would.
  */
 static uint64_t
 busy_now_ns(void)

@@ -71,8 +71,8 @@ host_release(void *p, size_t len)
  * and serves a block above M_MMAP_THRESHOLD from a mapping of its own
  * that it unmaps when freed; a machine's host records (processes, map
  * entries, pool pages) and arrays freed at machine_free() then fault in
- * again for the next machine.  A fork-heavy search (postgres's scale
- * cliff) spent a third of its time in those faults.  Setting either
+ * again for the next machine: in a fork-heavy search (postgres's scale
+ * cliff) those faults were a seventh of the samples.  Setting either
  * stops glibc from moving the mmap threshold itself, so both are set:
  * blocks to 32 MiB (glibc's own ceiling for it on 64-bit hosts) come
  * from the heap, and the heap is never trimmed below 256 MiB.
