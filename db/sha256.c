@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#if defined(__x86_64__)
+/* __builtin_shufflevector came to gcc in 12; clang has long had it. */
+#if defined(__x86_64__) && (defined(__clang__) || __GNUC__ >= 12)
 #include <cpuid.h>
 #define SHA_HAVE_NI	1
 #else
@@ -157,8 +158,10 @@ sha256_blocks_ni(uint32_t h[8], const uint8_t *p, size_t nblocks)
 }
 #endif
 
+#if SHA_HAVE_NI
 /* -1: not yet asked; 0: portable; 1: SHA-NI. */
 static int sha_ni = -1;
+#endif
 
 int
 sha256_accel(int on)
