@@ -209,21 +209,15 @@ check-traces: kmbench
 	@sh tools/check-all.sh
 
 # The build's time goes into the total that bench.sh prints (through
-# the file KMBENCH_PHASES names).
-bench: deps
+# the file KMBENCH_PHASES names).  make bench-full is make bench with
+# the scale cliffs of every recorded server on every machine and the
+# least kmem_map of each over a wider range (tools/bench-scale.sh).
+bench bench-full: deps
 	@rm -f $(B)/bench.phases
 	@KMBENCH_PHASES=$(B)/bench.phases sh tools/bench-phase.sh build \
 	    $(MAKE) $(PAR) --no-print-directory kmbench
-	@KMBENCH_PHASES=$(B)/bench.phases sh tools/bench.sh
-
-# make bench, with the scale cliffs of every recorded server on every
-# machine and the least kmem_map of each over a wider range
-# (tools/bench-scale.sh).
-bench-full: deps
-	@rm -f $(B)/bench.phases
-	@KMBENCH_PHASES=$(B)/bench.phases sh tools/bench-phase.sh build \
-	    $(MAKE) $(PAR) --no-print-directory kmbench
-	@KMBENCH_PHASES=$(B)/bench.phases sh tools/bench.sh full
+	@KMBENCH_PHASES=$(B)/bench.phases sh tools/bench.sh \
+	    $(if $(filter bench-full,$@),full)
 
 # The CI gate (docs/regress.md): BASE built in a temporary git worktree,
 # one fixed matrix (REGRESS_* variables, tools/regress.sh) run by BASE's
