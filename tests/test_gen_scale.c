@@ -198,12 +198,15 @@ Test(gen_scale, bad_input)
  * A search holds the trace's events decoded when they fit in its HOLD
  * bytes, else the binary copy's text when that fits, else each copy
  * reads the file (gen scale's way, HOLD 0).  The three must give the
- * same events.  The trace: a spawn, a limit, the opens of descriptors
- * 3 to 1000 (at times 3 to 1000) and an exit, 1001 events.  Held
- * decoded they take 1001 x sizeof(struct kmt_event) bytes, more than
- * 64 KiB; the binary copy takes a few bytes an event, less.  So HOLD
- * 1 MiB holds the events, 64 KiB the copy's text, 0 neither.  Five
- * copies, stagger 2 ns: the copies' times interleave.
+ * same events, renamed alike.  The trace: a kernel kmalloc, a spawn, a
+ * sysctl and a limit, the opens of descriptors 3 to 1000 (at times 3
+ * to 1000), a fork and the child's exit, the kernel's kfree and the
+ * exit, 1006 events; each copy renames the PIDs, the child and the
+ * kernel's ID ("cI.k1"), and multiplies maxfiles by 5.  Held decoded
+ * they take 1006 x sizeof(struct kmt_event) bytes, more than 64 KiB;
+ * the binary copy takes a few bytes an event, less.  So HOLD 1 MiB
+ * holds the events, 64 KiB the copy's text, 0 neither.  Five copies,
+ * stagger 2 ns: the copies' times interleave.
  */
 Test(gen_scale, held_events_text_and_file_agree)
 {
@@ -217,12 +220,14 @@ Test(gen_scale, held_events_text_and_file_agree)
 	FILE *f;
 	int fd;
 
-	cr_assert_gt(1001 * sizeof(struct kmt_event), (size_t)64 << 10);
+	cr_assert_gt(1006 * sizeof(struct kmt_event), (size_t)64 << 10);
 	f = kmtest_create(path, sizeof(path), "held");
-	fprintf(f, "kmtrace 2\n0 1 spawn\n0 1 limit nofile 2000\n");
+	fprintf(f, "kmtrace 2\n0 0 kmalloc k1 600 M_TEMP NOWAIT\n"
+	    "0 1 spawn\n0 1 sysctl maxfiles 5000\n0 1 limit nofile 2000\n");
 	for (fd = 3; fd <= 1000; fd++)
 		fprintf(f, "%d 1 open %d\n", fd, fd);
-	fprintf(f, "2000 1 exit\n# end 1001 events\n");
+	fprintf(f, "1500 1 fork 2\n1600 2 exit\n1700 0 kfree k1\n"
+	    "2000 1 exit\n# end 1006 events\n");
 	cr_assert_eq(fclose(f), 0);
 	for (i = 0; i < 3; i++) {
 		s = NULL;
@@ -243,7 +248,12 @@ Test(gen_scale, held_events_text_and_file_agree)
 			n++;
 		}
 		cr_assert_eq(rc, 0, "%s", err);
-		cr_expect_eq(n, 5 * 1001, "hold %zu: %zu events", holds[i], n);
+		cr_expect_eq(n, 5 * 1006, "hold %zu: %zu events", holds[i], n);
+		/* Copy 4's kernel ID and maxfiles, renamed (each once). */
+		cr_expect(strstr(all[i], " 0 kfree c4.k1\n") != NULL,
+		    "hold %zu", holds[i]);
+		cr_expect(strstr(all[i], " sysctl maxfiles 25000\n") != NULL,
+		    "hold %zu", holds[i]);
 		scale_close(s);
 	}
 	cr_expect_str_eq(all[1], all[0]);
