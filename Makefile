@@ -62,7 +62,8 @@ MIGRATIONS = $(sort $(wildcard db/migrate/*.sql))
 # docs/replay-speed.md, "A smaller build" and "Cold files at -O0").
 # The store records both (version.sh).
 HOT_RUNNER = $(addprefix runner/,capacity.c case.c cmd_capacity.c \
-	   cmd_matrix.c hist.c probe.c replay.c replay_result.c tracehold.c)
+	   cmd_matrix.c hist.c probe.c replay.c replay_result.c table.c \
+	   tracehold.c)
 COLDSRCS = $(filter-out $(HOT_RUNNER),$(filter runner/%,$(LIBSRCS))) \
 	   workloads/strace.c workloads/kdump.c db/merge.c
 COLDCFLAGS = $(patsubst -O2,-O0,$(KMCFLAGS))
