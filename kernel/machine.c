@@ -218,6 +218,44 @@ pgowner_put(struct machine *m)
 	pgowner_sparen = m->m_kvapages;
 }
 
+/*
+ * The blocks of map entry records (uvm_map.c) of the last machine
+ * freed, for the next machine, which hands its records out of them
+ * from the first again: a capacity search boots a machine a try, and
+ * postgres's made 250000 records each (its search: 0.27 to 0.29 s of
+ * CPU before, 0.17 to 0.20 s after).  At most ENTBLOCK_KEEP blocks go
+ * on (48 MiB); host memory, not the model's.
+ */
+#define ENTBLOCK_KEEP	1024
+static struct vm_map_entry **entblock_spare;
+static uint32_t entblock_sparen, entblock_sparecap;
+
+static void
+entblock_get(struct machine *m)
+{
+
+	m->m_entblock = entblock_spare;
+	m->m_nentblock = entblock_sparen;
+	m->m_entblockcap = entblock_sparecap;
+	entblock_spare = NULL;
+	entblock_sparen = entblock_sparecap = 0;
+}
+
+static void
+entblock_put(struct machine *m)
+{
+
+	while (m->m_nentblock > (entblock_spare == NULL ? ENTBLOCK_KEEP : 0))
+		free(m->m_entblock[--m->m_nentblock]);
+	if (entblock_spare != NULL) {
+		free(m->m_entblock);
+		return;
+	}
+	entblock_spare = m->m_entblock;
+	entblock_sparen = m->m_nentblock;
+	entblock_sparecap = m->m_entblockcap;
+}
+
 struct machine *
 machine_boot(const struct profile *pr, char *err, size_t errlen)
 {
@@ -246,6 +284,7 @@ machine_boot(const struct profile *pr, char *err, size_t errlen)
 	}
 	m->m_kvabias = (uintptr_t)m->m_kva - m->m_kernbase;
 	m->m_pgowner = pgowner_get(m->m_kvapages);
+	entblock_get(m);
 	if (m->m_pgowner == NULL || hostcache_init(&m->m_hcache,
 	    m->m_kvapages, HOSTCACHE_HIWAT_BYTES >> m->m_pageshift) != 0 ||
 	    vm_map_init(&m->m_kernel_map, "kernel_map", m->m_kernbase,
@@ -301,9 +340,8 @@ machine_free(struct machine *m)
 	kmemfini(m);
 	vm_map_destroy(&m->m_kernel_map);
 	pgowner_put(m);
-	while (m->m_nentspare > 0)
-		free(m->m_entspare[--m->m_nentspare]);
 	free(m->m_entspare);
+	entblock_put(m);
 	hostcache_fini(&m->m_hcache);
 	if (m->m_kva != NULL)
 		munmap(m->m_kva, m->m_kvalen);

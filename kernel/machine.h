@@ -56,12 +56,18 @@ struct machine {
 	size_t		 m_kvalen;
 	struct hostcache m_hcache;	/* unwired pages' host memory */
 	/*
-	 * Host records of map entries freed, for the next to be made: a
-	 * fork copies every entry of its parent, and the replays of hung
-	 * forks retry at every free (uvm_map.c).  Freed with the machine.
+	 * Host records of map entries (uvm_map.c).  Those freed wait in
+	 * m_entspare[] for the next to be made: a fork copies every entry
+	 * of its parent, and the replays of hung forks retry at every free.
+	 * The rest come from blocks of ENTBLOCK records, in address order,
+	 * m_entnext of them so far; the blocks go on to the next machine
+	 * booted (machine.c).
 	 */
 	struct vm_map_entry **m_entspare;
 	uint32_t	 m_nentspare, m_entsparecap;
+	struct vm_map_entry **m_entblock;
+	uint32_t	 m_nentblock, m_entblockcap;
+	uint32_t	 m_entnext;
 	struct pool_page **m_pgowner;	/* per kernel page: its pool page */
 	uint32_t	 m_npgowned;	/* entries of m_pgowner[] not NULL */
 

@@ -19,6 +19,17 @@
 
 #define CHUNK_MASK	((uint64_t)UVM_AMAP_CHUNK - 1)
 
+/*
+ * Map entries' host records come in blocks of ENTBLOCK (48 KiB), not
+ * one calloc() each: postgres's least-kmem_map search made and freed
+ * 250000 a try, and the allocator's calls were a fifth of its time.
+ * They are handed out in address order, as calloc() gave them, for a
+ * fork's walk of its entries stays in the cache that way; reusing the
+ * freed records of a machine before, in the order they were freed,
+ * took the matrix 3 to 10% longer.
+ */
+#define ENTBLOCK	1024
+
 /* E's host record, for the next entry_alloc() (machine.h). */
 static void
 entry_spare(struct machine *m, struct vm_map_entry *e)
@@ -28,14 +39,36 @@ entry_spare(struct machine *m, struct vm_map_entry *e)
 
 	if (m->m_nentspare == m->m_entsparecap) {
 		cap = m->m_entsparecap ? 2 * m->m_entsparecap : 64;
-		if ((n = realloc(m->m_entspare, cap * sizeof(*n))) == NULL) {
-			free(e);
+		/* Out of host memory the record waits for machine_free(). */
+		if ((n = realloc(m->m_entspare, cap * sizeof(*n))) == NULL)
 			return;
-		}
 		m->m_entspare = n;
 		m->m_entsparecap = cap;
 	}
 	m->m_entspare[m->m_nentspare++] = e;
+}
+
+/* The next record of the blocks, a new block when they are used up. */
+static struct vm_map_entry *
+entry_block(struct machine *m)
+{
+	struct vm_map_entry **n, *b;
+	uint32_t i = m->m_entnext / ENTBLOCK, cap;
+
+	if (i == m->m_nentblock) {
+		if (m->m_nentblock == m->m_entblockcap) {
+			cap = m->m_entblockcap ? 2 * m->m_entblockcap : 16;
+			if ((n = realloc(m->m_entblock, cap * sizeof(*n))) ==
+			    NULL)
+				return NULL;
+			m->m_entblock = n;
+			m->m_entblockcap = cap;
+		}
+		if ((b = malloc(ENTBLOCK * sizeof(*b))) == NULL)
+			return NULL;
+		m->m_entblock[m->m_nentblock++] = b;
+	}
+	return &m->m_entblock[i][m->m_entnext++ % ENTBLOCK];
 }
 
 static int
@@ -44,11 +77,11 @@ entry_alloc(struct machine *m, struct vm_map_entry **ep)
 	struct vm_map_entry *e;
 	int error;
 
-	if (m->m_nentspare > 0) {
+	if (m->m_nentspare > 0)
 		e = m->m_entspare[--m->m_nentspare];
-		memset(e, 0, sizeof(*e));
-	} else if ((e = calloc(1, sizeof(*e))) == NULL)
+	else if ((e = entry_block(m)) == NULL)
 		return ENOMEM;
+	memset(e, 0, sizeof(*e));
 	error = pool_get(m, m->m_pools[POOL_MAPENT], PR_WAITOK, &e->va);
 	if (error != 0) {
 		entry_spare(m, e);
