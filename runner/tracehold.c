@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "../db/sha256.h"
+#include "../workloads/kmtrecs.h"
 #include "tracehold.h"
 
 static struct {
@@ -16,6 +17,14 @@ static struct {
 	struct stat	 h_st;		/* of the file that was read */
 	struct kmt_image *h_im;		/* NULL: it could not be held */
 	char		 h_digest[65];
+	/*
+	 * A binary image's events as records (kmtrecs.h), kept as the
+	 * first replay reads them, so that those after it do not decode
+	 * the image again; their memory stays from one trace to the next,
+	 * as a matrix worker holds one after another.
+	 */
+	struct kmt_recs	*h_recs;
+	int		 h_recsok;	/* h_recs keeps h_im's events */
 } hold;
 
 void
@@ -29,6 +38,9 @@ static void
 forget(void)
 {
 
+	if (hold.h_recs != NULL)
+		kmt_recs_end(hold.h_recs);
+	hold.h_recsok = 0;
 	kmt_image_free(hold.h_im);
 	free(hold.h_path);
 	hold.h_im = NULL;
@@ -40,6 +52,8 @@ tracehold_disable(void)
 {
 
 	forget();
+	kmt_recs_free(hold.h_recs);
+	hold.h_recs = NULL;
 	hold.h_max = 0;
 }
 
@@ -58,6 +72,7 @@ same_file(const struct stat *a, const struct stat *b)
 struct kmt_reader *
 tracehold_open(const char *path, char digest[65])
 {
+	struct kmt_reader *rd;
 	struct sha256 sha;
 	struct stat st;
 	char err[512];
@@ -76,12 +91,20 @@ tracehold_open(const char *path, char digest[65])
 		    &hold.h_st, err, sizeof(err));
 		if (hold.h_im == NULL)
 			hold.h_st = st;
-		else
+		else {
 			sha256_hex(&sha, hold.h_digest);
+			if (hold.h_recs == NULL)
+				hold.h_recs = kmt_recs_new(TRACEHOLD_RECS_MAX);
+			hold.h_recsok = hold.h_recs != NULL &&
+			    kmt_recs_begin(hold.h_recs, hold.h_im) == 0;
+		}
 	}
 	if (hold.h_im == NULL)
 		return NULL;
 	if (digest != NULL)
 		memcpy(digest, hold.h_digest, sizeof(hold.h_digest));
+	if (hold.h_recsok && (rd = kmt_recs_open(hold.h_recs, path, err,
+	    sizeof(err))) != NULL)
+		return rd;
 	return kmt_open_image(hold.h_im, err, sizeof(err));
 }
