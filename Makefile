@@ -59,7 +59,8 @@ MIGRATIONS = $(sort $(wildcard db/migrate/*.sql))
 # "cold" and compiled at -O0 instead of -O2: under half their compile
 # time, and no run of it that would notice (the reports and the site as
 # fast as at -O1; a 10 MB strace log imported in 0.08 s against 0.06:
-# docs/replay-speed.md, "A smaller build" and "Cold files at -O0").
+# docs/replay-speed.md, "A smaller build" and "Records, blocks and a
+# cheaper build").
 # The store records both (version.sh).
 HOT_RUNNER = $(addprefix runner/,capacity.c case.c cmd_capacity.c \
 	   cmd_matrix.c hist.c probe.c replay.c replay_result.c table.c \

@@ -222,9 +222,9 @@ pgowner_put(struct machine *m)
  * The blocks of map entry records (uvm_map.c) of the last machine
  * freed, for the next machine, which hands its records out of them
  * from the first again: a capacity search boots a machine a try, and
- * postgres's made 250000 records each (its search: 0.27 to 0.29 s of
- * CPU before, 0.17 to 0.20 s after).  At most ENTBLOCK_KEEP blocks go
- * on (48 MiB); host memory, not the model's.
+ * postgres's made 250000 records each (its least-kmem_map search:
+ * 0.30 to 0.43 s of user CPU before, 0.17 to 0.25 s after).  At most
+ * ENTBLOCK_KEEP blocks go on (48 MiB); host memory, not the model's.
  */
 #define ENTBLOCK_KEEP	1024
 static struct vm_map_entry **entblock_spare;
