@@ -249,7 +249,7 @@ Test(gen_scale, held_events_text_and_file_agree)
 		}
 		cr_assert_eq(rc, 0, "%s", err);
 		cr_expect_eq(n, 5 * 1006, "hold %zu: %zu events", holds[i], n);
-		/* Copy 4's kernel ID and maxfiles, renamed (each once). */
+		/* Copy 4's kernel ID, and maxfiles times the 5 copies. */
 		cr_expect(strstr(all[i], " 0 kfree c4.k1\n") != NULL,
 		    "hold %zu", holds[i]);
 		cr_expect(strstr(all[i], " sysctl maxfiles 25000\n") != NULL,
